@@ -1,0 +1,2 @@
+//! Build benchmark (see below).
+fn main() {}

@@ -1,0 +1,164 @@
+//! The pipeline driver: runs load → parse → resolve, then (for a build)
+//! render → output, and returns a [`BuildReport`].
+//!
+//! Owns the order of the stages, the broken-link policy, and the rule that
+//! output is written only when no error was found. It never prints: the CLI
+//! formats the report and chooses the exit code.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{self, BrokenLinks};
+use crate::diag::{self, Diagnostic, Severity};
+use crate::load;
+use crate::output;
+use crate::parse::{self, ParsedPage};
+use crate::render::{self, TemplateError, Theme};
+use crate::resolve;
+use crate::source::BookRoot;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The book directory.
+    pub book_dir: PathBuf,
+    /// Output directory; defaults to the book's `build-dir`.
+    pub out_dir: Option<PathBuf>,
+    /// Overrides `[build] broken-links`.
+    pub broken_links: Option<BrokenLinks>,
+    /// Write the site (`build`) or only check it (`check`).
+    pub write: bool,
+}
+
+/// The outcome of a build or check that ran to the end.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Every diagnostic, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of published pages.
+    pub pages: usize,
+    /// Where the site was written, if it was.
+    pub written_to: Option<PathBuf>,
+}
+
+impl BuildReport {
+    /// `(errors, warnings)`.
+    pub fn counts(&self) -> (usize, usize) {
+        diag::count(&self.diagnostics)
+    }
+}
+
+/// A failure that stops the build before it can report on content.
+#[derive(Debug)]
+pub enum BuildError {
+    /// `book.toml` is invalid.
+    Config(Box<Diagnostic>),
+    /// A template failed to parse or render.
+    Template(TemplateError),
+    /// A file or folder could not be read or written.
+    Io(io::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Config(diagnostic) => write!(f, "{}", diagnostic.display(Path::new(""))),
+            BuildError::Template(err) => write!(f, "{err}"),
+            BuildError::Io(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl From<io::Error> for BuildError {
+    fn from(err: io::Error) -> Self {
+        BuildError::Io(err)
+    }
+}
+
+impl From<TemplateError> for BuildError {
+    fn from(err: TemplateError) -> Self {
+        BuildError::Template(err)
+    }
+}
+
+/// Runs the pipeline.
+pub fn run(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let root = BookRoot::open(&options.book_dir)?;
+    let config = config::load_config(&root).map_err(BuildError::Config)?;
+    let out_dir = options.out_dir.clone().unwrap_or_else(|| {
+        if options.book_dir == Path::new(".") {
+            config.build_dir.clone()
+        } else {
+            options.book_dir.join(&config.build_dir)
+        }
+    });
+    let policy = options.broken_links.unwrap_or(config.broken_links);
+    let theme = if options.write {
+        Some(Theme::load(&root, &config.theme_dir)?)
+    } else {
+        None
+    };
+    let exclude = [absolute(&out_dir)];
+    let (book, mut diagnostics) = load::load_book(root, config, &exclude)?;
+
+    let parsed: Vec<(ParsedPage, Vec<Diagnostic>)> = book
+        .pages
+        .par_iter()
+        .map(|page| parse::parse_page(&page.source))
+        .collect();
+    let (pages, page_diagnostics): (Vec<ParsedPage>, Vec<Vec<Diagnostic>>) =
+        parsed.into_iter().unzip();
+    diagnostics.extend(page_diagnostics.into_iter().flatten());
+
+    let (site, link_diagnostics) = resolve::resolve_site(&book, &pages);
+    diagnostics.extend(link_diagnostics);
+    let mut diagnostics = apply_policy(diagnostics, policy);
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+
+    let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let mut report = BuildReport {
+        diagnostics,
+        pages: book.pages.len(),
+        written_to: None,
+    };
+    let Some(theme) = theme.filter(|_| !has_errors) else {
+        return Ok(report);
+    };
+    let files = render::render_site(&book, &site, &pages, &theme)?;
+    let copies: Vec<(String, String)> = site
+        .files
+        .iter()
+        .map(|(from, to)| (from.clone(), to.clone()))
+        .collect();
+    output::write_site(&out_dir, &book.root, &files, &copies)?;
+    report.written_to = Some(out_dir);
+    Ok(report)
+}
+
+/// `broken-links = "warn"` turns link errors into warnings.
+fn apply_policy(diagnostics: Vec<Diagnostic>, policy: BrokenLinks) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .map(|d| {
+            if policy == BrokenLinks::Warn && d.code.is_link_problem() {
+                d.downgraded()
+            } else {
+                d
+            }
+        })
+        .collect()
+}
+
+/// An absolute form of a path that may not exist yet.
+fn absolute(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| {
+        std::env::current_dir()
+            .map(|cwd| cwd.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    })
+}

@@ -1,0 +1,349 @@
+//! Book configuration: `book.toml` → [`Config`].
+//!
+//! Owns the raw serde shape of `book.toml` (every table rejects unknown keys,
+//! so a typo is an `invalid-config` error naming the key and its line) and the
+//! resolved [`Config`] that later stages read: defaults applied, sections
+//! listed with their URL prefixes, paths normalised. A directory without
+//! `book.toml` is read as a single GitBook-style section at its root.
+//!
+//! It never walks pages or touches the output directory.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::source::{BookRoot, ReadError, SourceFile};
+
+/// The configuration file's name.
+pub const CONFIG_FILE: &str = "book.toml";
+
+/// What to do with a link that resolves nowhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum BrokenLinks {
+    /// Report as an error and fail the build (the default).
+    #[default]
+    Error,
+    /// Report as a warning and publish anyway.
+    Warn,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    book: RawBook,
+    #[serde(default)]
+    build: RawBuild,
+    #[serde(default)]
+    output: RawOutput,
+    #[serde(default)]
+    section: Vec<RawSection>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawBook {
+    title: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    authors: Vec<String>,
+    language: Option<String>,
+    src: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawBuild {
+    build_dir: Option<String>,
+    broken_links: Option<BrokenLinks>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawOutput {
+    #[serde(default)]
+    html: RawHtml,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawHtml {
+    site_url: Option<String>,
+    theme: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawSection {
+    dir: String,
+    title: Option<String>,
+    url: Option<String>,
+    readme: Option<String>,
+    summary: Option<String>,
+}
+
+/// Resolved book configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Book title, for the header and `<title>`.
+    pub title: String,
+    /// Book description, the fallback meta description.
+    pub description: String,
+    /// Authors, for `<meta name="author">`.
+    pub authors: Vec<String>,
+    /// Language tag for `<html lang>`.
+    pub language: String,
+    /// Where `folio build` writes, relative to the book directory unless
+    /// absolute.
+    pub build_dir: PathBuf,
+    /// Broken-link policy from `[build] broken-links`.
+    pub broken_links: BrokenLinks,
+    /// Absolute site URL ending in `/`, for canonical links.
+    pub site_url: Option<String>,
+    /// Book-relative theme directory whose files override the default theme.
+    pub theme_dir: String,
+    /// The book's sections, in the order they appear in the header.
+    pub sections: Vec<SectionConfig>,
+}
+
+/// One section of the site: a folder with its own SUMMARY and README.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionConfig {
+    /// Tab label.
+    pub title: String,
+    /// Book-relative folder (`""` for the book root), `/`-separated.
+    pub dir: String,
+    /// URL prefix relative to the site root: `""` or `"references/"`.
+    pub url_prefix: String,
+    /// The section's index page, relative to `dir`.
+    pub readme: String,
+    /// The section's table of contents, relative to `dir`.
+    pub summary: String,
+}
+
+impl SectionConfig {
+    /// A book-relative path of a file inside this section.
+    pub fn file(&self, name: &str) -> String {
+        join_rel(&self.dir, name)
+    }
+}
+
+/// Joins two `/`-separated relative paths, treating `""` as the root.
+pub fn join_rel(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// Reads `book.toml` from the book root (or supplies defaults without one).
+/// A problem is returned as an `invalid-config` diagnostic.
+pub fn load_config(root: &BookRoot) -> Result<Config, Box<Diagnostic>> {
+    if !root.is_file(CONFIG_FILE) {
+        return Ok(resolve(RawConfig::default(), root.canonical()));
+    }
+    let source = match root.read_source(CONFIG_FILE) {
+        Ok(source) => source,
+        Err(ReadError::Encoding(diagnostic)) => return Err(diagnostic),
+        Err(ReadError::Io(err)) => return Err(Box::new(whole_file_error(err.to_string()))),
+    };
+    let raw: RawConfig = toml::from_str(&source.text).map_err(|err| {
+        let range = err.span().unwrap_or(0..0);
+        Box::new(source.diagnostic(
+            Severity::Error,
+            Code::InvalidConfig,
+            range,
+            err.message().trim().to_string(),
+        ))
+    })?;
+    let config = resolve(raw, root.canonical());
+    validate(&config, root, &source)?;
+    Ok(config)
+}
+
+fn whole_file_error(message: String) -> Diagnostic {
+    SourceFile::new(PathBuf::from(CONFIG_FILE), String::new()).diagnostic(
+        Severity::Error,
+        Code::InvalidConfig,
+        0..0,
+        message,
+    )
+}
+
+fn resolve(raw: RawConfig, canonical_root: &Path) -> Config {
+    let default_title = canonical_root
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "Book".to_string());
+    let sections = if raw.section.is_empty() {
+        let dir = normalise_dir(raw.book.src.as_deref().unwrap_or(""));
+        vec![SectionConfig {
+            title: raw.book.title.clone().unwrap_or(default_title.clone()),
+            dir,
+            url_prefix: String::new(),
+            readme: "README.md".into(),
+            summary: "SUMMARY.md".into(),
+        }]
+    } else {
+        raw.section
+            .into_iter()
+            .enumerate()
+            .map(|(index, section)| resolve_section(index, section))
+            .collect()
+    };
+    Config {
+        title: raw.book.title.unwrap_or(default_title),
+        description: raw.book.description.unwrap_or_default(),
+        authors: raw.book.authors,
+        language: raw.book.language.unwrap_or_else(|| "en".into()),
+        build_dir: PathBuf::from(raw.build.build_dir.unwrap_or_else(|| "book".into())),
+        broken_links: raw.build.broken_links.unwrap_or_default(),
+        site_url: raw.output.html.site_url.map(|url| {
+            if url.ends_with('/') {
+                url
+            } else {
+                format!("{url}/")
+            }
+        }),
+        theme_dir: normalise_dir(raw.output.html.theme.as_deref().unwrap_or("theme")),
+        sections,
+    }
+}
+
+fn resolve_section(index: usize, raw: RawSection) -> SectionConfig {
+    let dir = normalise_dir(&raw.dir);
+    let default_url = if index == 0 {
+        String::new()
+    } else {
+        dir.clone()
+    };
+    let url = normalise_dir(raw.url.as_deref().unwrap_or(&default_url));
+    SectionConfig {
+        title: raw.title.unwrap_or_else(|| {
+            dir.rsplit('/')
+                .next()
+                .filter(|s| !s.is_empty())
+                .unwrap_or("Home")
+                .to_string()
+        }),
+        url_prefix: if url.is_empty() {
+            url
+        } else {
+            format!("{url}/")
+        },
+        dir,
+        readme: raw.readme.unwrap_or_else(|| "README.md".into()),
+        summary: raw.summary.unwrap_or_else(|| "SUMMARY.md".into()),
+    }
+}
+
+/// `./docs/`, `docs/` and `docs` all mean `docs`; `.` and `./` mean the root.
+fn normalise_dir(dir: &str) -> String {
+    dir.split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn validate(config: &Config, root: &BookRoot, source: &SourceFile) -> Result<(), Box<Diagnostic>> {
+    let mut seen_urls = Vec::new();
+    for section in &config.sections {
+        let error = |needle: &str, message: String| {
+            let start = source.text.find(needle).unwrap_or(0);
+            Box::new(source.diagnostic(
+                Severity::Error,
+                Code::InvalidConfig,
+                start..start + needle.len(),
+                message,
+            ))
+        };
+        if section.dir.split('/').any(|part| part == "..") {
+            return Err(error(
+                &section.dir,
+                format!("section `{}` is outside the book root", section.dir),
+            ));
+        }
+        if !root.is_dir(if section.dir.is_empty() {
+            "."
+        } else {
+            &section.dir
+        }) {
+            return Err(error(
+                &section.dir,
+                format!("section folder `{}` does not exist", section.dir),
+            ));
+        }
+        if seen_urls.contains(&section.url_prefix) {
+            return Err(error(
+                &section.dir,
+                format!(
+                    "two sections are served at `/{}`; give one a different `url`",
+                    section.url_prefix
+                ),
+            ));
+        }
+        seen_urls.push(section.url_prefix.clone());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book(toml: &str) -> (tempfile::TempDir, Result<Config, Box<Diagnostic>>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), toml).unwrap();
+        let root = BookRoot::open(dir.path()).unwrap();
+        let result = load_config(&root);
+        (dir, result)
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let (_dir, result) = book("[book]\ntitle = \"T\"\ntitel = \"typo\"\n");
+        let err = result.unwrap_err();
+        assert_eq!(err.code, Code::InvalidConfig);
+        assert_eq!(err.position.line, 3);
+        assert!(err.message.contains("titel"), "{}", err.message);
+    }
+
+    #[test]
+    fn sections_get_url_prefixes() {
+        let (_dir, result) = book(
+            "[book]\ntitle = \"T\"\n[[section]]\ndir = \"content\"\n[[section]]\ndir = \"./content/\"\nurl = \"refs\"\n",
+        );
+        let config = result.unwrap();
+        assert_eq!(config.sections[0].url_prefix, "");
+        assert_eq!(config.sections[1].dir, "content");
+        assert_eq!(config.sections[1].url_prefix, "refs/");
+    }
+
+    #[test]
+    fn missing_section_folder_is_an_error() {
+        let (_dir, result) = book("[[section]]\ndir = \"nope\"\n");
+        let err = result.unwrap_err();
+        assert_eq!(err.position.line, 2);
+        assert!(err.message.contains("does not exist"));
+    }
+
+    #[test]
+    fn wrong_type_is_an_error_with_line() {
+        let (_dir, result) = book("[build]\nbroken-links = \"sometimes\"\n");
+        let err = result.unwrap_err();
+        assert_eq!(err.position.line, 2);
+    }
+
+    #[test]
+    fn site_url_gets_a_trailing_slash() {
+        let (_dir, result) = book("[output.html]\nsite-url = \"https://example.org/kb\"\n");
+        assert_eq!(
+            result.unwrap().site_url.as_deref(),
+            Some("https://example.org/kb/")
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! folio: a static documentation-site generator for GitBook-style books.
+//!
+//! The pipeline, one module per stage:
+//! [`config`] → [`load`] (with [`summary`]) → [`parse`] → [`resolve`] →
+//! [`render`] → [`output`], driven by [`build`]. [`diag`] and [`source`] are
+//! shared by all of them; [`paths`] holds pure path and URL arithmetic.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod load;
+pub mod output;
+pub mod parse;
+pub mod paths;
+pub mod render;
+pub mod resolve;
+pub mod source;
+pub mod summary;

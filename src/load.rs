@@ -1,0 +1,372 @@
+//! Loading: configuration + each section's SUMMARY + page files → [`Book`].
+//!
+//! Owns the decision of what is published: the pages SUMMARY reaches (plus
+//! each section's index page), in reading order, with their navigation tree.
+//! Every other Markdown file in a section is an orphan: a warning, and a
+//! known-but-unpublished path so links to it get a precise message.
+//!
+//! It reads files only through [`BookRoot`] and never parses Markdown.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::{join_rel, Config, SectionConfig};
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::paths;
+use crate::source::{slash_path, BookRoot, ReadError, SourceFile};
+use crate::summary::{self, unescape, SummaryItem};
+
+/// Index of a published page in [`Book::pages`].
+pub type PageId = usize;
+
+/// Everything later stages need to know about the book's files.
+#[derive(Debug)]
+pub struct Book {
+    /// The guarded book directory.
+    pub root: BookRoot,
+    /// Resolved configuration.
+    pub config: Config,
+    /// Sections with their navigation.
+    pub sections: Vec<Section>,
+    /// Published pages in reading order (section by section, SUMMARY order).
+    pub pages: Vec<LoadedPage>,
+    /// Book-relative paths of Markdown files that are not published.
+    pub unpublished: HashSet<String>,
+    by_path: HashMap<String, PageId>,
+}
+
+impl Book {
+    /// The published page at a book-relative path.
+    pub fn page_at(&self, path: &str) -> Option<PageId> {
+        self.by_path.get(path).copied()
+    }
+}
+
+/// A section with its navigation tree.
+#[derive(Debug)]
+pub struct Section {
+    /// Its configuration.
+    pub config: SectionConfig,
+    /// Navigation groups from its SUMMARY.
+    pub groups: Vec<NavGroup>,
+    /// The section's index page, if it exists.
+    pub index_page: Option<PageId>,
+}
+
+/// A part of the sidebar.
+#[derive(Debug)]
+pub struct NavGroup {
+    /// The part's title; `None` for items before the first part.
+    pub title: Option<String>,
+    /// Top-level entries.
+    pub items: Vec<NavItem>,
+}
+
+/// A sidebar entry.
+#[derive(Debug)]
+pub struct NavItem {
+    /// The label (or link title) from SUMMARY.
+    pub label: String,
+    /// Where it leads.
+    pub target: NavTarget,
+    /// Nested entries.
+    pub children: Vec<NavItem>,
+}
+
+/// What a sidebar entry points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NavTarget {
+    /// A published page.
+    Page(PageId),
+    /// An address outside the site.
+    External(String),
+    /// Nothing: a plain label, or a target that could not be found.
+    None,
+}
+
+/// A published page's source and place in the book.
+#[derive(Debug)]
+pub struct LoadedPage {
+    /// Book-relative path, `/`-separated.
+    pub path: String,
+    /// The file's text and line index.
+    pub source: SourceFile,
+    /// Index into [`Book::sections`].
+    pub section: usize,
+    /// Its SUMMARY label, the fallback title.
+    pub nav_label: Option<String>,
+    /// The enclosing SUMMARY entry's page, for breadcrumbs.
+    pub parent: Option<PageId>,
+}
+
+/// Loads the book. `exclude` is a directory never to walk (the output).
+/// Problems with individual files become diagnostics; only an unreadable
+/// file is fatal.
+pub fn load_book(
+    root: BookRoot,
+    config: Config,
+    exclude: &[PathBuf],
+) -> std::io::Result<(Book, Vec<Diagnostic>)> {
+    let mut loader = Loader {
+        root: &root,
+        paths: Vec::new(),
+        labels: Vec::new(),
+        parents: Vec::new(),
+        sections_of: Vec::new(),
+        by_path: HashMap::new(),
+        diagnostics: Vec::new(),
+    };
+    let mut sections = Vec::new();
+    for (index, section) in config.sections.iter().enumerate() {
+        sections.push(loader.section(index, section)?);
+    }
+    let published: HashSet<&String> = loader.paths.iter().collect();
+    let mut unpublished = HashSet::new();
+    let walked = markdown_files(&root, &config, exclude);
+    for path in walked {
+        if !published.contains(&path) {
+            unpublished.insert(path);
+        }
+    }
+    let mut orphans: Vec<&String> = unpublished.iter().collect();
+    orphans.sort();
+    for path in orphans {
+        loader.diagnostics.push(
+            SourceFile::new(PathBuf::from(path), String::new())
+                .diagnostic(
+                    Severity::Warning,
+                    Code::OrphanPage,
+                    0..0,
+                    "page is not in any SUMMARY.md, so it is not published".into(),
+                )
+                .with_help("add it to its section's SUMMARY.md, or delete it"),
+        );
+    }
+    let Loader {
+        paths,
+        labels,
+        parents,
+        sections_of,
+        by_path,
+        mut diagnostics,
+        ..
+    } = loader;
+    let sources: Vec<_> = paths
+        .par_iter()
+        .map(|path| root.read_source(path))
+        .collect();
+    let mut pages = Vec::with_capacity(paths.len());
+    for (id, (path, source)) in paths.into_iter().zip(sources).enumerate() {
+        let source = match source {
+            Ok(source) => source,
+            Err(ReadError::Encoding(diagnostic)) => {
+                diagnostics.push(*diagnostic);
+                SourceFile::new(PathBuf::from(&path), String::new())
+            }
+            Err(ReadError::Io(err)) => return Err(err),
+        };
+        pages.push(LoadedPage {
+            path,
+            source,
+            section: sections_of[id],
+            nav_label: labels[id].clone(),
+            parent: parents[id],
+        });
+    }
+    Ok((
+        Book {
+            root,
+            config,
+            sections,
+            pages,
+            unpublished,
+            by_path,
+        },
+        diagnostics,
+    ))
+}
+
+struct Loader<'a> {
+    root: &'a BookRoot,
+    paths: Vec<String>,
+    labels: Vec<Option<String>>,
+    parents: Vec<Option<PageId>>,
+    sections_of: Vec<usize>,
+    by_path: HashMap<String, PageId>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Loader<'_> {
+    fn section(&mut self, index: usize, config: &SectionConfig) -> std::io::Result<Section> {
+        let summary_path = config.file(&config.summary);
+        let readme_path = config.file(&config.readme);
+        let mut groups = Vec::new();
+        if self.root.is_file(&summary_path) {
+            match self.root.read_source(&summary_path) {
+                Ok(source) => {
+                    let (summary, diagnostics) = summary::parse_summary(&source);
+                    self.diagnostics.extend(diagnostics);
+                    for group in summary.groups {
+                        let items = group
+                            .items
+                            .iter()
+                            .map(|item| self.nav_item(index, config, &source, item, None))
+                            .collect();
+                        groups.push(NavGroup {
+                            title: group.title,
+                            items,
+                        });
+                    }
+                }
+                Err(ReadError::Encoding(diagnostic)) => self.diagnostics.push(*diagnostic),
+                Err(ReadError::Io(err)) => return Err(err),
+            }
+        } else {
+            self.diagnostics.push(
+                SourceFile::new(PathBuf::from(&summary_path), String::new())
+                    .diagnostic(
+                        Severity::Error,
+                        Code::InvalidSummary,
+                        0..0,
+                        format!("section `{}` has no {}", config.title, config.summary),
+                    )
+                    .with_help("create it with one `* [Title](page.md)` line per page"),
+            );
+        }
+        let index_page = match self.by_path.get(&readme_path) {
+            Some(&id) => Some(id),
+            None if self.root.is_file(&readme_path) => {
+                Some(self.publish(index, readme_path, None, None))
+            }
+            None => None,
+        };
+        Ok(Section {
+            config: config.clone(),
+            groups,
+            index_page,
+        })
+    }
+
+    fn nav_item(
+        &mut self,
+        section: usize,
+        config: &SectionConfig,
+        source: &SourceFile,
+        item: &SummaryItem,
+        parent: Option<PageId>,
+    ) -> NavItem {
+        let label = item.nav_label().to_string();
+        let target = match &item.target {
+            None => NavTarget::None,
+            Some(target) if paths::has_scheme(&target.raw) => {
+                NavTarget::External(target.raw.clone())
+            }
+            Some(target) => {
+                let split = paths::split_destination(&unescape(&target.raw));
+                let joined = paths::join(&config.dir, &split.path);
+                let mut path = joined.path;
+                if joined.trailing_slash || self.root.is_dir(&path) {
+                    path = join_rel(&path, &config.readme);
+                }
+                if let Some(&id) = self.by_path.get(&path) {
+                    self.diagnostics.push(source.diagnostic(
+                        Severity::Error,
+                        Code::InvalidSummary,
+                        target.span.clone(),
+                        format!(
+                            "`{}` is listed twice; GitBook allows each page once",
+                            target.raw
+                        ),
+                    ));
+                    NavTarget::Page(id)
+                } else if path.ends_with(".md") && self.root.is_file(&path) {
+                    NavTarget::Page(self.publish(section, path, Some(label.clone()), parent))
+                } else {
+                    self.diagnostics.push(
+                        source
+                            .diagnostic(
+                                Severity::Error,
+                                Code::BrokenLink,
+                                target.span.clone(),
+                                format!("SUMMARY entry `{}` points to no page", target.raw),
+                            )
+                            .with_target(target.raw.clone()),
+                    );
+                    NavTarget::None
+                }
+            }
+        };
+        let own_page = match target {
+            NavTarget::Page(id) => Some(id),
+            _ => parent,
+        };
+        let children = item
+            .children
+            .iter()
+            .map(|child| self.nav_item(section, config, source, child, own_page))
+            .collect();
+        NavItem {
+            label,
+            target,
+            children,
+        }
+    }
+
+    fn publish(
+        &mut self,
+        section: usize,
+        path: String,
+        label: Option<String>,
+        parent: Option<PageId>,
+    ) -> PageId {
+        let id = self.paths.len();
+        self.by_path.insert(path.clone(), id);
+        self.paths.push(path);
+        self.labels.push(label);
+        self.parents.push(parent);
+        self.sections_of.push(section);
+        id
+    }
+}
+
+/// Every `.md` file in the sections, skipping hidden folders, the theme,
+/// the output and folders that are sections of their own.
+fn markdown_files(root: &BookRoot, config: &Config, exclude: &[PathBuf]) -> Vec<String> {
+    let section_dirs: Vec<PathBuf> = config
+        .sections
+        .iter()
+        .map(|s| root.canonical().join(&s.dir))
+        .collect();
+    let theme = root.canonical().join(&config.theme_dir);
+    let mut files = Vec::new();
+    for (index, section) in config.sections.iter().enumerate() {
+        let dir = &section_dirs[index];
+        let summary = dir.join(&section.summary);
+        let walker = WalkDir::new(dir).sort_by_file_name().into_iter();
+        let entries = walker.filter_entry(|entry| {
+            let path = entry.path();
+            if entry.depth() == 0 {
+                return true;
+            }
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            let other_section = section_dirs.iter().any(|d| d != dir && path == d);
+            !(hidden || other_section || path == theme || exclude.iter().any(|e| path == e))
+        });
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_type().is_file()
+                && path.extension().is_some_and(|ext| ext == "md")
+                && path != summary
+                && entry.file_name() != "SUMMARY.md"
+            {
+                if let Ok(rel) = path.strip_prefix(root.canonical()) {
+                    files.push(slash_path(rel));
+                }
+            }
+        }
+    }
+    files
+}

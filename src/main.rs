@@ -1,0 +1,5 @@
+//! The `folio` binary: all work happens in the library; see `cli`.
+
+fn main() -> std::process::ExitCode {
+    folio::cli::main()
+}

@@ -1,0 +1,123 @@
+use std::path::PathBuf;
+
+use super::*;
+
+fn parse(text: &str) -> (ParsedPage, Vec<Diagnostic>, SourceFile) {
+    let source = SourceFile::new(PathBuf::from("p.md"), text.to_string());
+    let (page, diags) = parse_page(&source);
+    (page, diags, source)
+}
+
+/// Each link as `kind line:col dest`, the compact dump the tests compare.
+fn dump_links(page: &ParsedPage, source: &SourceFile) -> Vec<String> {
+    page.links
+        .iter()
+        .map(|link| {
+            let at = source.position(link.span.start);
+            assert_eq!(
+                source.text[link.span.clone()].replace('\\', ""),
+                link.dest.replace('\\', ""),
+                "span covers the destination"
+            );
+            format!("{:?} {}:{} {}", link.kind, at.line, at.column, link.dest)
+        })
+        .collect()
+}
+
+#[test]
+fn title_is_lifted_and_headings_get_gitbook_ids() {
+    let (page, diags, _) = parse(
+        "---\ndescription: d\n---\n\n# 🆚 DPG and DPI\n\nText.\n\n## Setup - Advanced\n\n### Setup - Advanced\n\n## Overview <a href=\"#intro\" id=\"intro\"></a>\n\n## Intro\n",
+    );
+    assert!(diags.is_empty());
+    assert_eq!(page.title.as_deref(), Some("🆚 DPG and DPI"));
+    let ids: Vec<_> = page.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["setup-advanced", "setup-advanced-1", "intro", "intro-1"]
+    );
+    assert_eq!(page.headings[2].text, "Overview");
+    assert!(page.links.is_empty(), "custom anchors are not links");
+    assert!(page.html_ids.is_empty());
+}
+
+#[test]
+fn link_positions_point_at_destinations() {
+    let text = "# T\n\nSee [a *b*](../x/y.md#frag \"t\") and ![img](<a b.png>).\n\n[ref]: refs/r.md\n\nUse [it][ref] or <https://e.org>.\n";
+    let (page, _, source) = parse(text);
+    assert_eq!(
+        dump_links(&page, &source),
+        [
+            "Link 3:13 ../x/y.md#frag",
+            "Image 3:45 a b.png",
+            "Link 5:8 refs/r.md",
+            "Link 7:19 https://e.org",
+        ]
+    );
+}
+
+#[test]
+fn escapes_are_decoded_but_spans_are_as_written() {
+    let text = "[cfg](config\\_files.md)\n";
+    let (page, _, _) = parse(text);
+    assert_eq!(page.links[0].dest, "config_files.md");
+    assert_eq!(&text[page.links[0].span.clone()], "config\\_files.md");
+}
+
+#[test]
+fn links_in_brackets_and_nested_images() {
+    let text = "[![logo](logo.png)](home.md) [x [y] z](q.md)\n";
+    let (page, _, source) = parse(text);
+    assert_eq!(
+        dump_links(&page, &source),
+        ["Link 1:21 home.md", "Image 1:10 logo.png", "Link 1:40 q.md"]
+    );
+}
+
+#[test]
+fn raw_html_attributes_are_links_with_positions() {
+    let text = "# T\n\n<figure><img src=\"../.gitbook/assets/a b.png\" alt=\"\"><figcaption><p>See <a href=\"https://x.org/\">x</a></p></figcaption></figure>\n\nInline <img src=\"i.png\" srcset=\"i.png 1x, i2.png 2x\"> and <a id=\"here\"></a>.\n";
+    let (page, _, source) = parse(text);
+    assert_eq!(
+        dump_links(&page, &source),
+        [
+            "Html 3:19 ../.gitbook/assets/a b.png",
+            "Html 3:82 https://x.org/",
+            "Html 5:18 i.png",
+            "Html 5:33 i.png",
+            "Html 5:43 i2.png",
+        ]
+    );
+    assert_eq!(page.html_ids, ["here"]);
+}
+
+#[test]
+fn code_is_never_a_link() {
+    let (page, _, _) = parse("`[a](b.md)`\n\n```\n[c](d.md) <img src=\"x.png\">\n```\n");
+    assert!(page.links.is_empty());
+}
+
+#[test]
+fn front_matter_errors_keep_parsing_the_body() {
+    let (page, diags, _) = parse("---\ndescription: [oops\n---\n# T\n\n[a](b.md)\n");
+    assert_eq!(diags.len(), 1);
+    assert_eq!(page.title.as_deref(), Some("T"));
+    assert_eq!(page.links.len(), 1);
+}
+
+#[test]
+fn a_later_h1_is_a_body_heading() {
+    let (page, _, _) = parse("Intro text.\n\n# Not a title\n");
+    assert_eq!(page.title, None);
+    assert_eq!(page.headings[0].id, "not-a-title");
+}
+
+#[test]
+fn html_block_lines_map_to_their_own_lines() {
+    let text = "<div>\n<a href=\"one.md\">1</a>\n<a href=\"two.md\">2</a>\n</div>\n";
+    let (page, _, source) = parse(text);
+    assert_eq!(
+        dump_links(&page, &source),
+        ["Html 2:10 one.md", "Html 3:10 two.md"]
+    );
+}

@@ -1,0 +1,239 @@
+//! The data templates see: borrowed, serialisable views built per page.
+//!
+//! These structs are the whole contract between folio and a theme; domain
+//! types never derive `Serialize`. Every URL here is relative to the page
+//! being rendered, so a built site works under any base path. The sidebar
+//! expands only the current page's ancestors, so each page's HTML stays
+//! small however large the book grows.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::load::{Book, NavItem, NavTarget, PageId};
+use crate::parse::ParsedPage;
+use crate::paths;
+use crate::resolve::Site;
+
+/// Book-wide values.
+#[derive(Serialize)]
+pub(super) struct BookView<'a> {
+    pub(super) title: &'a str,
+    pub(super) description: &'a str,
+    pub(super) language: &'a str,
+    pub(super) authors: &'a [String],
+}
+
+/// The page being rendered.
+#[derive(Serialize)]
+pub(super) struct PageView<'a> {
+    pub(super) title: &'a str,
+    pub(super) description: &'a str,
+    pub(super) content: String,
+    pub(super) canonical_url: String,
+    pub(super) source_path: &'a str,
+    pub(super) no_index: bool,
+    pub(super) layout: LayoutView,
+    pub(super) outline: Vec<OutlineEntry<'a>>,
+    pub(super) breadcrumbs: Vec<LinkView<'a>>,
+    pub(super) prev: Option<LinkView<'a>>,
+    pub(super) next: Option<LinkView<'a>>,
+}
+
+/// Which parts of the page to show.
+#[derive(Serialize)]
+pub(super) struct LayoutView {
+    pub(super) title: bool,
+    pub(super) description: bool,
+    pub(super) outline: bool,
+    pub(super) pagination: bool,
+    pub(super) sidebar: bool,
+}
+
+/// A `##` or `###` heading for the outline.
+#[derive(Serialize)]
+pub(super) struct OutlineEntry<'a> {
+    pub(super) level: u8,
+    pub(super) id: &'a str,
+    pub(super) title: &'a str,
+}
+
+/// A title with a URL (`""` for none).
+#[derive(Serialize)]
+pub(super) struct LinkView<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: String,
+}
+
+/// Site navigation as seen from one page.
+#[derive(Serialize)]
+pub(super) struct NavView<'a> {
+    pub(super) home_url: String,
+    pub(super) sections: Vec<SectionView<'a>>,
+    pub(super) groups: Vec<GroupView<'a>>,
+}
+
+/// A section tab.
+#[derive(Serialize)]
+pub(super) struct SectionView<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: String,
+    pub(super) current: bool,
+}
+
+/// A sidebar part.
+#[derive(Serialize)]
+pub(super) struct GroupView<'a> {
+    pub(super) title: &'a str,
+    pub(super) items: Vec<ItemView<'a>>,
+}
+
+/// A sidebar entry.
+#[derive(Serialize)]
+pub(super) struct ItemView<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: String,
+    pub(super) external: bool,
+    pub(super) current: bool,
+    pub(super) open: bool,
+    pub(super) has_children: bool,
+    pub(super) children: Vec<ItemView<'a>>,
+}
+
+/// Everything needed to build one page's views.
+pub(super) struct PageInputs<'a> {
+    pub(super) book: &'a Book,
+    pub(super) site: &'a Site,
+    pub(super) parsed: &'a [ParsedPage],
+    pub(super) titles: &'a [String],
+    pub(super) page: PageId,
+}
+
+impl<'a> PageInputs<'a> {
+    fn url_of(&self, to: PageId) -> String {
+        paths::relative_url(&self.site.page_urls[self.page], &self.site.page_urls[to])
+    }
+
+    fn link_to(&self, to: PageId) -> LinkView<'a> {
+        LinkView {
+            title: &self.titles[to],
+            url: self.url_of(to),
+        }
+    }
+
+    /// The page's ancestors from the section root down, nearest last.
+    fn ancestors(&self) -> Vec<PageId> {
+        let mut chain = Vec::new();
+        let mut at = self.book.pages[self.page].parent;
+        while let Some(id) = at {
+            if chain.contains(&id) {
+                break;
+            }
+            chain.push(id);
+            at = self.book.pages[id].parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// Breadcrumbs: the section index, then ancestors.
+    pub(super) fn breadcrumbs(&self) -> Vec<LinkView<'a>> {
+        let section = &self.book.sections[self.book.pages[self.page].section];
+        let mut crumbs = Vec::new();
+        if let Some(index) = section.index_page.filter(|&i| i != self.page) {
+            crumbs.push(LinkView {
+                title: &section.config.title,
+                url: self.url_of(index),
+            });
+        }
+        for id in self.ancestors() {
+            if Some(id) != section.index_page {
+                crumbs.push(self.link_to(id));
+            }
+        }
+        crumbs
+    }
+
+    /// Previous and next published pages of the same section, in reading
+    /// order, skipping hidden pages.
+    pub(super) fn neighbours(&self) -> (Option<LinkView<'a>>, Option<LinkView<'a>>) {
+        let section = self.book.pages[self.page].section;
+        let visible = |id: &PageId| {
+            self.book.pages[*id].section == section && !self.parsed[*id].front_matter.hidden
+        };
+        let prev = (0..self.page)
+            .rev()
+            .find(visible)
+            .map(|id| self.link_to(id));
+        let next = (self.page + 1..self.book.pages.len())
+            .find(visible)
+            .map(|id| self.link_to(id));
+        (prev, next)
+    }
+
+    /// Section tabs and the current section's sidebar.
+    pub(super) fn nav(&self) -> NavView<'a> {
+        let from = &self.site.page_urls[self.page];
+        let current_section = self.book.pages[self.page].section;
+        let sections = self
+            .book
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(index, section)| SectionView {
+                title: &section.config.title,
+                url: paths::relative_url(from, &section.config.url_prefix),
+                current: index == current_section,
+            })
+            .collect();
+        let open: HashSet<PageId> = self.ancestors().into_iter().chain([self.page]).collect();
+        let groups = self.book.sections[current_section]
+            .groups
+            .iter()
+            .map(|group| GroupView {
+                title: group.title.as_deref().unwrap_or(""),
+                items: self.items(&group.items, &open),
+            })
+            .filter(|group| !group.items.is_empty())
+            .collect();
+        NavView {
+            home_url: paths::root_prefix(from).to_string()
+                + if from.is_empty() { "./" } else { "" },
+            sections,
+            groups,
+        }
+    }
+
+    fn items(&self, items: &'a [NavItem], open: &HashSet<PageId>) -> Vec<ItemView<'a>> {
+        items
+            .iter()
+            .filter(|item| match item.target {
+                NavTarget::Page(id) => !self.parsed[id].front_matter.hidden,
+                _ => true,
+            })
+            .map(|item| {
+                let (url, external, current, is_open) = match &item.target {
+                    NavTarget::Page(id) => {
+                        (self.url_of(*id), false, *id == self.page, open.contains(id))
+                    }
+                    NavTarget::External(url) => (url.clone(), true, false, false),
+                    // A label has no page to visit, so its entries stay visible.
+                    NavTarget::None => (String::new(), false, false, true),
+                };
+                ItemView {
+                    title: &item.label,
+                    url,
+                    external,
+                    current,
+                    open: is_open,
+                    has_children: !item.children.is_empty(),
+                    children: if is_open {
+                        self.items(&item.children, open)
+                    } else {
+                        Vec::new()
+                    },
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,193 @@
+//! Rendering: the resolved site → one HTML document per page.
+//!
+//! Owns turning Markdown events into body HTML (`markdown`), syntax
+//! highlighting (`highlight`), the theme (`theme`) and the views templates see
+//! (`context`). Pages render in parallel; the result is a list of files in
+//! memory for `output` to write.
+//!
+//! It never resolves links, reports missing targets or writes files.
+
+mod context;
+pub mod highlight;
+mod markdown;
+pub mod theme;
+
+use rayon::prelude::*;
+
+use crate::load::{Book, PageId};
+use crate::parse::ParsedPage;
+use crate::paths;
+use crate::resolve::Site;
+use context::{BookView, LayoutView, OutlineEntry, PageInputs, PageView};
+use highlight::Highlighter;
+pub use theme::{TemplateError, Theme};
+
+/// Where theme files and generated stylesheets are published.
+pub const STATIC_DIR: &str = "_folio";
+
+/// A file of the built site, in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Site-relative path (`a/b/index.html`).
+    pub path: String,
+    /// Its bytes.
+    pub contents: Vec<u8>,
+}
+
+/// Renders every page and the theme's static files.
+pub fn render_site(
+    book: &Book,
+    site: &Site,
+    parsed: &[ParsedPage],
+    theme: &Theme,
+) -> Result<Vec<OutputFile>, TemplateError> {
+    let highlighter = Highlighter::default();
+    let titles: Vec<String> = (0..book.pages.len())
+        .map(|id| page_title(book, parsed, id))
+        .collect();
+    let mut files: Vec<OutputFile> = (0..book.pages.len())
+        .into_par_iter()
+        .map(|id| {
+            let inputs = PageInputs {
+                book,
+                site,
+                parsed,
+                titles: &titles,
+                page: id,
+            };
+            let html = render_page(&inputs, theme, &highlighter)?;
+            Ok(OutputFile {
+                path: format!("{}index.html", site.page_urls[id]),
+                contents: html.into_bytes(),
+            })
+        })
+        .collect::<Result<_, TemplateError>>()?;
+    files.extend(static_files(theme));
+    Ok(files)
+}
+
+/// The theme's static files plus the generated highlighting stylesheets.
+fn static_files(theme: &Theme) -> Vec<OutputFile> {
+    let (light, dark) = highlight::stylesheets();
+    let generated = [
+        ("highlight-light.css", light.into_bytes()),
+        ("highlight-dark.css", dark.into_bytes()),
+    ];
+    theme
+        .static_files
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), bytes.clone()))
+        .chain(generated)
+        .map(|(name, contents)| OutputFile {
+            path: format!("{STATIC_DIR}/{name}"),
+            contents,
+        })
+        .collect()
+}
+
+/// A page's title: front matter `title`, else its `#` heading, else its
+/// SUMMARY label, else its file name.
+fn page_title(book: &Book, parsed: &[ParsedPage], id: PageId) -> String {
+    let page = &parsed[id];
+    page.front_matter
+        .title
+        .clone()
+        .or_else(|| page.title.clone())
+        .or_else(|| book.pages[id].nav_label.clone())
+        .unwrap_or_else(|| {
+            let path = &book.pages[id].path;
+            path.rsplit('/')
+                .next()
+                .unwrap_or(path)
+                .trim_end_matches(".md")
+                .to_string()
+        })
+}
+
+fn render_page(
+    inputs: &PageInputs<'_>,
+    theme: &Theme,
+    highlighter: &Highlighter,
+) -> Result<String, TemplateError> {
+    let id = inputs.page;
+    let book = inputs.book;
+    let parsed = &inputs.parsed[id];
+    let front_matter = &parsed.front_matter;
+    let url = &inputs.site.page_urls[id];
+    let (prev, next) = inputs.neighbours();
+    let page = PageView {
+        title: &inputs.titles[id],
+        description: front_matter.description.as_deref().unwrap_or(""),
+        content: markdown::body_html(parsed, &inputs.site.hrefs[id], highlighter),
+        canonical_url: book
+            .config
+            .site_url
+            .as_ref()
+            .map(|site| format!("{site}{}", paths::encode_path(url)))
+            .unwrap_or_default(),
+        source_path: &book.pages[id].path,
+        no_index: front_matter.no_index,
+        layout: LayoutView {
+            title: front_matter.layout.title,
+            description: front_matter.layout.description,
+            outline: front_matter.layout.outline,
+            pagination: front_matter.layout.pagination,
+            sidebar: front_matter.layout.table_of_contents,
+        },
+        outline: parsed
+            .headings
+            .iter()
+            .filter(|h| h.level == 2 || h.level == 3)
+            .map(|h| OutlineEntry {
+                level: h.level,
+                id: &h.id,
+                title: &h.text,
+            })
+            .collect(),
+        breadcrumbs: inputs.breadcrumbs(),
+        prev,
+        next,
+    };
+    let root = paths::root_prefix(url);
+    let assets: std::collections::BTreeMap<&str, String> = [
+        "folio.css",
+        "folio.js",
+        "highlight-light.css",
+        "highlight-dark.css",
+    ]
+    .into_iter()
+    .map(|name| (name, format!("{root}{STATIC_DIR}/{name}")))
+    .collect();
+    let mut context = tera::Context::new();
+    context.insert(
+        "book",
+        &BookView {
+            title: &book.config.title,
+            description: &book.config.description,
+            language: &book.config.language,
+            authors: &book.config.authors,
+        },
+    );
+    context.insert("page", &page);
+    context.insert("nav", &inputs.nav());
+    context.insert("assets", &assets);
+    context.insert("root", &root);
+    context.insert("generator", &format!("folio {}", env!("CARGO_PKG_VERSION")));
+    theme.render("page.html", &context)
+}
+
+/// Escapes text for HTML bodies and double-quoted attributes.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,241 @@
+//! The theme: Tera templates and static files.
+//!
+//! The default theme (this repository's `theme/` folder) is compiled into the
+//! binary so `folio build` works on any book; a book's own theme folder
+//! replaces it file by file. Template errors name the template file and,
+//! where Tera or the template text tells, the line.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use tera::Tera;
+
+use crate::source::BookRoot;
+
+/// The default theme's templates, embedded at compile time.
+const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("page.html", include_str!("../../theme/page.html")),
+    ("macros.html", include_str!("../../theme/macros.html")),
+];
+
+/// The default theme's static files.
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    ("folio.css", include_bytes!("../../theme/folio.css")),
+    ("folio.js", include_bytes!("../../theme/folio.js")),
+];
+
+/// Loaded templates plus the static files to publish under `_folio/`.
+pub struct Theme {
+    pub(super) tera: Tera,
+    /// Where each template came from, and its text, for error messages.
+    sources: HashMap<String, (String, String)>,
+    /// Static files: name → bytes.
+    pub static_files: Vec<(String, Vec<u8>)>,
+}
+
+/// A template that failed to parse or render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    /// The template file (`theme/page.html`, or `<built-in>/page.html`).
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// Tera's explanation.
+    pub message: String,
+}
+
+impl fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: template error: {}", self.file, self.message),
+            None => write!(f, "{}: template error: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for TemplateError {}
+
+impl Theme {
+    /// Loads the default theme, overridden by the files in `theme_dir`.
+    pub fn load(root: &BookRoot, theme_dir: &str) -> Result<Theme, TemplateError> {
+        let mut sources: HashMap<String, (String, String)> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(name, text)| {
+                (
+                    name.to_string(),
+                    (format!("<built-in>/{name}"), text.to_string()),
+                )
+            })
+            .collect();
+        let mut static_files: HashMap<String, Vec<u8>> = DEFAULT_STATIC
+            .iter()
+            .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+            .collect();
+        for name in root.list_dir(theme_dir) {
+            let rel = format!("{theme_dir}/{name}");
+            if !root.is_file(&rel) {
+                continue;
+            }
+            let bytes = root.read_bytes(&rel).map_err(|err| TemplateError {
+                file: rel.clone(),
+                line: None,
+                message: err.to_string(),
+            })?;
+            if name.ends_with(".html") {
+                let text = String::from_utf8(bytes).map_err(|_| TemplateError {
+                    file: rel.clone(),
+                    line: None,
+                    message: "template is not valid UTF-8".into(),
+                })?;
+                sources.insert(name, (rel, text));
+            } else {
+                static_files.insert(name, bytes);
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        // Tera's default also escapes `/`, which bloats every URL.
+        tera.set_escape_fn(super::escape_html);
+        let mut templates: Vec<(&String, &String)> = sources
+            .iter()
+            .map(|(name, (_, text))| (name, text))
+            .collect();
+        templates.sort();
+        let theme_sources = sources.clone();
+        tera.add_raw_templates(templates)
+            .map_err(|err| template_error(&theme_sources, &err))?;
+        let mut static_files: Vec<_> = static_files.into_iter().collect();
+        static_files.sort();
+        Ok(Theme {
+            tera,
+            sources,
+            static_files,
+        })
+    }
+
+    /// Renders `name` with `context`.
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, TemplateError> {
+        self.tera
+            .render(name, context)
+            .map_err(|err| template_error(&self.sources, &err))
+    }
+}
+
+/// Turns a Tera error into one naming the template file and line.
+fn template_error(sources: &HashMap<String, (String, String)>, err: &tera::Error) -> TemplateError {
+    let mut messages = vec![err.to_string()];
+    let mut cause = std::error::Error::source(err);
+    while let Some(inner) = cause {
+        messages.push(inner.to_string());
+        cause = inner.source();
+    }
+    let full = messages.join("\n");
+    // Tera quotes the failing template's name ('page.html'); the innermost
+    // quoted name is where the problem is (a macro file, an included file).
+    let name = messages
+        .iter()
+        .rev()
+        .flat_map(|m| quoted_names(m))
+        .find(|name| sources.contains_key(name.as_str()))
+        .unwrap_or_default();
+    let (file, text) = sources
+        .get(&name)
+        .cloned()
+        .unwrap_or_else(|| (name.clone(), String::new()));
+    let line = parse_error_line(&full).or_else(|| backticked_line(&full, &text));
+    let message = messages
+        .last()
+        .map(|m| {
+            m.lines()
+                .rfind(|l| !l.trim().is_empty())
+                .unwrap_or(m)
+                .trim()
+                .trim_start_matches("= ")
+                .to_string()
+        })
+        .unwrap_or_default();
+    TemplateError {
+        file,
+        line,
+        message,
+    }
+}
+
+fn quoted_names(message: &str) -> Vec<String> {
+    message
+        .split('\'')
+        .skip(1)
+        .step_by(2)
+        .map(String::from)
+        .collect()
+}
+
+/// The line from a parse error's ` --> 3:5` marker.
+fn parse_error_line(message: &str) -> Option<usize> {
+    let after = message.split("--> ").nth(1)?;
+    after.split(':').next()?.trim().parse().ok()
+}
+
+/// For render errors, Tera names the missing variable in backticks but not
+/// its line: find the first line of the template that mentions it.
+fn backticked_line(message: &str, template: &str) -> Option<usize> {
+    let name = message.split('`').nth(1)?;
+    template
+        .lines()
+        .position(|line| line.contains(name))
+        .map(|index| index + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book_with_theme(files: &[(&str, &str)]) -> (tempfile::TempDir, BookRoot) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("theme")).unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join("theme").join(name), text).unwrap();
+        }
+        let root = BookRoot::open(dir.path()).unwrap();
+        (dir, root)
+    }
+
+    #[test]
+    fn default_theme_loads_and_book_files_override_it() {
+        let (_dir, root) =
+            book_with_theme(&[("page.html", "custom {{ page.title }}"), ("extra.css", "x")]);
+        let theme = Theme::load(&root, "theme").unwrap();
+        let mut context = tera::Context::new();
+        context.insert("page", &serde_json::json!({"title": "<T>"}));
+        assert_eq!(
+            theme.render("page.html", &context).unwrap(),
+            "custom &lt;T&gt;"
+        );
+        let names: Vec<_> = theme.static_files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["extra.css", "folio.css", "folio.js"]);
+    }
+
+    #[test]
+    fn parse_errors_name_file_and_line() {
+        let (_dir, root) = book_with_theme(&[("page.html", "line one\n{{ page.title | }}\nthree\n")]);
+        let err = Theme::load(&root, "theme").err().unwrap();
+        assert_eq!(err.file, "theme/page.html");
+        assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn render_errors_name_file_and_line() {
+        let (_dir, root) = book_with_theme(&[("page.html", "ok\n\n{{ page.nope.deeper }}\n")]);
+        let theme = Theme::load(&root, "theme").unwrap();
+        let mut context = tera::Context::new();
+        context.insert("page", &serde_json::json!({}));
+        let err = theme.render("page.html", &context).unwrap_err();
+        assert_eq!(err.file, "theme/page.html");
+        assert_eq!(err.line, Some(3));
+        assert!(
+            err.to_string()
+                .starts_with("theme/page.html:3: template error:"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,443 @@
+//! Resolution: all parsed pages → [`Site`] (URLs, files to publish, the
+//! output URL of every link) plus link diagnostics.
+//!
+//! Owns the URL scheme (`a/b.md` → `a/b/`, `a/README.md` → `a/`, a section's
+//! index at its prefix) and the resolution rule of the format notes (§9):
+//! every destination is decoded, joined onto its page's folder with `..`
+//! clamped at the book root, classified as page, folder or file, and checked,
+//! fragments included, against the target page's real anchor ids. Each
+//! failure is a diagnostic at the destination's position with the closest
+//! existing page, file or anchor as a suggestion.
+//!
+//! It never emits HTML and never uses the network.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::join_rel;
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::load::{Book, PageId};
+use crate::parse::{Link, ParsedPage};
+use crate::paths;
+
+/// The resolved site: where everything is served and what every link
+/// becomes.
+#[derive(Debug)]
+pub struct Site {
+    /// Site-relative URL of each page (`""` for the root, `a/b/`).
+    pub page_urls: Vec<String>,
+    /// Files to publish: book-relative source path → site-relative URL.
+    pub files: BTreeMap<String, String>,
+    /// For each page, for each of its links: the `href` to write, or `None`
+    /// to keep the destination as written (external or broken links).
+    pub hrefs: Vec<Vec<Option<String>>>,
+}
+
+/// Resolves every link of every page.
+pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, Vec<Diagnostic>) {
+    let page_urls: Vec<String> = book
+        .pages
+        .iter()
+        .map(|page| page_url(book, page.section, &page.path))
+        .collect();
+    let mut resolver = Resolver {
+        book,
+        pages,
+        page_urls: &page_urls,
+        files: BTreeMap::new(),
+        diagnostics: Vec::new(),
+    };
+    resolver.add_upload_folders();
+    let hrefs = (0..pages.len())
+        .map(|id| {
+            pages[id]
+                .links
+                .iter()
+                .map(|link| resolver.resolve_link(id, link))
+                .collect()
+        })
+        .collect();
+    let Resolver {
+        files, diagnostics, ..
+    } = resolver;
+    (
+        Site {
+            page_urls,
+            files,
+            hrefs,
+        },
+        diagnostics,
+    )
+}
+
+/// The site-relative URL of a page file.
+fn page_url(book: &Book, section: usize, path: &str) -> String {
+    let config = &book.sections[section].config;
+    let within = strip_dir(path, &config.dir);
+    let stem = if within == config.readme {
+        ""
+    } else if let Some(folder) = within.strip_suffix("/README.md") {
+        folder
+    } else if within == "README.md" {
+        ""
+    } else {
+        within.strip_suffix(".md").unwrap_or(within)
+    };
+    let mut url = config.url_prefix.clone();
+    if !stem.is_empty() {
+        url.push_str(stem);
+        url.push('/');
+    }
+    url
+}
+
+fn strip_dir<'p>(path: &'p str, dir: &str) -> &'p str {
+    if dir.is_empty() {
+        path
+    } else {
+        path.strip_prefix(dir)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .unwrap_or(path)
+    }
+}
+
+/// What a destination turned out to be.
+enum Target {
+    Page {
+        page: PageId,
+        fragment: Option<String>,
+    },
+    File {
+        path: String,
+        fragment: Option<String>,
+    },
+}
+
+struct Resolver<'a> {
+    book: &'a Book,
+    pages: &'a [ParsedPage],
+    page_urls: &'a [String],
+    files: BTreeMap<String, String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Resolver<'_> {
+    /// GitBook's upload folders are published whole, referenced or not.
+    fn add_upload_folders(&mut self) {
+        let mut folders = vec![".gitbook/assets".to_string()];
+        for section in &self.book.sections {
+            folders.push(join_rel(&section.config.dir, ".gitbook/assets"));
+        }
+        for folder in folders {
+            for name in self.book.root.list_dir(&folder) {
+                let path = join_rel(&folder, &name);
+                if self.book.root.is_file(&path) {
+                    let url = self.file_url(&path);
+                    self.files.insert(path, url);
+                }
+            }
+        }
+    }
+
+    /// The URL a published file gets: its place within its section, or its
+    /// book-relative path outside any section.
+    fn file_url(&self, path: &str) -> String {
+        self.book
+            .sections
+            .iter()
+            .filter(|s| s.config.dir.is_empty() || path.starts_with(&format!("{}/", s.config.dir)))
+            .max_by_key(|s| s.config.dir.len())
+            .map(|s| format!("{}{}", s.config.url_prefix, strip_dir(path, &s.config.dir)))
+            .unwrap_or_else(|| path.to_string())
+    }
+
+    fn resolve_link(&mut self, page: PageId, link: &Link) -> Option<String> {
+        let target = self.target(page, link)?;
+        let from = &self.page_urls[page];
+        Some(match target {
+            Target::Page { page: to, fragment } => {
+                let mut href = if to == page {
+                    String::new()
+                } else {
+                    paths::relative_url(from, &self.page_urls[to])
+                };
+                if let Some(fragment) = fragment {
+                    href.push('#');
+                    href.push_str(&paths::encode_fragment(&fragment));
+                }
+                if href.is_empty() {
+                    href.push_str("./");
+                }
+                href
+            }
+            Target::File { path, fragment } => {
+                let url = self.file_url(&path);
+                let mut href = paths::relative_url(from, &paths::encode_path(&url));
+                self.files.insert(path, url);
+                if let Some(fragment) = fragment {
+                    href.push('#');
+                    href.push_str(&fragment);
+                }
+                href
+            }
+        })
+    }
+
+    fn target(&mut self, page: PageId, link: &Link) -> Option<Target> {
+        let dest = link.dest.trim();
+        if dest.is_empty() || paths::has_scheme(dest) || dest.starts_with("//") {
+            return None;
+        }
+        if is_broken_reference(dest) {
+            self.report(
+                page,
+                link,
+                Severity::Error,
+                Code::BrokenReference,
+                "GitBook lost the target of this link (it wrote `broken-reference`)".into(),
+                Some("link it to the page it should lead to".into()),
+            );
+            return None;
+        }
+        let split = paths::split_destination(dest);
+        let source_path = &self.book.pages[page].path;
+        if split.path.is_empty() {
+            return self.page_target(page, link, page, split.fragment);
+        }
+        let joined = paths::join(paths::parent_dir(source_path), &split.path);
+        if joined.clamped > 0 {
+            self.report(
+                page,
+                link,
+                Severity::Warning,
+                Code::ParentAboveRoot,
+                format!("`{dest}` climbs above the book root; it was resolved from the root"),
+                Some(format!(
+                    "write it as `{}`",
+                    paths::relative_url(
+                        &format!("{}/", paths::parent_dir(source_path)),
+                        &joined.path
+                    )
+                )),
+            );
+        }
+        let path = if joined.trailing_slash || self.book.root.is_dir(&joined.path) {
+            self.folder_index(&joined.path)
+        } else {
+            joined.path
+        };
+        if let Some(to) = self.book.page_at(&path) {
+            return self.page_target(page, link, to, split.fragment);
+        }
+        if path.ends_with(".md") && self.book.root.is_file(&path) {
+            self.report(
+                page,
+                link,
+                Severity::Error,
+                Code::BrokenLink,
+                format!("`{dest}` is not published: it is not in any SUMMARY.md"),
+                Some(format!("add `{path}` to its section's SUMMARY.md")),
+            );
+            return None;
+        }
+        if !path.ends_with(".md") && self.book.root.is_file(&path) {
+            return Some(Target::File {
+                path,
+                fragment: split.fragment,
+            });
+        }
+        let help = self.suggest_path(source_path, &path);
+        let what = if path.ends_with("README.md")
+            && (joined.trailing_slash || self.book.root.is_dir(paths::parent_dir(&path)))
+        {
+            format!("folder `{dest}` has no README.md")
+        } else if path.ends_with(".md") {
+            format!("page `{dest}` does not exist")
+        } else if looks_like_host(&split.path) {
+            self.report(
+                page,
+                link,
+                Severity::Error,
+                Code::BrokenLink,
+                format!("`{dest}` is not a file in the book"),
+                Some(format!("if it is a web address, write `https://{dest}`")),
+            );
+            return None;
+        } else {
+            format!("file `{dest}` does not exist")
+        };
+        self.report(page, link, Severity::Error, Code::BrokenLink, what, help);
+        None
+    }
+
+    /// The index page of a folder: a section's configured index, or its
+    /// README.md.
+    fn folder_index(&self, folder: &str) -> String {
+        self.book
+            .sections
+            .iter()
+            .find(|s| s.config.dir == folder)
+            .map(|s| s.config.file(&s.config.readme))
+            .unwrap_or_else(|| join_rel(folder, "README.md"))
+    }
+
+    fn page_target(
+        &mut self,
+        page: PageId,
+        link: &Link,
+        to: PageId,
+        fragment: Option<String>,
+    ) -> Option<Target> {
+        let Some(fragment) = fragment.filter(|f| !f.is_empty()) else {
+            return Some(Target::Page {
+                page: to,
+                fragment: None,
+            });
+        };
+        let target = &self.pages[to];
+        if target.has_anchor(&fragment) {
+            return Some(Target::Page {
+                page: to,
+                fragment: Some(fragment),
+            });
+        }
+        let on = if to == page {
+            "this page".to_string()
+        } else {
+            format!("`{}`", self.book.pages[to].path)
+        };
+        let help = suggest_anchor(target, &fragment);
+        self.report(
+            page,
+            link,
+            Severity::Error,
+            Code::BrokenAnchor,
+            format!("no heading or id `#{fragment}` on {on}"),
+            help,
+        );
+        None
+    }
+
+    /// The closest published page or existing file to a missing path,
+    /// written relative to the linking page.
+    fn suggest_path(&self, from: &str, missing: &str) -> Option<String> {
+        let from_dir = format!("{}/", paths::parent_dir(from));
+        let relative = |path: &str| paths::relative_url(&from_dir, path);
+        if missing.ends_with(".md") {
+            let candidates = self.book.pages.iter().map(|p| p.path.as_str());
+            return closest(missing, candidates)
+                .map(|path| format!("did you mean `{}`?", relative(path)));
+        }
+        let with_md = format!("{missing}.md");
+        if self.book.page_at(&with_md).is_some() {
+            return Some(format!("did you mean `{}`?", relative(&with_md)));
+        }
+        let folder = paths::parent_dir(missing);
+        let names: Vec<String> = self
+            .book
+            .root
+            .list_dir(folder)
+            .iter()
+            .map(|name| join_rel(folder, name))
+            .collect();
+        closest(missing, names.iter().map(String::as_str))
+            .map(|path| format!("did you mean `{}`?", relative(path)))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn report(
+        &mut self,
+        page: PageId,
+        link: &Link,
+        severity: Severity,
+        code: Code,
+        message: String,
+        help: Option<String>,
+    ) {
+        let source = &self.book.pages[page].source;
+        let mut diagnostic = source
+            .diagnostic(severity, code, link.span.clone(), message)
+            .with_target(source.text.get(link.span.clone()).unwrap_or(&link.dest));
+        diagnostic.help = help;
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+/// GitBook's markers for a lost target: `broken-reference` as a path
+/// segment, or the newer `/broken/…` form.
+fn is_broken_reference(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    path.starts_with("/broken/") || path.split('/').any(|segment| segment == "broken-reference")
+}
+
+/// `example.org` or `www.example.org/x` written without a scheme.
+fn looks_like_host(path: &str) -> bool {
+    let host = path.split('/').next().unwrap_or("");
+    host.starts_with("www.")
+        || (host.contains('.')
+            && !host.starts_with('.')
+            && matches!(
+                host.rsplit('.').next(),
+                Some("com" | "org" | "net" | "io" | "dev" | "gov" | "int" | "edu")
+            ))
+}
+
+fn suggest_anchor(page: &ParsedPage, fragment: &str) -> Option<String> {
+    if let Some(id) = page.anchors().find(|id| id.eq_ignore_ascii_case(fragment)) {
+        return Some(format!("fragments are case-sensitive: the id is `#{id}`"));
+    }
+    if let Some(id) = page
+        .anchors()
+        .find(|id| id.strip_suffix('.') == Some(fragment))
+    {
+        return Some(format!("the id differs by a trailing dot: `#{id}`"));
+    }
+    closest(fragment, page.anchors()).map(|id| format!("did you mean `#{id}`?"))
+}
+
+/// The candidate closest to `wanted` by edit distance, if it is close
+/// enough to be a plausible typo.
+fn closest<'c>(wanted: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    let lower = wanted.to_lowercase();
+    let limit = (wanted.chars().count() / 3).max(2);
+    let mut best: HashMap<usize, &str> = HashMap::new();
+    for candidate in candidates {
+        let distance = strsim::levenshtein(&lower, &candidate.to_lowercase());
+        if distance <= limit {
+            best.entry(distance).or_insert(candidate);
+        }
+    }
+    best.into_iter()
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_reference_markers() {
+        assert!(is_broken_reference("broken-reference"));
+        assert!(is_broken_reference("../../a/broken-reference/"));
+        assert!(is_broken_reference("/broken/pages/Xy12"));
+        assert!(!is_broken_reference("broken-references.md"));
+    }
+
+    #[test]
+    fn host_names_written_as_paths() {
+        assert!(looks_like_host("downloads.example.com"));
+        assert!(looks_like_host("www.example.org/x"));
+        assert!(!looks_like_host("config.yaml"));
+        assert!(!looks_like_host(".gitbook/assets/a.png"));
+    }
+
+    #[test]
+    fn closest_prefers_small_distances() {
+        let names = ["guide/install.md", "guide/intro.md", "faq.md"];
+        assert_eq!(
+            closest("guide/instal.md", names.into_iter()),
+            Some("guide/install.md")
+        );
+        assert_eq!(closest("zzzzzzzz.md", names.into_iter()), None);
+    }
+}
