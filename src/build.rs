@@ -86,8 +86,17 @@ impl From<TemplateError> for BuildError {
     }
 }
 
-/// Runs the pipeline.
+/// Runs the pipeline on a thread pool whose threads have room for deeply
+/// nested navigation (templates recurse once per SUMMARY level).
 pub fn run(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(16 << 20)
+        .build()
+        .map_err(|err| BuildError::Io(io::Error::other(err)))?;
+    pool.install(|| run_stages(options))
+}
+
+fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let root = BookRoot::open(&options.book_dir)?;
     let config = config::load_config(&root).map_err(BuildError::Config)?;
     let out_dir = options.out_dir.clone().unwrap_or_else(|| {

@@ -42,7 +42,8 @@ impl Highlighter {
         let body = self
             .highlighted(language, code)
             .unwrap_or_else(|| escape_html(code));
-        format!("<pre class=\"code\"><code{class}>{body}</code></pre>\n")
+        // tabindex lets keyboard users scroll long lines without a script.
+        format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{body}</code></pre>\n")
     }
 
     fn highlighted(&self, language: &str, code: &str) -> Option<String> {
@@ -101,7 +102,7 @@ mod tests {
     #[test]
     fn known_language_gets_classes() {
         let html = Highlighter::default().highlight_code("rust", "fn main() {}\n");
-        assert!(html.starts_with("<pre class=\"code\"><code class=\"language-rust\">"));
+        assert!(html.starts_with("<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\">"));
         assert!(html.contains("hl-"), "{html}");
     }
 
@@ -110,7 +111,7 @@ mod tests {
         let html = Highlighter::default().highlight_code("klingon", "a < b\n");
         assert_eq!(
             html,
-            "<pre class=\"code\"><code class=\"language-klingon\">a &lt; b\n</code></pre>\n"
+            "<pre class=\"code\" tabindex=\"0\"><code class=\"language-klingon\">a &lt; b\n</code></pre>\n"
         );
     }
 

@@ -113,6 +113,13 @@ pub(super) fn body_html(
                 }
                 events.push(event.clone());
             }
+            Event::TaskListMarker(done) => {
+                // pulldown-cmark's bare checkbox has no accessible name.
+                let (checked, label) = if *done { (" checked", "done") } else { ("", "not done") };
+                events.push(Event::InlineHtml(
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
+                ));
+            }
             event => events.push(event.clone()),
         }
     }
@@ -192,11 +199,11 @@ mod tests {
     fn fenced_code_is_highlighted() {
         let html = render("```rust\nlet x = 1;\n```\n\n    plain <code>\n", &[]);
         assert!(
-            html.contains("<pre class=\"code\"><code class=\"language-rust\"><span class=\"hl-"),
+            html.contains("<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\"><span class=\"hl-"),
             "{html}"
         );
         assert!(
-            html.contains("<pre class=\"code\"><code>plain &lt;code&gt;\n</code></pre>"),
+            html.contains("<pre class=\"code\" tabindex=\"0\"><code>plain &lt;code&gt;\n</code></pre>"),
             "{html}"
         );
     }

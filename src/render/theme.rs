@@ -142,7 +142,7 @@ fn template_error(sources: &HashMap<String, (String, String)>, err: &tera::Error
         .get(&name)
         .cloned()
         .unwrap_or_else(|| (name.clone(), String::new()));
-    let line = parse_error_line(&full).or_else(|| backticked_line(&full, &text));
+    let line = parse_error_line(&full).or_else(|| mentioned_line(&full, &text, sources));
     let message = messages
         .last()
         .map(|m| {
@@ -176,14 +176,22 @@ fn parse_error_line(message: &str) -> Option<usize> {
     after.split(':').next()?.trim().parse().ok()
 }
 
-/// For render errors, Tera names the missing variable in backticks but not
-/// its line: find the first line of the template that mentions it.
-fn backticked_line(message: &str, template: &str) -> Option<usize> {
-    let name = message.split('`').nth(1)?;
-    template
-        .lines()
-        .position(|line| line.contains(name))
-        .map(|index| index + 1)
+/// For render errors, Tera names the missing variable (in backticks) or
+/// filter, test or macro (in quotes) but not its line: find the first line
+/// of the template that mentions it.
+fn mentioned_line(
+    message: &str,
+    template: &str,
+    sources: &HashMap<String, (String, String)>,
+) -> Option<usize> {
+    let backticked = message.split('`').skip(1).step_by(2).map(String::from);
+    let quoted = quoted_names(message).into_iter().filter(|name| !sources.contains_key(name));
+    backticked.chain(quoted).filter(|name| !name.is_empty()).find_map(|name| {
+        template
+            .lines()
+            .position(|line| line.contains(&name))
+            .map(|index| index + 1)
+    })
 }
 
 #[cfg(test)]
