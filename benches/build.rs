@@ -39,7 +39,12 @@ fn main() {
         let report = run(&options).expect("build runs");
         let elapsed = start.elapsed().as_secs_f64();
         let (errors, warnings) = report.counts();
-        assert_eq!((errors, warnings), (0, 0), "generated corpus builds clean: {:?}", report.diagnostics.first());
+        assert_eq!(
+            (errors, warnings),
+            (0, 0),
+            "generated corpus builds clean: {:?}",
+            report.diagnostics.first()
+        );
         assert_eq!(report.pages, generated);
         let html_bytes = html_size(&out);
         println!(
@@ -54,7 +59,11 @@ fn main() {
 fn generate_corpus(root: &Path, pages: usize) -> usize {
     let per_chapter = pages.div_ceil(FAN_OUT * FAN_OUT).max(1);
     fs::create_dir_all(root.join(".gitbook/assets")).unwrap();
-    fs::write(root.join(".gitbook/assets/diagram (1).png"), b"\x89PNG bench").unwrap();
+    fs::write(
+        root.join(".gitbook/assets/diagram (1).png"),
+        b"\x89PNG bench",
+    )
+    .unwrap();
     fs::write(root.join("book.toml"), "[book]\ntitle = \"Bench\"\n").unwrap();
     let mut summary = String::from("# Table of contents\n\n* [Home](README.md)\n");
     write_page(root, "README.md", "Home", 0, "part-0/chapter-0/page-0.md");
@@ -67,7 +76,13 @@ fn generate_corpus(root: &Path, pages: usize) -> usize {
             }
             let folder = format!("part-{part}/chapter-{chapter}");
             let index = format!("{folder}/README.md");
-            write_page(root, &index, &format!("Chapter {part}.{chapter}"), count, "../../README.md");
+            write_page(
+                root,
+                &index,
+                &format!("Chapter {part}.{chapter}"),
+                count,
+                "../../README.md",
+            );
             let _ = writeln!(summary, "* [Chapter {part}.{chapter}]({index})");
             count += 1;
             for page in 0..per_chapter {
@@ -75,8 +90,18 @@ fn generate_corpus(root: &Path, pages: usize) -> usize {
                     break;
                 }
                 let path = format!("{folder}/page-{page}.md");
-                let target = if page == 0 { "README.md".to_string() } else { format!("page-{}.md", page - 1) };
-                write_page(root, &path, &format!("Page {part}.{chapter}.{page}"), count, &target);
+                let target = if page == 0 {
+                    "README.md".to_string()
+                } else {
+                    format!("page-{}.md", page - 1)
+                };
+                write_page(
+                    root,
+                    &path,
+                    &format!("Page {part}.{chapter}.{page}"),
+                    count,
+                    &target,
+                );
                 let _ = writeln!(summary, "  * [Page {part}.{chapter}.{page}]({path})");
                 count += 1;
             }

@@ -15,10 +15,21 @@ fn pages_are_served_at_gitbook_urls() {
         "guide/linux/index.html",
         "reference/config_files/index.html",
     ] {
-        assert!(book.output_exists(page), "{page} missing; stderr:\n{}", run.stderr);
+        assert!(
+            book.output_exists(page),
+            "{page} missing; stderr:\n{}",
+            run.stderr
+        );
     }
-    assert!(!book.output_exists("orphan/index.html"), "orphans are not published");
-    assert!(run.stderr.contains("orphan.md:1:1: warning[orphan-page]"), "{}", run.stderr);
+    assert!(
+        !book.output_exists("orphan/index.html"),
+        "orphans are not published"
+    );
+    assert!(
+        run.stderr.contains("orphan.md:1:1: warning[orphan-page]"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -44,10 +55,22 @@ fn headings_get_gitbook_ids_and_custom_anchors() {
     let book = TestBook::fixture("basic");
     book.build_ok();
     let install = main_of(&book.output("guide/install/index.html")).to_string();
-    assert!(install.contains(r#"<h2 id="id-3.-configure-the-proxy">3. Configure the proxy"#), "{install}");
-    assert!(install.contains(r#"<h2 id="intro">Overview"#), "custom anchor lifted: {install}");
-    assert!(install.contains(r#"<h2 id="intro-1">Intro"#), "de-duplicated: {install}");
-    assert!(!install.contains(r##"<a href="#intro" id="intro">"##), "empty anchor dropped");
+    assert!(
+        install.contains(r#"<h2 id="id-3.-configure-the-proxy">3. Configure the proxy"#),
+        "{install}"
+    );
+    assert!(
+        install.contains(r#"<h2 id="intro">Overview"#),
+        "custom anchor lifted: {install}"
+    );
+    assert!(
+        install.contains(r#"<h2 id="intro-1">Intro"#),
+        "de-duplicated: {install}"
+    );
+    assert!(
+        !install.contains(r##"<a href="#intro" id="intro">"##),
+        "empty anchor dropped"
+    );
 }
 
 #[test]
@@ -57,8 +80,14 @@ fn assets_keep_their_names_and_are_url_encoded() {
     assert!(book.output_exists(".gitbook/assets/topology (1) é.png"));
     let install = book.output("guide/install/index.html");
     let encoded = "../../.gitbook/assets/topology%20(1)%20%C3%A9.png";
-    assert!(install.contains(&format!(r#"<img src="{encoded}" alt="Topology""#)), "{install}");
-    assert!(install.contains(&format!(r#"<figure><img src="{encoded}" alt="""#)), "{install}");
+    assert!(
+        install.contains(&format!(r#"<img src="{encoded}" alt="Topology""#)),
+        "{install}"
+    );
+    assert!(
+        install.contains(&format!(r#"<figure><img src="{encoded}" alt="""#)),
+        "{install}"
+    );
 }
 
 #[test]
@@ -67,12 +96,18 @@ fn description_is_subtitle_meta_and_opengraph() {
     book.build_ok();
     let home = book.output("index.html");
     let folded = "Everything about the basic book, folded.";
-    assert!(home.contains(&format!(r#"<meta name="description" content="{folded}">"#)), "{home}");
-    assert!(home.contains(&format!(r#"<meta property="og:description" content="{folded}">"#)));
+    assert!(
+        home.contains(&format!(r#"<meta name="description" content="{folded}">"#)),
+        "{home}"
+    );
+    assert!(home.contains(&format!(
+        r#"<meta property="og:description" content="{folded}">"#
+    )));
     assert!(home.contains(&format!(r#"<p class="lead">{folded}</p>"#)));
     assert!(home.contains(r#"<link rel="canonical" href="https://example.org/docs/">"#));
     let install = book.output("guide/install/index.html");
-    assert!(install.contains(r#"<link rel="canonical" href="https://example.org/docs/guide/install/">"#));
+    assert!(install
+        .contains(r#"<link rel="canonical" href="https://example.org/docs/guide/install/">"#));
     assert!(install.contains("<title>Install - Basic book</title>"));
 }
 
@@ -83,12 +118,30 @@ fn sidebar_follows_summary_order_parts_and_link_titles() {
     let linux = book.output("guide/linux/index.html");
     let sidebar = &linux[linux.find(r#"aria-label="Pages""#).unwrap()..];
     let sidebar = &sidebar[..sidebar.find("</nav>").unwrap()];
-    let order: Vec<usize> = ["Welcome", "Guide", "Installing", "On Linux", "Vendor downloads", "Reference", "Config_files"]
-        .iter()
-        .map(|label| sidebar.find(label).unwrap_or_else(|| panic!("{label} not in sidebar:\n{sidebar}")))
-        .collect();
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "sidebar order {order:?}:\n{sidebar}");
-    assert!(sidebar.contains(r#"<a href="./" aria-current="page">On Linux</a>"#), "{sidebar}");
+    let order: Vec<usize> = [
+        "Welcome",
+        "Guide",
+        "Installing",
+        "On Linux",
+        "Vendor downloads",
+        "Reference",
+        "Config_files",
+    ]
+    .iter()
+    .map(|label| {
+        sidebar
+            .find(label)
+            .unwrap_or_else(|| panic!("{label} not in sidebar:\n{sidebar}"))
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "sidebar order {order:?}:\n{sidebar}"
+    );
+    assert!(
+        sidebar.contains(r#"<a href="./" aria-current="page">On Linux</a>"#),
+        "{sidebar}"
+    );
     assert!(sidebar.contains(r#"href="https://downloads.example.org/""#));
 }
 
@@ -97,12 +150,21 @@ fn previous_and_next_follow_summary_order() {
     let book = TestBook::fixture("basic");
     book.build_ok();
     let install = book.output("guide/install/index.html");
-    assert!(install.contains(r#"<a class="prev" rel="prev" href="../">"#), "{install}");
-    assert!(install.contains(r#"<a class="next" rel="next" href="../linux/">"#), "{install}");
+    assert!(
+        install.contains(r#"<a class="prev" rel="prev" href="../">"#),
+        "{install}"
+    );
+    assert!(
+        install.contains(r#"<a class="next" rel="next" href="../linux/">"#),
+        "{install}"
+    );
     let linux = book.output("guide/linux/index.html");
     assert!(linux.contains(r#"rel="next" href="../../reference/config_files/""#));
     let home = book.output("index.html");
-    assert!(!home.contains(r#"rel="prev""#), "the first page has no previous page");
+    assert!(
+        !home.contains(r#"rel="prev""#),
+        "the first page has no previous page"
+    );
 }
 
 #[test]
@@ -112,11 +174,19 @@ fn breadcrumbs_and_outline() {
     let linux = book.output("guide/linux/index.html");
     let crumbs = &linux[linux.find(r#"aria-label="Breadcrumb""#).unwrap()..];
     let crumbs = &crumbs[..crumbs.find("</nav>").unwrap()];
-    assert!(crumbs.contains(r#"<a href="../../">Basic book</a>"#), "{crumbs}");
-    assert!(crumbs.contains(r#"<a href="../install/">Install</a>"#), "{crumbs}");
+    assert!(
+        crumbs.contains(r#"<a href="../../">Basic book</a>"#),
+        "{crumbs}"
+    );
+    assert!(
+        crumbs.contains(r#"<a href="../install/">Install</a>"#),
+        "{crumbs}"
+    );
     let install = book.output("guide/install/index.html");
     let outline = &install[install.find(r#"aria-label="On this page""#).unwrap()..];
-    assert!(outline.contains(r##"<a href="#id-3.-configure-the-proxy">3. Configure the proxy</a>"##));
+    assert!(
+        outline.contains(r##"<a href="#id-3.-configure-the-proxy">3. Configure the proxy</a>"##)
+    );
     assert!(outline.contains(r##"<a href="#intro">Overview</a>"##));
 }
 
@@ -130,7 +200,10 @@ fn markdown_extensions_and_highlighting() {
     assert!(linux.contains(r#"<input type="checkbox" disabled checked aria-label="done">"#));
     assert!(linux.contains("footnote-definition"));
     let install = book.output("guide/install/index.html");
-    assert!(install.contains(r#"<code class="language-rust"><span class="hl-"#), "{install}");
+    assert!(
+        install.contains(r#"<code class="language-rust"><span class="hl-"#),
+        "{install}"
+    );
     assert!(book.output("_folio/highlight-light.css").contains(".hl-"));
     assert!(book.output("_folio/highlight-dark.css").contains(".hl-"));
 }
@@ -140,9 +213,19 @@ fn build_output_has_no_live_reload_or_external_requests() {
     let book = TestBook::fixture("basic");
     book.build_ok();
     let home = book.output("index.html");
-    for forbidden in ["http://", "//cdn", "fonts.googleapis", "livereload", "EventSource"] {
-        let allowed = home.matches(forbidden).count() == home.matches(&format!("href=\"{forbidden}")).count();
-        assert!(!home.contains(forbidden) || allowed, "{forbidden} in output");
+    for forbidden in [
+        "http://",
+        "//cdn",
+        "fonts.googleapis",
+        "livereload",
+        "EventSource",
+    ] {
+        let allowed =
+            home.matches(forbidden).count() == home.matches(&format!("href=\"{forbidden}")).count();
+        assert!(
+            !home.contains(forbidden) || allowed,
+            "{forbidden} in output"
+        );
     }
     assert!(book.output_exists(".nojekyll"));
 }
@@ -150,9 +233,15 @@ fn build_output_has_no_live_reload_or_external_requests() {
 #[test]
 fn a_book_toml_theme_overrides_the_default_file_by_file() {
     let book = TestBook::fixture("basic");
-    book.write("theme/page.html", "<p>{{ page.title }}|{{ nav.home_url }}</p>{{ page.content | safe }}");
+    book.write(
+        "theme/page.html",
+        "<p>{{ page.title }}|{{ nav.home_url }}</p>{{ page.content | safe }}",
+    );
     book.build_ok();
     let install = book.output("guide/install/index.html");
     assert!(install.starts_with("<p>Install|../../</p>"), "{install}");
-    assert!(book.output_exists("_folio/folio.css"), "default static files remain");
+    assert!(
+        book.output_exists("_folio/folio.css"),
+        "default static files remain"
+    );
 }

@@ -27,14 +27,21 @@ fn build_cdpi() -> (tempfile::TempDir, String) {
 }
 
 fn read(out: &tempfile::TempDir, rel: &str) -> String {
-    fs::read_to_string(out.path().join("site").join(rel)).unwrap_or_else(|err| panic!("{rel}: {err}"))
+    fs::read_to_string(out.path().join("site").join(rel))
+        .unwrap_or_else(|err| panic!("{rel}: {err}"))
 }
 
 #[test]
 fn the_knowledge_base_builds_with_no_errors_or_warnings() {
     let (out, stderr) = build_cdpi();
     assert!(stderr.contains("(0 errors, 0 warnings)"), "{stderr}");
-    for page in ["index.html", "what-is-dpi/index.html", "dpg-and-dpi/index.html", "references/index.html", "references/home/index.html"] {
+    for page in [
+        "index.html",
+        "what-is-dpi/index.html",
+        "dpg-and-dpi/index.html",
+        "references/index.html",
+        "references/home/index.html",
+    ] {
         assert!(out.path().join("site").join(page).is_file(), "{page}");
     }
 }
@@ -46,29 +53,68 @@ fn the_seed_page_is_published_repaired_with_figures_and_links() {
     assert!(html.contains("<h1>🆚 DPG and DPI</h1>"), "{html}");
     assert!(html.contains("Secretary General’s Roadmap"));
     for mojibake in ["ðŸ", "â€", "Ã"] {
-        assert!(!html.contains(mojibake), "mojibake {mojibake} left in the page");
+        assert!(
+            !html.contains(mojibake),
+            "mojibake {mojibake} left in the page"
+        );
     }
     assert!(html.contains(r#"<meta name="description" content="Are DPGs and DPI the same thing? Are DPGs necessary to build DPI? Read on to know more!">"#));
     assert!(html.contains(r#"<a href="../references/home/">see here</a>"#));
     for figure in ["9.51.14", "10.00.06"] {
         let name = format!("Screenshot 2024-03-22 at {figure}\u{202f}AM.svg");
-        assert!(out.path().join("site/.gitbook/assets").join(&name).is_file(), "{name} copied");
-        let encoded = format!(r#"<img src="../.gitbook/assets/Screenshot%202024-03-22%20at%20{figure}%E2%80%AFAM.svg" alt=""#);
-        let at = html.find(&encoded).unwrap_or_else(|| panic!("figure {figure} not linked:\n{html}"));
+        assert!(
+            out.path()
+                .join("site/.gitbook/assets")
+                .join(&name)
+                .is_file(),
+            "{name} copied"
+        );
+        let encoded = format!(
+            r#"<img src="../.gitbook/assets/Screenshot%202024-03-22%20at%20{figure}%E2%80%AFAM.svg" alt=""#
+        );
+        let at = html
+            .find(&encoded)
+            .unwrap_or_else(|| panic!("figure {figure} not linked:\n{html}"));
         let alt = &html[at + encoded.len()..];
         assert!(!alt.starts_with('"'), "figure {figure} has real alt text");
     }
-    assert!(html.contains("https://digitalpublicgoods.net/standard/"), "caption link kept");
+    assert!(
+        html.contains("https://digitalpublicgoods.net/standard/"),
+        "caption link kept"
+    );
 }
 
 /// Undoes UTF-8 read as Windows-1252: each character goes back to the byte
 /// it was decoded from.
 fn repair_mojibake(text: &str) -> String {
     const CP1252: [(char, u8); 27] = [
-        ('€', 0x80), ('‚', 0x82), ('ƒ', 0x83), ('„', 0x84), ('…', 0x85), ('†', 0x86), ('‡', 0x87),
-        ('ˆ', 0x88), ('‰', 0x89), ('Š', 0x8a), ('‹', 0x8b), ('Œ', 0x8c), ('Ž', 0x8e), ('‘', 0x91),
-        ('’', 0x92), ('“', 0x93), ('”', 0x94), ('•', 0x95), ('–', 0x96), ('—', 0x97), ('˜', 0x98),
-        ('™', 0x99), ('š', 0x9a), ('›', 0x9b), ('œ', 0x9c), ('ž', 0x9e), ('Ÿ', 0x9f),
+        ('€', 0x80),
+        ('‚', 0x82),
+        ('ƒ', 0x83),
+        ('„', 0x84),
+        ('…', 0x85),
+        ('†', 0x86),
+        ('‡', 0x87),
+        ('ˆ', 0x88),
+        ('‰', 0x89),
+        ('Š', 0x8a),
+        ('‹', 0x8b),
+        ('Œ', 0x8c),
+        ('Ž', 0x8e),
+        ('‘', 0x91),
+        ('’', 0x92),
+        ('“', 0x93),
+        ('”', 0x94),
+        ('•', 0x95),
+        ('–', 0x96),
+        ('—', 0x97),
+        ('˜', 0x98),
+        ('™', 0x99),
+        ('š', 0x9a),
+        ('›', 0x9b),
+        ('œ', 0x9c),
+        ('ž', 0x9e),
+        ('Ÿ', 0x9f),
     ];
     let mut bytes = Vec::new();
     for c in text.chars() {
@@ -86,7 +132,10 @@ fn published_text_is_the_seed_with_only_its_encoding_and_figures_changed() {
     let seed = fs::read(repository().join("tests/fixtures/seed/dpg-and-dpi.gitbook.md")).unwrap();
     let shared = repository().join("../shared/seeds/dpg-and-dpi.gitbook.md");
     if let Ok(original) = fs::read(&shared) {
-        assert_eq!(seed, original, "the fixture is the user's export byte for byte");
+        assert_eq!(
+            seed, original,
+            "the fixture is the user's export byte for byte"
+        );
     }
     let repaired = repair_mojibake(&String::from_utf8(seed).unwrap());
     let published = fs::read_to_string(repository().join("content/dpg-and-dpi.md")).unwrap();

@@ -23,9 +23,21 @@ fn broken_page_link_is_reported_with_line_and_column_and_exit_1() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("5 | Back to [Linux]"), "snippet: {}", run.stderr);
-    assert!(run.stderr.contains("help: did you mean `../guide/linux.md`?"), "{}", run.stderr);
-    assert!(!book.output_exists("index.html"), "nothing is written on error");
+    assert!(
+        run.stderr.contains("5 | Back to [Linux]"),
+        "snippet: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("help: did you mean `../guide/linux.md`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !book.output_exists("index.html"),
+        "nothing is written on error"
+    );
 }
 
 #[test]
@@ -42,7 +54,11 @@ fn broken_anchor_suggests_the_case_sensitive_id() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("the id is `#search-and-filter`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the id is `#search-and-filter`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -72,10 +88,22 @@ fn broken_links_warn_policy_builds_anyway() {
     book.write("guide/linux.md", "# On Linux\n\n[gone](gone.md)\n");
     let run = book.run(&["build", "--broken-links=warn"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("guide/linux.md:3:8: warning[broken-link]"), "{}", run.stderr);
-    assert!(book.output("guide/linux/index.html").contains(r#"href="gone.md""#), "left as written");
+    assert!(
+        run.stderr
+            .contains("guide/linux.md:3:8: warning[broken-link]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        book.output("guide/linux/index.html")
+            .contains(r#"href="gone.md""#),
+        "left as written"
+    );
 
-    book.write("book.toml", "[book]\ntitle = \"Basic\"\n[build]\nbroken-links = \"warn\"\n");
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"Basic\"\n[build]\nbroken-links = \"warn\"\n",
+    );
     let run = book.run(&["build"]);
     assert_eq!(run.code, 0, "the book.toml key works too: {}", run.stderr);
     let run = book.run(&["check", "--deny-warnings"]);
@@ -105,7 +133,10 @@ fn template_error_names_the_template_line_and_keeps_the_site() {
     let book = TestBook::fixture("basic");
     book.build_ok();
     let before = book.output("index.html");
-    book.write("theme/page.html", "<html>\n<body>\n{{ page.title | nosuchfilter }}\n</body>\n");
+    book.write(
+        "theme/page.html",
+        "<html>\n<body>\n{{ page.title | nosuchfilter }}\n</body>\n",
+    );
     let run = book.run(&["build"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("theme/page.html:3"), "{}", run.stderr);
@@ -115,30 +146,60 @@ fn template_error_names_the_template_line_and_keeps_the_site() {
 #[test]
 fn invalid_front_matter_is_reported_and_other_pages_still_checked() {
     let book = TestBook::fixture("basic");
-    book.write("guide/linux.md", "---\ndescription: [unclosed\n---\n# On Linux\n");
+    book.write(
+        "guide/linux.md",
+        "---\ndescription: [unclosed\n---\n# On Linux\n",
+    );
     book.write("reference/config_files.md", "# Config\n\n[x](nowhere.md)\n");
     let run = book.run(&["check"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("guide/linux.md:3:1: error[invalid-front-matter]"), "{}", run.stderr);
-    assert!(run.stderr.contains("reference/config_files.md:3:5: error[broken-link]"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("guide/linux.md:3:1: error[invalid-front-matter]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("reference/config_files.md:3:5: error[broken-link]"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn invalid_utf8_is_an_error_with_its_line() {
     let book = TestBook::fixture("basic");
-    fs::write(book.path().join("guide/linux.md"), b"# On Linux\n\ncaf\xe9 latin-1\n").unwrap();
+    fs::write(
+        book.path().join("guide/linux.md"),
+        b"# On Linux\n\ncaf\xe9 latin-1\n",
+    )
+    .unwrap();
     let run = book.run(&["check"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("guide/linux.md:3:4: error[invalid-encoding]"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("guide/linux.md:3:4: error[invalid-encoding]"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn unknown_config_key_is_exit_2_with_its_line() {
     let book = TestBook::fixture("basic");
-    book.write("book.toml", "[book]\ntitle = \"x\"\n\n[build]\nbuild-dri = \"out\"\n");
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"x\"\n\n[build]\nbuild-dri = \"out\"\n",
+    );
     let run = book.run(&["build"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("book.toml:5:1: error[invalid-config]: unknown field `build-dri`"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("book.toml:5:1: error[invalid-config]: unknown field `build-dri`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -157,17 +218,34 @@ fn summary_problems_point_at_the_summary_line() {
     );
     let run = book.run(&["check"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("SUMMARY.md:5:11: error[invalid-summary]"), "{}", run.stderr);
-    assert!(run.stderr.contains("SUMMARY.md:6:10: error[broken-link]"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("SUMMARY.md:5:11: error[invalid-summary]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("SUMMARY.md:6:10: error[broken-link]"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn parent_above_root_is_a_warning_and_still_resolves() {
     let book = TestBook::fixture("basic");
-    book.write("guide/linux.md", "# On Linux\n\n![t](<../../../.gitbook/assets/topology (1) é.png>)\n");
+    book.write(
+        "guide/linux.md",
+        "# On Linux\n\n![t](<../../../.gitbook/assets/topology (1) é.png>)\n",
+    );
     let run = book.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("guide/linux.md:3:7: warning[parent-above-root]"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("guide/linux.md:3:7: warning[parent-above-root]"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -175,9 +253,16 @@ fn links_never_publish_files_outside_the_book() {
     let outer = TestBook::empty();
     outer.write("secret.txt", "secret");
     common::copy_dir(&common::fixtures().join("basic"), &outer.path().join("kb"));
-    outer.write("kb/guide/linux.md", "# On Linux\n\n[s](../../secret.txt) [t](/../secret.txt)\n");
+    outer.write(
+        "kb/guide/linux.md",
+        "# On Linux\n\n[s](../../secret.txt) [t](/../secret.txt)\n",
+    );
     let run = outer.run(&["build", "kb"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("kb/guide/linux.md:3:5"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("kb/guide/linux.md:3:5"),
+        "{}",
+        run.stderr
+    );
     assert!(!outer.path().join("kb/book/secret.txt").exists());
 }

@@ -102,7 +102,9 @@ mod tests {
     #[test]
     fn known_language_gets_classes() {
         let html = Highlighter::default().highlight_code("rust", "fn main() {}\n");
-        assert!(html.starts_with("<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\">"));
+        assert!(
+            html.starts_with("<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\">")
+        );
         assert!(html.contains("hl-"), "{html}");
     }
 

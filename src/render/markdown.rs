@@ -115,9 +115,14 @@ pub(super) fn body_html(
             }
             Event::TaskListMarker(done) => {
                 // pulldown-cmark's bare checkbox has no accessible name.
-                let (checked, label) = if *done { (" checked", "done") } else { ("", "not done") };
+                let (checked, label) = if *done {
+                    (" checked", "done")
+                } else {
+                    ("", "not done")
+                };
                 events.push(Event::InlineHtml(
-                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ")
+                        .into(),
                 ));
             }
             event => events.push(event.clone()),
@@ -203,7 +208,9 @@ mod tests {
             "{html}"
         );
         assert!(
-            html.contains("<pre class=\"code\" tabindex=\"0\"><code>plain &lt;code&gt;\n</code></pre>"),
+            html.contains(
+                "<pre class=\"code\" tabindex=\"0\"><code>plain &lt;code&gt;\n</code></pre>"
+            ),
             "{html}"
         );
     }

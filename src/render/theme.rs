@@ -185,13 +185,18 @@ fn mentioned_line(
     sources: &HashMap<String, (String, String)>,
 ) -> Option<usize> {
     let backticked = message.split('`').skip(1).step_by(2).map(String::from);
-    let quoted = quoted_names(message).into_iter().filter(|name| !sources.contains_key(name));
-    backticked.chain(quoted).filter(|name| !name.is_empty()).find_map(|name| {
-        template
-            .lines()
-            .position(|line| line.contains(&name))
-            .map(|index| index + 1)
-    })
+    let quoted = quoted_names(message)
+        .into_iter()
+        .filter(|name| !sources.contains_key(name));
+    backticked
+        .chain(quoted)
+        .filter(|name| !name.is_empty())
+        .find_map(|name| {
+            template
+                .lines()
+                .position(|line| line.contains(&name))
+                .map(|index| index + 1)
+        })
 }
 
 #[cfg(test)]
@@ -225,7 +230,8 @@ mod tests {
 
     #[test]
     fn parse_errors_name_file_and_line() {
-        let (_dir, root) = book_with_theme(&[("page.html", "line one\n{{ page.title | }}\nthree\n")]);
+        let (_dir, root) =
+            book_with_theme(&[("page.html", "line one\n{{ page.title | }}\nthree\n")]);
         let err = Theme::load(&root, "theme").err().unwrap();
         assert_eq!(err.file, "theme/page.html");
         assert_eq!(err.line, Some(2));

@@ -1,7 +1,7 @@
 //! Shared helpers: copy a fixture book to a temporary directory, run the
 //! real `folio` binary on it, and read what it produced.
 
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,105 @@
+//! Keeps ARCHITECTURE.md's code map true: each stage may use only the
+//! modules listed for it. A new edge between stages is a design change, made
+//! here and in ARCHITECTURE.md together.
+
+use std::fs;
+use std::path::Path;
+
+/// Stage → the crate modules it may import.
+const ALLOWED: &[(&str, &[&str])] = &[
+    ("diag", &[]),
+    ("paths", &[]),
+    ("source", &["diag"]),
+    ("config", &["diag", "source"]),
+    ("summary", &["diag", "source"]),
+    ("load", &["config", "diag", "paths", "source", "summary"]),
+    ("parse", &["diag", "source"]),
+    ("resolve", &["config", "diag", "load", "parse", "paths"]),
+    ("render", &["load", "parse", "paths", "resolve", "source"]),
+    ("output", &["render", "source"]),
+    (
+        "build",
+        &[
+            "config", "diag", "load", "output", "parse", "render", "resolve", "source",
+        ],
+    ),
+    ("cli", &["build", "config"]),
+];
+
+fn sources_of(module: &str) -> Vec<(String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    let single = src.join(format!("{module}.rs"));
+    if single.is_file() {
+        files.push(single);
+    }
+    let dir = src.join(module);
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "rs") {
+                files.push(entry.path().to_path_buf());
+            }
+        }
+    }
+    files
+        .into_iter()
+        .map(|path| {
+            (
+                path.display().to_string(),
+                fs::read_to_string(&path).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn stages_import_only_what_the_code_map_allows() {
+    let known: Vec<&str> = ALLOWED.iter().map(|(m, _)| *m).collect();
+    let mut violations = Vec::new();
+    for (module, allowed) in ALLOWED {
+        let files = sources_of(module);
+        assert!(!files.is_empty(), "module {module} has no source");
+        for (path, text) in files {
+            for (at, _) in text.match_indices("crate::") {
+                let used: String = text[at + 7..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if known.contains(&used.as_str())
+                    && used != *module
+                    && !allowed.contains(&used.as_str())
+                {
+                    violations.push(format!("{path}: {module} uses crate::{used}"));
+                }
+            }
+        }
+    }
+    assert!(
+        violations.is_empty(),
+        "undeclared edges:\n{}",
+        violations.join("\n")
+    );
+}
+
+#[test]
+fn every_module_is_in_the_code_map() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let lib = fs::read_to_string(src.join("lib.rs")).unwrap();
+    let architecture =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md")).unwrap();
+    for line in lib.lines() {
+        if let Some(module) = line
+            .strip_prefix("pub mod ")
+            .and_then(|m| m.strip_suffix(';'))
+        {
+            assert!(
+                ALLOWED.iter().any(|(m, _)| *m == module),
+                "{module} missing from ALLOWED"
+            );
+            assert!(
+                architecture.contains(&format!("`{module}`")),
+                "{module} missing from ARCHITECTURE.md"
+            );
+        }
+    }
+}
