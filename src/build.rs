@@ -98,7 +98,7 @@ pub fn run(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 
 fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let root = BookRoot::open(&options.book_dir)?;
-    let config = config::load_config(&root).map_err(BuildError::Config)?;
+    let (config, config_warnings) = config::load_config(&root).map_err(BuildError::Config)?;
     let out_dir = options.out_dir.clone().unwrap_or_else(|| {
         if options.book_dir == Path::new(".") {
             config.build_dir.clone()
@@ -114,6 +114,7 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     let exclude = [absolute(&out_dir)];
     let (book, mut diagnostics) = load::load_book(root, config, &exclude)?;
+    diagnostics.extend(config_warnings);
 
     let parsed: Vec<(ParsedPage, Vec<Diagnostic>)> = book
         .pages

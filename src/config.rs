@@ -4,19 +4,29 @@
 //! so a typo is an `invalid-config` error naming the key and its line) and the
 //! resolved [`Config`] that later stages read: defaults applied, sections
 //! listed with their URL prefixes, paths normalised. A directory without
-//! `book.toml` is read as a single GitBook-style section at its root.
+//! `book.toml` is read as a GitBook export: `.gitbook.yaml` (`root`,
+//! `structure`, `redirects`) with GitBook's defaults when it is absent. A
+//! section folder that holds a `.gitbook.yaml` is read the same way, so a
+//! `book.toml` can add site settings around an untouched export.
 //!
 //! It never walks pages or touches the output directory.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::source::{BookRoot, ReadError, SourceFile};
+use crate::yaml;
 
 /// The configuration file's name.
 pub const CONFIG_FILE: &str = "book.toml";
+
+/// GitBook's space configuration file.
+pub const GITBOOK_FILE: &str = ".gitbook.yaml";
 
 /// What to do with a link that resolves nowhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -109,7 +119,7 @@ pub struct Config {
 }
 
 /// One section of the site: a folder with its own SUMMARY and README.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SectionConfig {
     /// Tab label.
     pub title: String,
@@ -121,8 +131,22 @@ pub struct SectionConfig {
     pub readme: String,
     /// The section's table of contents, relative to `dir`.
     pub summary: String,
+    /// Redirects from `.gitbook.yaml`: old paths to pages.
+    pub redirects: Vec<Redirect>,
 }
 
+/// One `redirects:` entry of `.gitbook.yaml`.
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    /// The old path, relative to the section folder, without `.md`.
+    pub from: String,
+    /// The page file it leads to, relative to the section folder.
+    pub to: String,
+    /// The `.gitbook.yaml` it is written in.
+    pub file: Arc<SourceFile>,
+    /// Where the target is written in that file.
+    pub span: Range<usize>,
+}
 impl SectionConfig {
     /// A book-relative path of a file inside this section.
     pub fn file(&self, name: &str) -> String {
@@ -139,9 +163,19 @@ pub fn join_rel(dir: &str, name: &str) -> String {
     }
 }
 
-/// Reads `book.toml` from the book root (or supplies defaults without one).
-/// A problem is returned as an `invalid-config` diagnostic.
-pub fn load_config(root: &BookRoot) -> Result<Config, Box<Diagnostic>> {
+/// Reads `book.toml` from the book root (or `.gitbook.yaml` without one).
+/// A fatal problem is returned as an `invalid-config` diagnostic; warnings
+/// (such as a misspelt `.gitbook.yaml` key) come back with the config.
+pub fn load_config(root: &BookRoot) -> Result<(Config, Vec<Diagnostic>), Box<Diagnostic>> {
+    let mut warnings = Vec::new();
+    let mut config = read_book_toml(root)?;
+    for section in &mut config.sections {
+        apply_gitbook_yaml(root, section, &mut warnings)?;
+    }
+    Ok((config, warnings))
+}
+
+fn read_book_toml(root: &BookRoot) -> Result<Config, Box<Diagnostic>> {
     if !root.is_file(CONFIG_FILE) {
         return Ok(resolve(RawConfig::default(), root.canonical()));
     }
@@ -186,6 +220,7 @@ fn resolve(raw: RawConfig, canonical_root: &Path) -> Config {
             url_prefix: String::new(),
             readme: "README.md".into(),
             summary: "SUMMARY.md".into(),
+            redirects: Vec::new(),
         }]
     } else {
         raw.section
@@ -237,7 +272,90 @@ fn resolve_section(index: usize, raw: RawSection) -> SectionConfig {
         dir,
         readme: raw.readme.unwrap_or_else(|| "README.md".into()),
         summary: raw.summary.unwrap_or_else(|| "SUMMARY.md".into()),
+        redirects: Vec::new(),
     }
+}
+
+/// If the section folder holds a `.gitbook.yaml`, the section becomes that
+/// space: its `root`, `structure` and `redirects` apply.
+fn apply_gitbook_yaml(
+    root: &BookRoot,
+    section: &mut SectionConfig,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(), Box<Diagnostic>> {
+    let path = join_rel(&section.dir, GITBOOK_FILE);
+    if !root.is_file(&path) {
+        return Ok(());
+    }
+    let source = match root.read_source(&path) {
+        Ok(source) => Arc::new(source),
+        Err(ReadError::Encoding(diagnostic)) => return Err(diagnostic),
+        Err(ReadError::Io(err)) => return Err(Box::new(whole_file_error(err.to_string()))),
+    };
+    let value = yaml::parse_yaml(&source.text).map_err(|err| {
+        Box::new(source.diagnostic(
+            Severity::Error,
+            Code::InvalidConfig,
+            err.offset..err.offset + 1,
+            format!("{GITBOOK_FILE} is not valid YAML: {}", err.message),
+        ))
+    })?;
+    let empty = serde_json::Map::new();
+    let map = value.as_object().unwrap_or(&empty);
+    let key_range = |key: &str| {
+        let at = yaml::key_offset(&source.text, key).unwrap_or(0);
+        at..at + key.len()
+    };
+    for key in map.keys() {
+        let help = match key.as_str() {
+            "root" | "structure" | "redirects" => continue,
+            "redirect" => "GitBook reads `redirects:` (plural); this key is ignored".to_string(),
+            _ => "GitBook knows `root`, `structure` and `redirects`; this key is ignored".to_string(),
+        };
+        warnings.push(
+            source
+                .diagnostic(Severity::Warning, Code::InvalidConfig, key_range(key), format!("unknown key `{key}` in {GITBOOK_FILE}"))
+                .with_help(help),
+        );
+    }
+    let space_root = map.get("root").and_then(Value::as_str).unwrap_or("");
+    let dir = normalise_dir(&join_rel(&section.dir, &normalise_dir(space_root)));
+    if dir.split('/').any(|part| part == "..") || !root.is_dir(if dir.is_empty() { "." } else { &dir }) {
+        return Err(Box::new(source.diagnostic(
+            Severity::Error,
+            Code::InvalidConfig,
+            key_range("root"),
+            format!("space root `{space_root}` is not a folder inside the book"),
+        )));
+    }
+    let structure = map.get("structure");
+    let structure_file = |key: &str, default: &str| {
+        structure
+            .and_then(|s| s.get(key))
+            .and_then(Value::as_str)
+            .map(|name| name.trim_start_matches("./").to_string())
+            .unwrap_or_else(|| default.to_string())
+    };
+    section.readme = structure_file("readme", "README.md");
+    section.summary = structure_file("summary", "SUMMARY.md");
+    section.dir = dir;
+    if let Some(Value::Object(redirects)) = map.get("redirects") {
+        for (from, to) in redirects {
+            let Some(to) = to.as_str() else { continue };
+            let at = yaml::nested_key_offset(&source.text, from).unwrap_or(0);
+            let line_end = source.text[at..].find('\n').map_or(source.text.len(), |i| at + i);
+            let span = source.text[at..line_end]
+                .rfind(to)
+                .map_or(at..at + from.len(), |i| at + i..at + i + to.len());
+            section.redirects.push(Redirect {
+                from: from.trim_matches('/').trim_end_matches(".md").to_string(),
+                to: to.trim_start_matches("./").to_string(),
+                file: Arc::clone(&source),
+                span,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `./docs/`, `docs/` and `docs` all mean `docs`; `.` and `./` mean the root.
@@ -299,7 +417,7 @@ mod tests {
         std::fs::create_dir(dir.path().join("content")).unwrap();
         std::fs::write(dir.path().join(CONFIG_FILE), toml).unwrap();
         let root = BookRoot::open(dir.path()).unwrap();
-        let result = load_config(&root);
+        let result = load_config(&root).map(|(config, _)| config);
         (dir, result)
     }
 
@@ -336,6 +454,30 @@ mod tests {
         let (_dir, result) = book("[build]\nbroken-links = \"sometimes\"\n");
         let err = result.unwrap_err();
         assert_eq!(err.position.line, 2);
+    }
+
+    #[test]
+    fn gitbook_yaml_sets_root_structure_and_redirects() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("docs")).unwrap();
+        std::fs::write(
+            dir.path().join(GITBOOK_FILE),
+            "root: ./docs/\nstructure:\n  readme: intro.md\n  summary: contents.md\nredirects:\n  old-faq: help/faq.md\nredirect:\n  x: y.md\n",
+        )
+        .unwrap();
+        let root = BookRoot::open(dir.path()).unwrap();
+        let (config, warnings) = load_config(&root).unwrap();
+        let section = &config.sections[0];
+        assert_eq!(section.dir, "docs");
+        assert_eq!(section.readme, "intro.md");
+        assert_eq!(section.summary, "contents.md");
+        assert_eq!(section.redirects.len(), 1);
+        assert_eq!(section.redirects[0].from, "old-faq");
+        assert_eq!(section.redirects[0].to, "help/faq.md");
+        assert_eq!(section.redirects[0].file.position(section.redirects[0].span.start).line, 6);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].position.line, 7);
+        assert!(warnings[0].help.as_deref().unwrap().contains("redirects"));
     }
 
     #[test]

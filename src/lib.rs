@@ -17,3 +17,4 @@ pub mod render;
 pub mod resolve;
 pub mod source;
 pub mod summary;
+pub mod yaml;

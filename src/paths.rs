@@ -162,6 +162,13 @@ pub fn relative_url(from: &str, to: &str) -> String {
     url
 }
 
+/// [`relative_url`] percent-encoded for an `href`: both URLs are raw site
+/// paths (the forms compared segment by segment), and only the result is
+/// encoded.
+pub fn href(from: &str, to: &str) -> String {
+    encode_path(&relative_url(from, to))
+}
+
 /// The prefix that leads from a page URL to the site root (`""`, `"../"`…).
 pub fn root_prefix(from: &str) -> String {
     let depth = from.split('/').filter(|s| !s.is_empty()).count();
@@ -229,6 +236,7 @@ mod tests {
             "../references/home/"
         );
         assert_eq!(root_prefix("a/b/"), "../../");
+        assert_eq!(href("über/", "a b/c./"), "../a%20b/c./");
         assert_eq!(root_prefix(""), "");
         assert_eq!(root_prefix("404.html"), "");
     }

@@ -30,6 +30,8 @@ pub struct Site {
     /// For each page, for each of its links: the `href` to write, or `None`
     /// to keep the destination as written (external or broken links).
     pub hrefs: Vec<Vec<Option<String>>>,
+    /// Old URLs from `.gitbook.yaml` redirects and the page each leads to.
+    pub redirects: Vec<(String, PageId)>,
 }
 
 /// Resolves every link of every page.
@@ -44,9 +46,11 @@ pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, Vec<Diagnostic>
         pages,
         page_urls: &page_urls,
         files: BTreeMap::new(),
+        redirects: HashMap::new(),
         diagnostics: Vec::new(),
     };
     resolver.add_upload_folders();
+    resolver.add_redirects();
     let hrefs = (0..pages.len())
         .map(|id| {
             pages[id]
@@ -57,13 +61,26 @@ pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, Vec<Diagnostic>
         })
         .collect();
     let Resolver {
-        files, diagnostics, ..
+        files,
+        redirects,
+        diagnostics,
+        ..
     } = resolver;
+    let mut redirects: Vec<(String, PageId)> = redirects
+        .into_iter()
+        .map(|(from, (section, to))| {
+            let prefix = &book.sections[section].config.url_prefix;
+            let within = strip_dir(&from, &book.sections[section].config.dir);
+            (format!("{prefix}{within}/"), to)
+        })
+        .collect();
+    redirects.sort();
     (
         Site {
             page_urls,
             files,
             hrefs,
+            redirects,
         },
         diagnostics,
     )
@@ -117,10 +134,45 @@ struct Resolver<'a> {
     pages: &'a [ParsedPage],
     page_urls: &'a [String],
     files: BTreeMap<String, String>,
+    /// Book-relative old path → (section, target page).
+    redirects: HashMap<String, (usize, PageId)>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Resolver<'_> {
+    /// Redirect entries apply only where no page exists at the old path;
+    /// each must lead to a published page.
+    fn add_redirects(&mut self) {
+        for (index, section) in self.book.sections.iter().enumerate() {
+            let config = &section.config;
+            for redirect in &config.redirects {
+                let from = join_rel(&config.dir, &redirect.from);
+                let occupied = self.book.page_at(&format!("{from}.md")).is_some()
+                    || self.book.page_at(&join_rel(&from, "README.md")).is_some();
+                if occupied {
+                    continue;
+                }
+                match self.book.page_at(&join_rel(&config.dir, &redirect.to)) {
+                    Some(to) => {
+                        self.redirects.insert(from, (index, to));
+                    }
+                    None => {
+                        let diagnostic = redirect
+                            .file
+                            .diagnostic(
+                                Severity::Error,
+                                Code::BrokenLink,
+                                redirect.span.clone(),
+                                format!("redirect `{}` leads to `{}`, which is not a published page", redirect.from, redirect.to),
+                            )
+                            .with_target(redirect.to.clone());
+                        self.diagnostics.push(diagnostic);
+                    }
+                }
+            }
+        }
+    }
+
     /// GitBook's upload folders are published whole, referenced or not.
     fn add_upload_folders(&mut self) {
         let mut folders = vec![".gitbook/assets".to_string()];
@@ -158,7 +210,7 @@ impl Resolver<'_> {
                 let mut href = if to == page {
                     String::new()
                 } else {
-                    paths::relative_url(from, &self.page_urls[to])
+                    paths::href(from, &self.page_urls[to])
                 };
                 if let Some(fragment) = fragment {
                     href.push('#');
@@ -171,7 +223,7 @@ impl Resolver<'_> {
             }
             Target::File { path, fragment } => {
                 let url = self.file_url(&path);
-                let mut href = paths::relative_url(from, &paths::encode_path(&url));
+                let mut href = paths::href(from, &url);
                 self.files.insert(path, url);
                 if let Some(fragment) = fragment {
                     href.push('#');
@@ -226,6 +278,10 @@ impl Resolver<'_> {
             joined.path
         };
         if let Some(to) = self.book.page_at(&path) {
+            return self.page_target(page, link, to, split.fragment);
+        }
+        let old_path = joined_path_without_md(&path);
+        if let Some(&(_, to)) = self.redirects.get(old_path) {
             return self.page_target(page, link, to, split.fragment);
         }
         if path.ends_with(".md") && self.book.root.is_file(&path) {
@@ -360,6 +416,12 @@ impl Resolver<'_> {
         diagnostic.help = help;
         self.diagnostics.push(diagnostic);
     }
+}
+
+/// A redirect key is written without `.md` and without a trailing README.
+fn joined_path_without_md(path: &str) -> &str {
+    let path = path.strip_suffix("/README.md").unwrap_or(path);
+    path.strip_suffix(".md").unwrap_or(path)
 }
 
 /// GitBook's markers for a lost target: `broken-reference` as a path

@@ -1,4 +1,4 @@
-//! YAML front matter: the only module that knows the YAML crate.
+//! YAML front matter.
 //!
 //! Splits `---` … `---` off the start of a page and reads the keys GitBook
 //! writes (format notes §5) into a typed [`FrontMatter`]. Invalid YAML and
@@ -8,10 +8,11 @@
 
 use std::ops::Range;
 
-use serde_yaml::Value;
+use serde_json::{Map, Value};
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::source::SourceFile;
+use crate::yaml;
 
 /// The keys folio understands, with GitBook's defaults.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,17 +113,15 @@ pub(super) fn split_front_matter(source: &SourceFile, diagnostics: &mut Vec<Diag
         };
     };
     let yaml = &text[yaml_start..yaml_end];
-    let front_matter = match serde_yaml::from_str::<Value>(yaml) {
+    let front_matter = match yaml::parse_yaml(yaml) {
         Ok(value) => read_keys(source, yaml_start, &value, diagnostics),
         Err(err) => {
-            let at = yaml_start + err.location().map_or(0, |l| l.index());
-            let message = err.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message);
+            let at = yaml_start + err.offset;
             diagnostics.push(source.diagnostic(
                 Severity::Error,
                 Code::InvalidFrontMatter,
                 at..at + 1,
-                format!("front matter is not valid YAML: {message}"),
+                format!("front matter is not valid YAML: {}", err.message),
             ));
             FrontMatter::default()
         }
@@ -161,7 +160,7 @@ fn read_keys(
 ) -> FrontMatter {
     let mut front_matter = FrontMatter::default();
     let map = match value {
-        Value::Mapping(map) => map,
+        Value::Object(map) => map,
         Value::Null => return front_matter,
         _ => {
             diagnostics.push(source.diagnostic(
@@ -189,7 +188,7 @@ fn read_keys(
     front_matter.hidden = reader.boolean(map, "hidden").unwrap_or(false);
     front_matter.no_index = reader.boolean(map, "noIndex").unwrap_or(false)
         || reader.boolean(map, "noRobotsIndex").unwrap_or(false);
-    if let Some(Value::Mapping(layout)) = map.get("layout") {
+    if let Some(Value::Object(layout)) = map.get("layout") {
         let visible = |name: &str| {
             layout
                 .get(name)
@@ -205,9 +204,7 @@ fn read_keys(
             pagination: visible("pagination"),
         };
     }
-    if let Ok(serde_json::Value::Object(extra)) = serde_json::to_value(value) {
-        front_matter.extra = extra;
-    }
+    front_matter.extra = map.clone();
     front_matter
 }
 
@@ -218,7 +215,7 @@ struct KeyReader<'a> {
 }
 
 impl KeyReader<'_> {
-    fn string(&mut self, map: &serde_yaml::Mapping, key: &str) -> Option<String> {
+    fn string(&mut self, map: &Map<String, Value>, key: &str) -> Option<String> {
         match map.get(key)? {
             Value::String(text) => Some(text.clone()),
             Value::Number(number) => Some(number.to_string()),
@@ -230,7 +227,7 @@ impl KeyReader<'_> {
         }
     }
 
-    fn boolean(&mut self, map: &serde_yaml::Mapping, key: &str) -> Option<bool> {
+    fn boolean(&mut self, map: &Map<String, Value>, key: &str) -> Option<bool> {
         match map.get(key)? {
             Value::Bool(flag) => Some(*flag),
             Value::Null => None,

@@ -111,7 +111,7 @@ pub(super) struct PageInputs<'a> {
 
 impl<'a> PageInputs<'a> {
     fn url_of(&self, to: PageId) -> String {
-        paths::relative_url(&self.site.page_urls[self.page], &self.site.page_urls[to])
+        paths::href(&self.site.page_urls[self.page], &self.site.page_urls[to])
     }
 
     fn link_to(&self, to: PageId) -> LinkView<'a> {
@@ -182,7 +182,7 @@ impl<'a> PageInputs<'a> {
             .enumerate()
             .map(|(index, section)| SectionView {
                 title: &section.config.title,
-                url: paths::relative_url(from, &section.config.url_prefix),
+                url: paths::href(from, &section.config.url_prefix),
                 current: index == current_section,
             })
             .collect();

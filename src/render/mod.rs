@@ -62,8 +62,44 @@ pub fn render_site(
             })
         })
         .collect::<Result<_, TemplateError>>()?;
+    files.extend(redirect_pages(book, site, &titles));
     files.extend(static_files(theme));
     Ok(files)
+}
+
+/// A stub at each old URL that sends readers to the new page: a meta
+/// refresh for every browser, a script that keeps the `#fragment`, and a
+/// canonical link so search engines move to the new address.
+fn redirect_pages(book: &Book, site: &Site, titles: &[String]) -> Vec<OutputFile> {
+    site.redirects
+        .iter()
+        .map(|(from, to)| {
+            let raw_target = paths::href(from, &site.page_urls[*to]);
+            let target = escape_html(&raw_target);
+            // A JSON string is a valid JS string; `<` is escaped so the text
+            // cannot close the script element.
+            let script_target = serde_json::to_string(&raw_target)
+                .unwrap_or_default()
+                .replace('<', "\\u003c");
+            let canonical = match &book.config.site_url {
+                Some(site_url) => escape_html(&format!("{site_url}{}", paths::encode_path(&site.page_urls[*to]))),
+                None => target.clone(),
+            };
+            let title = escape_html(&titles[*to]);
+            let language = escape_html(&book.config.language);
+            let html = format!(
+                "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n\
+                 <link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+                 <meta http-equiv=\"refresh\" content=\"0; url={target}\">\n\
+                 <script>location.replace({script_target} + location.hash)</script>\n</head>\n\
+                 <body>\n<p>This page has moved to <a href=\"{target}\">{title}</a>.</p>\n</body>\n</html>\n"
+            );
+            OutputFile {
+                path: format!("{from}index.html"),
+                contents: html.into_bytes(),
+            }
+        })
+        .collect()
 }
 
 /// The theme's static files plus the generated highlighting stylesheets.
