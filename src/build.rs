@@ -8,6 +8,7 @@
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -18,7 +19,8 @@ use crate::output;
 use crate::parse::{self, ParsedPage};
 use crate::render::{self, TemplateError, Theme};
 use crate::resolve;
-use crate::source::BookRoot;
+use crate::paths;
+use crate::source::{BookRoot, ReadError, SourceFile};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -116,10 +118,11 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let (book, mut diagnostics) = load::load_book(root, config, &exclude)?;
     diagnostics.extend(config_warnings);
 
+    let includes = BookIncludes { root: &book.root };
     let parsed: Vec<(ParsedPage, Vec<Diagnostic>)> = book
         .pages
         .par_iter()
-        .map(|page| parse::parse_page(&page.source))
+        .map(|page| parse::parse_page(&page.source, &includes))
         .collect();
     let (pages, page_diagnostics): (Vec<ParsedPage>, Vec<Vec<Diagnostic>>) =
         parsed.into_iter().unzip();
@@ -148,6 +151,29 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     output::write_site(&out_dir, &book.root, &files, &copies)?;
     report.written_to = Some(out_dir);
     Ok(report)
+}
+
+/// Reads `{% include %}` files for `parse`, relative to the including
+/// file and never outside the book.
+struct BookIncludes<'a> {
+    root: &'a BookRoot,
+}
+
+impl parse::IncludeSource for BookIncludes<'_> {
+    fn read_include(&self, from: &str, argument: &str) -> Result<Arc<SourceFile>, String> {
+        let joined = paths::join(paths::parent_dir(from), &paths::percent_decode(argument));
+        if joined.clamped > 0 {
+            return Err(format!("`{argument}` is outside the book root"));
+        }
+        if !self.root.is_file(&joined.path) {
+            return Err(format!("included file `{argument}` does not exist"));
+        }
+        match self.root.read_source(&joined.path) {
+            Ok(source) => Ok(Arc::new(source)),
+            Err(ReadError::Encoding(diagnostic)) => Err(diagnostic.message),
+            Err(ReadError::Io(err)) => Err(err.to_string()),
+        }
+    }
 }
 
 /// `broken-links = "warn"` turns link errors into warnings.

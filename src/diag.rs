@@ -56,6 +56,8 @@ pub enum Code {
     OrphanPage,
     /// A `..` that climbs above the book root and was clamped there.
     ParentAboveRoot,
+    /// A GitBook block tag folio does not know, or one never closed.
+    UnknownBlock,
 }
 
 impl Code {
@@ -72,6 +74,7 @@ impl Code {
             Code::InvalidEncoding => "invalid-encoding",
             Code::OrphanPage => "orphan-page",
             Code::ParentAboveRoot => "parent-above-root",
+            Code::UnknownBlock => "unknown-block",
         }
     }
 

@@ -16,8 +16,9 @@ use std::collections::{BTreeMap, HashMap};
 use crate::config::join_rel;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::load::{Book, PageId};
-use crate::parse::{Link, ParsedPage};
+use crate::parse::{Link, MarkKind, ParsedPage};
 use crate::paths;
+use crate::yaml;
 
 /// The resolved site: where everything is served and what every link
 /// becomes.
@@ -27,11 +28,27 @@ pub struct Site {
     pub page_urls: Vec<String>,
     /// Files to publish: book-relative source path → site-relative URL.
     pub files: BTreeMap<String, String>,
-    /// For each page, for each of its links: the `href` to write, or `None`
-    /// to keep the destination as written (external or broken links).
-    pub hrefs: Vec<Vec<Option<String>>>,
+    /// For each page, for each of its links, what it resolved to.
+    pub links: Vec<Vec<ResolvedLink>>,
     /// Old URLs from `.gitbook.yaml` redirects and the page each leads to.
     pub redirects: Vec<(String, PageId)>,
+    /// Summaries of OpenAPI operations read from local specs, by (page,
+    /// index of the block's link).
+    pub api_summaries: HashMap<(PageId, usize), String>,
+}
+
+/// What one link resolved to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResolvedLink {
+    /// The `href` to write, or `None` to keep the destination as written
+    /// (external or broken links).
+    pub href: Option<String>,
+    /// The page it leads to.
+    pub page: Option<PageId>,
+    /// The published file it leads to: name and size in bytes.
+    pub file: Option<(String, u64)>,
+    /// The book-relative path of that file.
+    pub file_path: Option<String>,
 }
 
 /// Resolves every link of every page.
@@ -51,7 +68,7 @@ pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, Vec<Diagnostic>
     };
     resolver.add_upload_folders();
     resolver.add_redirects();
-    let hrefs = (0..pages.len())
+    let links: Vec<Vec<ResolvedLink>> = (0..pages.len())
         .map(|id| {
             pages[id]
                 .links
@@ -75,15 +92,52 @@ pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, Vec<Diagnostic>
         })
         .collect();
     redirects.sort();
+    let api_summaries = api_summaries(book, pages, &links);
     (
         Site {
             page_urls,
             files,
-            hrefs,
+            links,
             redirects,
+            api_summaries,
         },
         diagnostics,
     )
+}
+
+/// Reads the local OpenAPI specs that `swagger`/`openapi` blocks point at
+/// and finds each operation's summary (or description).
+fn api_summaries(book: &Book, pages: &[ParsedPage], links: &[Vec<ResolvedLink>]) -> HashMap<(PageId, usize), String> {
+    let mut specs: HashMap<String, Option<serde_json::Value>> = HashMap::new();
+    let mut summaries = HashMap::new();
+    for (page, parsed) in pages.iter().enumerate() {
+        for mark in &parsed.blocks {
+            let MarkKind::Open(block) = &mark.kind else { continue };
+            if !matches!(block.name.as_str(), "swagger" | "openapi") {
+                continue;
+            }
+            let Some(link) = block.link else { continue };
+            let Some(path) = links[page].get(link).and_then(|l| l.file_path.clone()) else {
+                continue;
+            };
+            let spec = specs.entry(path.clone()).or_insert_with(|| {
+                let source = book.root.read_source(&path).ok()?;
+                yaml::parse_yaml(&source.text).ok()
+            });
+            let operation = spec.as_ref().and_then(|spec| {
+                let api_path = block.attr("path")?.replace('\u{200b}', "");
+                let method = block.attr("method")?.to_ascii_lowercase();
+                spec.get("paths")?.get(api_path.as_str())?.get(method.as_str()).cloned()
+            });
+            let text = operation.as_ref().and_then(|op| {
+                op.get("summary").or_else(|| op.get("description")).and_then(|v| v.as_str())
+            });
+            if let Some(text) = text {
+                summaries.insert((page, link), text.to_string());
+            }
+        }
+    }
+    summaries
 }
 
 /// The site-relative URL of a page file.
@@ -202,10 +256,12 @@ impl Resolver<'_> {
             .unwrap_or_else(|| path.to_string())
     }
 
-    fn resolve_link(&mut self, page: PageId, link: &Link) -> Option<String> {
-        let target = self.target(page, link)?;
+    fn resolve_link(&mut self, page: PageId, link: &Link) -> ResolvedLink {
+        let Some(target) = self.target(page, link) else {
+            return ResolvedLink::default();
+        };
         let from = &self.page_urls[page];
-        Some(match target {
+        match target {
             Target::Page { page: to, fragment } => {
                 let mut href = if to == page {
                     String::new()
@@ -219,19 +275,30 @@ impl Resolver<'_> {
                 if href.is_empty() {
                     href.push_str("./");
                 }
-                href
+                ResolvedLink {
+                    href: Some(href),
+                    page: Some(to),
+                    ..ResolvedLink::default()
+                }
             }
             Target::File { path, fragment } => {
                 let url = self.file_url(&path);
                 let mut href = paths::href(from, &url);
-                self.files.insert(path, url);
+                let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+                let size = self.book.root.file_len(&path).unwrap_or(0);
+                self.files.insert(path.clone(), url);
                 if let Some(fragment) = fragment {
                     href.push('#');
                     href.push_str(&fragment);
                 }
-                href
+                ResolvedLink {
+                    href: Some(href),
+                    page: None,
+                    file: Some((name, size)),
+                    file_path: Some(path),
+                }
             }
-        })
+        }
     }
 
     fn target(&mut self, page: PageId, link: &Link) -> Option<Target> {
@@ -251,7 +318,9 @@ impl Resolver<'_> {
             return None;
         }
         let split = paths::split_destination(dest);
-        let source_path = &self.book.pages[page].path;
+        // A link in an included file is relative to that file.
+        let origin_path = link.origin.as_ref().map(|file| file.path.to_string_lossy().into_owned());
+        let source_path = origin_path.as_deref().unwrap_or(&self.book.pages[page].path);
         if split.path.is_empty() {
             return self.page_target(page, link, page, split.fragment);
         }
@@ -409,7 +478,7 @@ impl Resolver<'_> {
         message: String,
         help: Option<String>,
     ) {
-        let source = &self.book.pages[page].source;
+        let source = link.origin.as_deref().unwrap_or(&self.book.pages[page].source);
         let mut diagnostic = source
             .diagnostic(severity, code, link.span.clone(), message)
             .with_target(source.text.get(link.span.clone()).unwrap_or(&link.dest));

@@ -173,7 +173,7 @@ fn is_plain_relative(rel: &str) -> bool {
 }
 
 /// A file's text plus the offsets of its line starts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
     /// Path relative to the book root, with `/` separators.
     pub path: PathBuf,

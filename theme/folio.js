@@ -64,7 +64,7 @@
   }
 
   function focusableScrollers() {
-    var boxes = document.querySelectorAll(".body pre, .body table");
+    var boxes = document.querySelectorAll('.body pre, .body table, .body math[display="block"]');
     for (var i = 0; i < boxes.length; i++) {
       var box = boxes[i];
       if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
@@ -73,10 +73,161 @@
     }
   }
 
+  var uid = 0;
+  function newId(prefix) {
+    var id;
+    do {
+      id = "folio-" + prefix + "-" + ++uid;
+    } while (document.getElementById(id));
+    return id;
+  }
+
+  // Tabs: <div class="tabs"><section class="tab"><p class="tab-title">…</p>…</section>…</div>
+  // becomes a WAI-ARIA tab list (automatic activation, roving tabindex).
+  function enhanceTabs(box) {
+    var panels = [].filter.call(box.children, function (el) {
+      return el.classList.contains("tab");
+    });
+    if (!panels.length || box.classList.contains("tabs-js")) return;
+    var list = document.createElement("div");
+    list.className = "tablist";
+    list.setAttribute("role", "tablist");
+    var tabs = panels.map(function (panel, i) {
+      var title = [].find.call(panel.children, function (el) {
+        return el.classList.contains("tab-title");
+      });
+      var tab = document.createElement("button");
+      tab.type = "button";
+      tab.id = newId("tab");
+      tab.setAttribute("role", "tab");
+      tab.textContent = (title && title.textContent.trim()) || "Tab " + (i + 1);
+      if (!panel.id) panel.id = newId("panel");
+      tab.setAttribute("aria-controls", panel.id);
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", tab.id);
+      panel.tabIndex = 0;
+      list.appendChild(tab);
+      return tab;
+    });
+
+    function select(index, focus) {
+      tabs.forEach(function (tab, i) {
+        var on = i === index;
+        tab.setAttribute("aria-selected", on ? "true" : "false");
+        tab.tabIndex = on ? 0 : -1;
+        panels[i].hidden = !on;
+      });
+      if (focus) tabs[index].focus();
+    }
+
+    list.addEventListener("click", function (event) {
+      var i = tabs.indexOf(event.target.closest('[role="tab"]'));
+      if (i >= 0) select(i, false);
+    });
+    list.addEventListener("keydown", function (event) {
+      var i = tabs.indexOf(event.target);
+      if (i < 0) return;
+      var n = tabs.length;
+      var next = { ArrowLeft: i - 1 + n, ArrowRight: i + 1, Home: 0, End: n - 1 }[event.key];
+      if (next === undefined) return;
+      event.preventDefault();
+      select(next % n, true);
+    });
+
+    box.insertBefore(list, box.firstChild);
+    box.classList.add("tabs-js");
+    select(0, false);
+  }
+
+  function buildTabs() {
+    var boxes = document.querySelectorAll("div.tabs");
+    for (var i = 0; i < boxes.length; i++) enhanceTabs(boxes[i]);
+  }
+
+  // Copy buttons on code blocks. Falls back to selecting the code.
+  var status = null;
+  function announce(text) {
+    if (!status) {
+      status = document.createElement("div");
+      status.className = "vh";
+      status.setAttribute("role", "status");
+      document.body.appendChild(status);
+    }
+    status.textContent = text;
+  }
+
+  function selectAndCopy(node) {
+    try {
+      var range = document.createRange();
+      range.selectNodeContents(node);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return document.execCommand("copy");
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function copyCode(pre, button) {
+    var code = pre.querySelector("code") || pre;
+    function show(copied) {
+      var label = copied ? "Copied" : "Selected";
+      button.textContent = label;
+      button.removeAttribute("aria-label");
+      announce(copied ? "Code copied" : "Code selected, press Ctrl+C to copy");
+      clearTimeout(button.folioTimer);
+      button.folioTimer = setTimeout(function () {
+        button.textContent = "Copy";
+        button.setAttribute("aria-label", "Copy code");
+        announce("");
+      }, 2000);
+    }
+    var clip = navigator.clipboard;
+    if (clip && clip.writeText) {
+      clip.writeText(code.textContent).then(
+        function () { show(true); },
+        function () { show(selectAndCopy(code)); }
+      );
+    } else {
+      show(selectAndCopy(code));
+    }
+  }
+
+  function addCopyButtons() {
+    var blocks = document.querySelectorAll("pre.code");
+    [].forEach.call(blocks, function (pre) {
+      if (!pre.parentNode || pre.parentNode.classList.contains("code-wrap")) return;
+      var wrap = document.createElement("div");
+      wrap.className = "code-wrap";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy";
+      button.textContent = "Copy";
+      button.setAttribute("aria-label", "Copy code");
+      button.addEventListener("click", function () {
+        try {
+          copyCode(pre, button);
+        } catch (e) {
+          /* nothing to copy with */
+        }
+      });
+      pre.parentNode.insertBefore(wrap, pre);
+      wrap.appendChild(button);
+      wrap.appendChild(pre);
+    });
+  }
+
+  function safely(step) {
+    try {
+      step();
+    } catch (e) {
+      /* an enhancement failed; the page still works without it */
+    }
+  }
+
   function init() {
-    revealCurrentPage();
-    focusableScrollers();
-    trackOutline();
+    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, trackOutline].forEach(safely);
   }
 
   if (document.readyState === "loading") {

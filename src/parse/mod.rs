@@ -9,20 +9,26 @@
 //! - every link, image and raw-HTML `href`/`src`/`srcset`/`poster`, with the
 //!   byte range of its destination in the original file and a slot telling
 //!   `render` where to put the resolved URL,
+//! - GitBook block tags (`blocks`), as marks between events, with the links
+//!   their attributes hold; `include` tags are replaced by the included
+//!   file's content, whose links keep that file's positions,
 //! - the Markdown events themselves, so the body is parsed only once.
 
+pub mod blocks;
 mod front_matter;
 pub mod headings;
 pub mod html;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 pub use front_matter::{FrontMatter, Layout};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::source::SourceFile;
+use blocks::{Node, TagNode};
 use headings::{slug, IdAllocator};
 
 /// A page after parsing.
@@ -40,6 +46,65 @@ pub struct ParsedPage {
     pub links: Vec<Link>,
     /// The body's Markdown events, headings carrying their ids.
     pub events: Vec<Event<'static>>,
+    /// Where GitBook blocks open and close between the events.
+    pub blocks: Vec<BlockMark>,
+}
+
+/// A block opening or closing before the event at `at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockMark {
+    /// Index of the event the mark precedes (`events.len()` at the end).
+    pub at: usize,
+    /// Opening (with the block) or closing.
+    pub kind: MarkKind,
+}
+
+/// Whether a mark opens or closes a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarkKind {
+    /// A block starts.
+    Open(Block),
+    /// The innermost open block ends.
+    Close,
+}
+
+/// A GitBook block as `render` needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// The tag name (`hint`, `tabs`, `embed`, …).
+    pub name: String,
+    /// Its attributes, values as written.
+    pub attrs: Vec<(String, String)>,
+    /// The quoted argument or `if` expression.
+    pub argument: Option<String>,
+    /// Index into [`ParsedPage::links`] of the link its attribute holds.
+    pub link: Option<usize>,
+    /// Whether anything is nested inside.
+    pub has_children: bool,
+}
+
+impl Block {
+    /// The value of an attribute.
+    pub fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads the files `{% include %}` tags name. `parse` never reads files
+/// itself; the caller decides how (and checks they stay in the book).
+pub trait IncludeSource {
+    /// The file `argument` names, relative to the folder of `from` (a
+    /// book-relative path), or a message saying why it cannot be read.
+    fn read_include(&self, from: &str, argument: &str) -> Result<Arc<SourceFile>, String>;
+}
+
+/// For pages parsed without access to other files (tests, tools).
+pub struct NoIncludes;
+
+impl IncludeSource for NoIncludes {
+    fn read_include(&self, _from: &str, argument: &str) -> Result<Arc<SourceFile>, String> {
+        Err(format!("cannot include `{argument}` here"))
+    }
 }
 
 impl ParsedPage {
@@ -80,6 +145,9 @@ pub struct Link {
     pub span: Range<usize>,
     /// Where `render` substitutes the resolved URL.
     pub slot: Slot,
+    /// The included file the link is written in (`None`: the page itself).
+    /// Its span and relative path are in that file.
+    pub origin: Option<Arc<SourceFile>>,
 }
 
 /// The syntax a link was written in.
@@ -93,6 +161,8 @@ pub enum LinkKind {
     Html,
     /// The front matter `cover` key.
     Cover,
+    /// An attribute of a GitBook block (`content-ref url`, `file src`, …).
+    Block,
 }
 
 /// Where in [`ParsedPage::events`] a link's URL lives.
@@ -117,28 +187,32 @@ fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_MATH
 }
 
 /// Parses one page. Never fails: problems become diagnostics.
-pub fn parse_page(source: &SourceFile) -> (ParsedPage, Vec<Diagnostic>) {
+pub fn parse_page(source: &SourceFile, includes: &dyn IncludeSource) -> (ParsedPage, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let split = front_matter::split_front_matter(source, &mut diagnostics);
-    let mut builder = Builder::new(source, split.body_offset);
+    let mut builder = Builder::new(includes);
     if let Some((cover, range)) = &split.front_matter.cover {
         builder.links.push(Link {
             kind: LinkKind::Cover,
             dest: cover.clone(),
             span: range.clone(),
             slot: Slot::None,
+            origin: None,
         });
     }
-    builder.run();
+    let body = &source.text[split.body_offset..];
+    builder.file(source, None, body, split.body_offset, &mut diagnostics);
     let Builder {
         title,
         headings,
         html_ids,
         links,
         events,
+        blocks,
         ..
     } = builder;
     (
@@ -149,10 +223,15 @@ pub fn parse_page(source: &SourceFile) -> (ParsedPage, Vec<Diagnostic>) {
             html_ids,
             links,
             events,
+            blocks,
         },
         diagnostics,
     )
 }
+
+/// Includes nest at most this deep, so a long chain cannot exhaust the
+/// stack; cycles are caught before that.
+const MAX_INCLUDE_DEPTH: usize = 16;
 
 struct PendingLink {
     link: usize,
@@ -171,8 +250,14 @@ struct HtmlBlock {
 }
 
 struct Builder<'a> {
-    source: &'a SourceFile,
-    body_offset: usize,
+    includes: &'a dyn IncludeSource,
+    /// Offset of the current fragment in its file.
+    base: usize,
+    /// The included file being parsed, if any.
+    origin: Option<Arc<SourceFile>>,
+    /// Paths of the files being included, to catch cycles.
+    include_stack: Vec<String>,
+    blocks: Vec<BlockMark>,
     title: Option<String>,
     headings: Vec<Heading>,
     html_ids: Vec<String>,
@@ -185,10 +270,13 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(source: &'a SourceFile, body_offset: usize) -> Self {
+    fn new(includes: &'a dyn IncludeSource) -> Self {
         Builder {
-            source,
-            body_offset,
+            includes,
+            base: 0,
+            origin: None,
+            include_stack: Vec::new(),
+            blocks: Vec::new(),
             title: None,
             headings: Vec::new(),
             html_ids: Vec::new(),
@@ -201,12 +289,120 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn body(&self) -> &'a str {
-        &self.source.text[self.body_offset..]
+    /// Parses a file's body (the page, or an included file): block tags
+    /// first, then each Markdown fragment between them.
+    fn file(
+        &mut self,
+        source: &SourceFile,
+        origin: Option<Arc<SourceFile>>,
+        body: &str,
+        body_offset: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        self.include_stack.push(source.path.to_string_lossy().into_owned());
+        let (nodes, problems) = blocks::split_blocks(body);
+        for problem in problems {
+            let range = body_offset + problem.range.start..body_offset + problem.range.end;
+            diagnostics.push(source.diagnostic(Severity::Warning, Code::UnknownBlock, range, problem.message));
+        }
+        self.nodes(source, &origin, body, body_offset, &nodes, diagnostics);
+        self.include_stack.pop();
     }
 
-    fn run(&mut self) {
-        let body = self.body();
+    fn nodes(
+        &mut self,
+        source: &SourceFile,
+        origin: &Option<Arc<SourceFile>>,
+        body: &str,
+        body_offset: usize,
+        nodes: &[Node],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        for node in nodes {
+            match node {
+                Node::Markdown(range) => {
+                    self.base = body_offset + range.start;
+                    self.origin = origin.clone();
+                    self.markdown(&body[range.clone()]);
+                }
+                Node::Tag(tag) if tag.tag.name == "include" => {
+                    self.include(source, body_offset, tag, diagnostics);
+                }
+                Node::Tag(tag) => {
+                    self.origin = origin.clone();
+                    let link = self.block_link(tag, body_offset);
+                    let block = Block {
+                        name: tag.tag.name.clone(),
+                        attrs: tag.tag.attrs.iter().map(|(k, v, _)| (k.clone(), v.clone())).collect(),
+                        argument: tag.tag.argument.as_ref().map(|(value, _)| value.clone()),
+                        link,
+                        has_children: !tag.children.is_empty(),
+                    };
+                    self.blocks.push(BlockMark {
+                        at: self.events.len(),
+                        kind: MarkKind::Open(block),
+                    });
+                    self.nodes(source, origin, body, body_offset, &tag.children, diagnostics);
+                    self.blocks.push(BlockMark {
+                        at: self.events.len(),
+                        kind: MarkKind::Close,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The link a block's attribute holds, recorded like any other link.
+    fn block_link(&mut self, tag: &TagNode, body_offset: usize) -> Option<usize> {
+        let key = match tag.tag.name.as_str() {
+            "content-ref" | "embed" => "url",
+            "page-ref" => "page",
+            "file" | "swagger" | "openapi" => "src",
+            _ => return None,
+        };
+        let (value, range) = tag.tag.attr_with_range(key)?;
+        self.links.push(Link {
+            kind: LinkKind::Block,
+            dest: value.to_string(),
+            span: body_offset + range.start..body_offset + range.end,
+            slot: Slot::None,
+            origin: self.origin.clone(),
+        });
+        Some(self.links.len() - 1)
+    }
+
+    /// Splices in an included file's body (without its front matter), or
+    /// reports why it cannot be.
+    fn include(&mut self, source: &SourceFile, body_offset: usize, tag: &TagNode, diagnostics: &mut Vec<Diagnostic>) {
+        let Some((argument, range)) = tag.tag.argument.clone() else {
+            return;
+        };
+        let range = body_offset + range.start..body_offset + range.end;
+        let from = source.path.to_string_lossy().into_owned();
+        let included = match self.includes.read_include(&from, &argument) {
+            Ok(included) => included,
+            Err(message) => {
+                diagnostics.push(source.diagnostic(Severity::Error, Code::BrokenLink, range, message).with_target(argument));
+                return;
+            }
+        };
+        let path = included.path.to_string_lossy().into_owned();
+        if self.include_stack.contains(&path) || self.include_stack.len() >= MAX_INCLUDE_DEPTH {
+            diagnostics.push(
+                source
+                    .diagnostic(Severity::Error, Code::BrokenLink, range, format!("`{argument}` includes itself (through {})", self.include_stack.join(" → ")))
+                    .with_target(argument),
+            );
+            return;
+        }
+        let mut ignored = Vec::new();
+        let split = front_matter::split_front_matter(&included, &mut ignored);
+        let body = included.text[split.body_offset..].to_string();
+        let origin = Some(Arc::clone(&included));
+        self.file(&included, origin, &body, split.body_offset, diagnostics);
+    }
+
+    fn markdown(&mut self, body: &str) {
         let mut iter = Parser::new_ext(body, options()).into_offset_iter();
         while let Some((event, range)) = iter.next() {
             match event {
@@ -233,6 +429,7 @@ impl<'a> Builder<'a> {
                         dest: dest_url.to_string(),
                         span: range.clone(),
                         slot: Slot::Event(self.events.len()),
+                        origin: self.origin.clone(),
                     });
                     self.pending.push(PendingLink {
                         link: self.links.len() - 1,
@@ -245,7 +442,7 @@ impl<'a> Builder<'a> {
                 }
                 Event::End(TagEnd::Link | TagEnd::Image) => {
                     if let Some(pending) = self.pending.pop() {
-                        let span = self.destination_span(&pending, iter.reference_definitions());
+                        let span = self.destination_span(body, &pending, iter.reference_definitions());
                         self.links[pending.link].span = span;
                     }
                     self.touch(range.end);
@@ -256,7 +453,7 @@ impl<'a> Builder<'a> {
                     self.events.push(event.into_static());
                 }
                 Event::Html(text) if self.html_block.is_some() => {
-                    let start = self.locate(&text, &range);
+                    let start = locate(body, &text, &range);
                     let block = self.html_block.as_mut().expect("inside an HTML block");
                     block.pieces.push((block.text.len(), start));
                     block.text.push_str(&text);
@@ -268,7 +465,7 @@ impl<'a> Builder<'a> {
                 }
                 Event::Html(text) | Event::InlineHtml(text) => {
                     self.touch(range.end);
-                    let start = self.locate(&text, &range);
+                    let start = locate(body, &text, &range);
                     let block = HtmlBlock {
                         text: text.to_string(),
                         pieces: vec![(0, start)],
@@ -299,16 +496,6 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Where the HTML text of an event starts in the body.
-    fn locate(&self, text: &str, range: &Range<usize>) -> usize {
-        let body = self.body();
-        if body[range.start..].starts_with(text) {
-            return range.start;
-        }
-        body[range.clone()]
-            .find(text.trim_end())
-            .map_or(range.start, |i| range.start + i)
-    }
 
     fn push_html(&mut self, event: Event<'static>, block: &HtmlBlock) {
         let index = self.events.len();
@@ -322,7 +509,7 @@ impl<'a> Builder<'a> {
                     .find(|(text_at, _)| *text_at <= offset)
                     .copied()
                     .unwrap_or((0, 0));
-                self.body_offset + body_at + (offset - text_at)
+                self.base + body_at + (offset - text_at)
             };
             match name.as_str() {
                 "href" | "src" | "poster" => {
@@ -335,6 +522,7 @@ impl<'a> Builder<'a> {
                             event: index,
                             range: attribute.range.clone(),
                         },
+                        origin: self.origin.clone(),
                     });
                 }
                 "srcset" => {
@@ -350,6 +538,7 @@ impl<'a> Builder<'a> {
                                 event: index,
                                 range,
                             },
+                            origin: self.origin.clone(),
                         });
                     }
                 }
@@ -365,10 +554,10 @@ impl<'a> Builder<'a> {
     /// The byte range (in the file) of a link's destination.
     fn destination_span(
         &self,
+        body: &str,
         pending: &PendingLink,
         definitions: &pulldown_cmark::RefDefs<'_>,
     ) -> Range<usize> {
-        let body = self.body();
         let range = match pending.link_type {
             LinkType::Inline => inline_destination(body, &pending.range, pending.inner_end),
             LinkType::Autolink | LinkType::Email => {
@@ -379,7 +568,7 @@ impl<'a> Builder<'a> {
                 .map(|definition| definition_destination(body, &definition.span))
                 .unwrap_or_else(|| pending.range.clone()),
         };
-        self.body_offset + range.start..self.body_offset + range.end
+        self.base + range.start..self.base + range.end
     }
 
     fn finish_heading(&mut self) {
@@ -398,7 +587,7 @@ impl<'a> Builder<'a> {
             return;
         };
         let level = level as u8;
-        if level == 1 && start == 0 && self.title.is_none() {
+        if level == 1 && start == 0 && self.title.is_none() && self.blocks.is_empty() && self.origin.is_none() {
             self.title = Some(text);
             self.events.clear();
             for link in &mut self.links {
@@ -446,6 +635,16 @@ impl<'a> Builder<'a> {
         }
         None
     }
+}
+
+/// Where the HTML text of an event starts in the fragment.
+fn locate(body: &str, text: &str, range: &Range<usize>) -> usize {
+    if body[range.start..].starts_with(text) {
+        return range.start;
+    }
+    body[range.clone()]
+        .find(text.trim_end())
+        .map_or(range.start, |i| range.start + i)
 }
 
 /// The text a reader sees in a run of inline events.

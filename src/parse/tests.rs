@@ -4,7 +4,7 @@ use super::*;
 
 fn parse(text: &str) -> (ParsedPage, Vec<Diagnostic>, SourceFile) {
     let source = SourceFile::new(PathBuf::from("p.md"), text.to_string());
-    let (page, diags) = parse_page(&source);
+    let (page, diags) = parse_page(&source, &NoIncludes);
     (page, diags, source)
 }
 

@@ -31,8 +31,9 @@ impl Highlighter {
     }
 
     /// A complete `<pre>` block for `code` in the fence's `language`
-    /// (its first word; may be empty).
-    pub fn highlight_code(&self, language: &str, code: &str) -> String {
+    /// (its first word; may be empty), with a line-number gutter when
+    /// `numbered`.
+    pub fn highlight_code(&self, language: &str, code: &str, numbered: bool) -> String {
         let language = language.split_whitespace().next().unwrap_or("");
         let class = if language.is_empty() {
             String::new()
@@ -43,7 +44,12 @@ impl Highlighter {
             .highlighted(language, code)
             .unwrap_or_else(|| escape_html(code));
         // tabindex lets keyboard users scroll long lines without a script.
-        format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{body}</code></pre>\n")
+        if numbered {
+            let gutter: String = (1..=code.lines().count()).map(|n| format!("{n}\n")).collect();
+            format!("<pre class=\"code numbered\" tabindex=\"0\"><span class=\"gutter\" aria-hidden=\"true\">{gutter}</span><code{class}>{body}</code></pre>\n")
+        } else {
+            format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{body}</code></pre>\n")
+        }
     }
 
     fn highlighted(&self, language: &str, code: &str) -> Option<String> {
@@ -101,7 +107,7 @@ mod tests {
 
     #[test]
     fn known_language_gets_classes() {
-        let html = Highlighter::default().highlight_code("rust", "fn main() {}\n");
+        let html = Highlighter::default().highlight_code("rust", "fn main() {}\n", false);
         assert!(
             html.starts_with("<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\">")
         );
@@ -110,7 +116,7 @@ mod tests {
 
     #[test]
     fn unknown_language_is_plain_and_escaped() {
-        let html = Highlighter::default().highlight_code("klingon", "a < b\n");
+        let html = Highlighter::default().highlight_code("klingon", "a < b\n", false);
         assert_eq!(
             html,
             "<pre class=\"code\" tabindex=\"0\"><code class=\"language-klingon\">a &lt; b\n</code></pre>\n"

@@ -1,136 +1,255 @@
-//! A parsed page's Markdown events → body HTML.
+//! A parsed page's Markdown events (and block marks) → body HTML.
 //!
 //! Substitutes each link's resolved `href` (Markdown links, images and raw
-//! HTML attributes alike, located by the slots `parse` recorded), adds a
-//! self-link to every heading, and replaces fenced code with highlighted HTML.
-//! It resolves nothing itself: a link `resolve` left as `None` keeps the
-//! destination as written.
+//! HTML attributes alike, located by the slots `parse` recorded), opens and
+//! closes GitBook blocks where `parse` marked them, adds a self-link to every
+//! heading, highlights fenced code, turns `$$…$$` math into MathML and
+//! `:shortcodes:` into emoji, and tidies GitBook's raw HTML (`html_fixes`).
+//! It resolves nothing itself: a link `resolve` left without an `href` keeps
+//! the destination as written.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
+use super::blocks::{self, BlockContext};
 use super::escape_html;
 use super::highlight::Highlighter;
-use crate::parse::{ParsedPage, Slot};
+use super::html_fixes;
+use crate::parse::{Block, MarkKind, ParsedPage, Slot};
 
 /// Renders the body of a page.
-pub(super) fn body_html(
-    page: &ParsedPage,
-    hrefs: &[Option<String>],
-    highlighter: &Highlighter,
-) -> String {
-    let mut by_event: HashMap<usize, &str> = HashMap::new();
-    let mut in_html: HashMap<usize, Vec<(Range<usize>, &str)>> = HashMap::new();
-    for (link, href) in page.links.iter().zip(hrefs) {
-        let Some(href) = href else { continue };
-        match &link.slot {
-            Slot::Event(index) => {
-                by_event.insert(*index, href);
+pub(super) fn body_html(page: &ParsedPage, context: &BlockContext<'_>, highlighter: &Highlighter) -> String {
+    let mut renderer = BodyRenderer::new(page, context, highlighter);
+    let mut marks = page.blocks.iter().peekable();
+    for (index, event) in page.events.iter().enumerate() {
+        while let Some(mark) = marks.next_if(|mark| mark.at == index) {
+            renderer.mark(&mark.kind);
+        }
+        renderer.event(index, event);
+    }
+    for mark in marks {
+        renderer.mark(&mark.kind);
+    }
+    let mut html = String::with_capacity(page.events.len() * 16);
+    pulldown_cmark::html::push_html(&mut html, renderer.out.into_iter());
+    html
+}
+
+struct BodyRenderer<'p, 'c> {
+    context: &'p BlockContext<'c>,
+    highlighter: &'p Highlighter,
+    by_event: HashMap<usize, &'p str>,
+    in_html: HashMap<usize, Vec<(Range<usize>, &'p str)>>,
+    out: Vec<Event<'p>>,
+    open_blocks: Vec<&'p Block>,
+    heading_id: Option<&'p str>,
+    /// The fence's info string and the code gathered so far.
+    code: Option<(String, String)>,
+}
+
+impl<'p, 'c> BodyRenderer<'p, 'c> {
+    fn new(page: &'p ParsedPage, context: &'p BlockContext<'c>, highlighter: &'p Highlighter) -> Self {
+        let mut by_event = HashMap::new();
+        let mut in_html: HashMap<usize, Vec<(Range<usize>, &str)>> = HashMap::new();
+        for (link, resolved) in page.links.iter().zip(context.links) {
+            let Some(href) = &resolved.href else { continue };
+            match &link.slot {
+                Slot::Event(index) => {
+                    by_event.insert(*index, href.as_str());
+                }
+                Slot::Html { event, range } => in_html.entry(*event).or_default().push((range.clone(), href)),
+                Slot::None => {}
             }
-            Slot::Html { event, range } => in_html
-                .entry(*event)
-                .or_default()
-                .push((range.clone(), href)),
-            Slot::None => {}
+        }
+        BodyRenderer {
+            context,
+            highlighter,
+            by_event,
+            in_html,
+            out: Vec::with_capacity(page.events.len()),
+            open_blocks: Vec::new(),
+            heading_id: None,
+            code: None,
         }
     }
-    let mut events: Vec<Event<'_>> = Vec::with_capacity(page.events.len());
-    let mut heading_id: Option<&str> = None;
-    let mut code: Option<(String, String)> = None;
-    for (index, event) in page.events.iter().enumerate() {
-        if let Some((_, text)) = &mut code {
+
+    fn html(&mut self, html: String) {
+        if !html.is_empty() {
+            self.out.push(Event::Html(html.into()));
+        }
+    }
+
+    fn mark(&mut self, kind: &'p MarkKind) {
+        match kind {
+            MarkKind::Open(block) => {
+                if !self.hidden() {
+                    self.html(blocks::open_html(block, self.context));
+                }
+                self.open_blocks.push(block);
+            }
+            MarkKind::Close => {
+                if let Some(block) = self.open_blocks.pop() {
+                    if !self.hidden() {
+                        self.html(blocks::close_html(block, self.context));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Inside a block whose children it renders itself (a page card).
+    fn hidden(&self) -> bool {
+        self.open_blocks.iter().any(|block| blocks::hides_children(block))
+    }
+
+    fn event(&mut self, index: usize, event: &'p Event<'p>) {
+        if self.hidden() {
+            return;
+        }
+        if let Some((_, text)) = &mut self.code {
             match event {
                 Event::Text(t) => text.push_str(t),
                 Event::End(TagEnd::CodeBlock) => {
-                    let (language, text) = code.take().expect("inside a code block");
-                    events.push(Event::Html(
-                        highlighter.highlight_code(&language, &text).into(),
-                    ));
+                    let (info, text) = self.code.take().expect("inside a code block");
+                    let numbered = self.open_blocks.last().is_some_and(|block| blocks::numbers_lines(block));
+                    let html = self.code_html(&info, &text, numbered);
+                    self.html(html);
                 }
                 _ => {}
             }
-            continue;
+            return;
         }
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
-                let language = match kind {
+                let info = match kind {
                     CodeBlockKind::Fenced(info) => info.to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((language, String::new()));
+                self.code = Some((info, String::new()));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = by_event
-                    .get(&index)
-                    .map_or_else(|| dest_url.clone(), |href| CowStr::from(*href));
-                events.push(Event::Start(Tag::Link {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = self.href_for(index, dest_url);
+                self.out.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url,
                     title: title.clone(),
                     id: id.clone(),
                 }));
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = by_event
-                    .get(&index)
-                    .map_or_else(|| dest_url.clone(), |href| CowStr::from(*href));
-                events.push(Event::Start(Tag::Image {
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = self.href_for(index, dest_url);
+                self.out.push(Event::Start(Tag::Image {
                     link_type: *link_type,
                     dest_url,
                     title: title.clone(),
                     id: id.clone(),
                 }));
             }
-            Event::Html(text) | Event::InlineHtml(text) if in_html.contains_key(&index) => {
-                let spliced = splice(text, &in_html[&index]);
-                events.push(match event {
-                    Event::Html(_) => Event::Html(spliced.into()),
-                    _ => Event::InlineHtml(spliced.into()),
+            Event::Html(text) | Event::InlineHtml(text) => {
+                let spliced = match self.in_html.get(&index) {
+                    Some(replacements) => splice(text, replacements),
+                    None => text.to_string(),
+                };
+                let fixed = html_fixes::fix(&spliced).into_owned();
+                self.out.push(match event {
+                    Event::Html(_) => Event::Html(fixed.into()),
+                    _ => Event::InlineHtml(fixed.into()),
                 });
             }
             Event::Start(Tag::Heading { id, .. }) => {
-                heading_id = id.as_deref();
-                events.push(event.clone());
+                self.heading_id = id.as_deref();
+                self.out.push(event.clone());
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some(id) = heading_id.take() {
+                if let Some(id) = self.heading_id.take() {
                     let id = escape_html(id);
-                    events.push(Event::InlineHtml(
+                    self.out.push(Event::InlineHtml(
                         format!(" <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>").into(),
                     ));
                 }
-                events.push(event.clone());
+                self.out.push(event.clone());
             }
             Event::TaskListMarker(done) => {
                 // pulldown-cmark's bare checkbox has no accessible name.
-                let (checked, label) = if *done {
-                    (" checked", "done")
-                } else {
-                    ("", "not done")
-                };
-                events.push(Event::InlineHtml(
-                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ")
-                        .into(),
+                let (checked, label) = if *done { (" checked", "done") } else { ("", "not done") };
+                self.out.push(Event::InlineHtml(
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
                 ));
             }
-            event => events.push(event.clone()),
+            Event::InlineMath(latex) => self.out.push(Event::InlineHtml(math_html(latex, false).into())),
+            Event::DisplayMath(latex) => self.out.push(Event::InlineHtml(math_html(latex, true).into())),
+            Event::Text(text) if text.contains(':') => {
+                let replaced = replace_shortcodes(text);
+                self.out.push(Event::Text(replaced.into()));
+            }
+            event => self.out.push(event.clone()),
         }
     }
-    let mut html = String::with_capacity(page.events.len() * 16);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
+
+    fn href_for(&self, index: usize, written: &CowStr<'p>) -> CowStr<'p> {
+        self.by_event
+            .get(&index)
+            .map_or_else(|| written.clone(), |href| CowStr::Borrowed(href))
+    }
+
+    fn code_html(&self, info: &str, text: &str, numbered: bool) -> String {
+        let language = info.split_whitespace().next().unwrap_or("");
+        if language == "mermaid" {
+            // Drawn in the browser when a renderer is available; readable
+            // source otherwise.
+            return format!("<pre class=\"mermaid\">{}</pre>\n", escape_html(text));
+        }
+        self.highlighter.highlight_code(language, text, numbered)
+    }
+}
+
+/// LaTeX → MathML at build time, so no script is needed to read it. A
+/// formula the parser rejects is shown as its source.
+fn math_html(latex: &str, display: bool) -> String {
+    use pulldown_latex::config::DisplayMode;
+    let storage = pulldown_latex::Storage::new();
+    let parser = pulldown_latex::Parser::new(latex, &storage);
+    let config = pulldown_latex::RenderConfig {
+        display_mode: if display { DisplayMode::Block } else { DisplayMode::Inline },
+        annotation: Some(latex),
+        ..Default::default()
+    };
+    let mut html = String::new();
+    match pulldown_latex::push_mathml(&mut html, parser, config) {
+        Ok(()) => html,
+        Err(_) => format!("<code class=\"math\">{}</code>", escape_html(latex)),
+    }
+}
+
+/// `:rocket:` → 🚀 for every shortcode the emoji table knows; anything else
+/// (times like 10:30, unknown names) is left alone.
+fn replace_shortcodes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(':') {
+        let after = &rest[start + 1..];
+        let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-')));
+        match end {
+            Some(end) if end > 0 && after[end..].starts_with(':') => {
+                if let Some(emoji) = emojis::get_by_shortcode(&after[..end]) {
+                    out.push_str(&rest[..start]);
+                    out.push_str(emoji.as_str());
+                    rest = &after[end + 1..];
+                    continue;
+                }
+                out.push_str(&rest[..start + 1]);
+                rest = after;
+            }
+            _ => {
+                out.push_str(&rest[..start + 1]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Replaces attribute values (given by their ranges) with escaped URLs.
@@ -154,15 +273,27 @@ fn splice(text: &str, replacements: &[(Range<usize>, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::parse_page;
+    use crate::parse::{parse_page, NoIncludes};
+    use crate::resolve::ResolvedLink;
     use crate::source::SourceFile;
     use std::path::PathBuf;
 
     fn render(text: &str, hrefs: &[Option<&str>]) -> String {
-        let (page, _) = parse_page(&SourceFile::new(PathBuf::from("p.md"), text.to_string()));
-        let hrefs: Vec<Option<String>> = hrefs.iter().map(|h| h.map(String::from)).collect();
-        assert_eq!(page.links.len(), hrefs.len(), "one href per link");
-        body_html(&page, &hrefs, &Highlighter::default())
+        let (page, _) = parse_page(&SourceFile::new(PathBuf::from("p.md"), text.to_string()), &NoIncludes);
+        let resolved: Vec<ResolvedLink> = hrefs
+            .iter()
+            .map(|h| ResolvedLink {
+                href: h.map(String::from),
+                ..ResolvedLink::default()
+            })
+            .collect();
+        assert_eq!(page.links.len(), resolved.len(), "one href per link");
+        let context = BlockContext {
+            links: &resolved,
+            page_card: &|_| ("", ""),
+            api_summary: &|_| None,
+        };
+        body_html(&page, &context, &Highlighter::default())
     }
 
     #[test]
@@ -198,6 +329,35 @@ mod tests {
             html,
             "<h2 id=\"sf\">Search &amp; Filter <a class=\"anchor\" href=\"#sf\" aria-label=\"Link to this section\">#</a></h2>\n"
         );
+    }
+
+    #[test]
+    fn shortcodes_become_emoji_and_times_stay() {
+        assert_eq!(replace_shortcodes("Go :rocket: at 10:30 :nope: :"), "Go 🚀 at 10:30 :nope: :");
+    }
+
+    #[test]
+    fn math_becomes_mathml() {
+        let html = render("Energy $$E = mc^2$$ here.\n\n$$\n\\frac{a}{b}\n$$\n", &[]);
+        assert!(html.contains("<math"), "{html}");
+        assert!(html.contains("display=\"block\""), "{html}");
+    }
+
+    #[test]
+    fn blocks_wrap_their_children() {
+        let html = render("{% hint style=\"danger\" %}\nCareful **now**.\n{% endhint %}\n\n{% tabs %}\n{% tab title=\"A\" %}\nOne\n{% endtab %}\n{% endtabs %}\n", &[]);
+        assert_eq!(
+            html,
+            "<div class=\"hint hint-danger\" role=\"note\" aria-label=\"Danger\">\n<p>Careful <strong>now</strong>.</p>\n</div>\n<div class=\"tabs\">\n<section class=\"tab\"><p class=\"tab-title\">A</p>\n<p>One</p>\n</section>\n</div>\n"
+        );
+    }
+
+    #[test]
+    fn code_blocks_get_titles_and_line_numbers() {
+        let html = render("{% code title=\"main.rs\" lineNumbers=\"true\" %}\n```rust\nfn a() {}\nfn b() {}\n```\n{% endcode %}\n\n```mermaid\ngraph TD; A-->B\n```\n", &[]);
+        assert!(html.contains("<figure class=\"code-block\"><figcaption class=\"code-title\">main.rs</figcaption>"), "{html}");
+        assert!(html.contains("<span class=\"gutter\" aria-hidden=\"true\">1\n2\n</span>"), "{html}");
+        assert!(html.contains("<pre class=\"mermaid\">graph TD; A--&gt;B\n</pre>"), "{html}");
     }
 
     #[test]

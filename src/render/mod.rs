@@ -7,8 +7,10 @@
 //!
 //! It never resolves links, reports missing targets or writes files.
 
+mod blocks;
 mod context;
 pub mod highlight;
+mod html_fixes;
 mod markdown;
 pub mod theme;
 
@@ -154,7 +156,18 @@ fn render_page(
     let page = PageView {
         title: &inputs.titles[id],
         description: front_matter.description.as_deref().unwrap_or(""),
-        content: markdown::body_html(parsed, &inputs.site.hrefs[id], highlighter),
+        content: markdown::body_html(
+            parsed,
+            &blocks::BlockContext {
+                links: &inputs.site.links[id],
+                page_card: &|to| {
+                    let description = inputs.parsed[to].front_matter.description.as_deref().unwrap_or("");
+                    (inputs.titles[to].as_str(), description)
+                },
+                api_summary: &|link| inputs.site.api_summaries.get(&(id, link)).map(String::as_str),
+            },
+            highlighter,
+        ),
         canonical_url: book
             .config
             .site_url

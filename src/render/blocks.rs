@@ -1,0 +1,327 @@
+//! GitBook blocks → accessible HTML.
+//!
+//! Each block opens and closes around the HTML of its children (the marks
+//! `parse` placed between events). The markup is documented in the theme's
+//! stylesheet, which styles every class used here, in light and dark. Nothing
+//! is fetched: an embed is a link card, an OpenAPI block shows what the local
+//! spec says.
+
+use crate::load::PageId;
+use crate::parse::Block;
+use crate::resolve::ResolvedLink;
+
+use super::escape_html;
+
+/// What a block needs to know about the rest of the site.
+pub(super) struct BlockContext<'a> {
+    /// What each of the page's links resolved to.
+    pub(super) links: &'a [ResolvedLink],
+    /// Title and description of a page, for cards.
+    pub(super) page_card: &'a dyn Fn(PageId) -> (&'a str, &'a str),
+    /// The summary of an OpenAPI operation, by the block's link index.
+    pub(super) api_summary: &'a dyn Fn(usize) -> Option<&'a str>,
+}
+
+impl BlockContext<'_> {
+    fn link(&self, block: &Block) -> Option<&ResolvedLink> {
+        block.link.and_then(|index| self.links.get(index))
+    }
+
+    /// The block's link as an `href`: resolved, or as written (external).
+    fn href(&self, block: &Block, key: &str) -> String {
+        self.link(block)
+            .and_then(|link| link.href.clone())
+            .unwrap_or_else(|| block.attr(key).unwrap_or("").to_string())
+    }
+}
+
+/// Whether a block's children are replaced by the block's own rendering.
+pub(super) fn hides_children(block: &Block) -> bool {
+    block.name == "content-ref"
+}
+
+/// The HTML that opens a block.
+pub(super) fn open_html(block: &Block, context: &BlockContext<'_>) -> String {
+    let attr = |key: &str| escape_html(block.attr(key).unwrap_or(""));
+    match block.name.as_str() {
+        "hint" => {
+            let style = match block.attr("style").unwrap_or("info") {
+                style @ ("info" | "success" | "warning" | "danger") => style,
+                _ => "info",
+            };
+            let label = capitalise(style);
+            format!("<div class=\"hint hint-{style}\" role=\"note\" aria-label=\"{label}\">\n")
+        }
+        "tabs" => "<div class=\"tabs\">\n".into(),
+        "tab" => format!("<section class=\"tab\"><p class=\"tab-title\">{}</p>\n", attr("title")),
+        "code" => code_open(block),
+        "expandable" => format!(
+            "<details class=\"expandable\"><summary>{}</summary>\n",
+            escape_html(block.attr("title").unwrap_or("Details"))
+        ),
+        "stepper" => "<ol class=\"stepper\">\n".into(),
+        "step" => "<li class=\"step\">\n".into(),
+        "columns" => "<div class=\"columns\">\n".into(),
+        "column" => match block.attr("width").filter(|w| is_css_length(w)) {
+            Some(width) => format!("<div class=\"column\" style=\"--w:{width}\">\n"),
+            None => "<div class=\"column\">\n".into(),
+        },
+        "updates" => "<div class=\"updates\">\n".into(),
+        "update" => update_open(block),
+        "content-ref" | "page-ref" => page_card(block, context),
+        "file" => file_open(block, context),
+        "embed" => embed_open(block, context),
+        "swagger" | "openapi" | "openapi-operation" => api_open(block, context),
+        "openapi-schemas" => format!(
+            "<div class=\"api-op\"><p class=\"api-summary\">Schemas {} from the specification “{}”, managed in GitBook</p>\n",
+            attr("schemas"),
+            attr("spec")
+        ),
+        "swagger-description" => "<div class=\"api-desc\">\n".into(),
+        "swagger-parameter" => {
+            let required = if block.attr("required") == Some("true") {
+                " <span class=\"api-required\">required</span>"
+            } else {
+                ""
+            };
+            format!(
+                "<div class=\"api-param\"><code>{}</code> <span class=\"api-in\">{}</span> <span class=\"api-type\">{}</span>{required}\n",
+                attr("name"),
+                attr("in"),
+                attr("type")
+            )
+        }
+        "swagger-response" => format!(
+            "<div class=\"api-response\"><span class=\"api-status\">{}</span> {}\n",
+            attr("status"),
+            attr("description")
+        ),
+        "if" => format!(
+            "<div class=\"conditional\" data-if=\"{}\">\n",
+            escape_html(block.argument.as_deref().unwrap_or(""))
+        ),
+        "prompt" => format!(
+            "<div class=\"prompt\"><p class=\"prompt-desc\">{}</p>\n",
+            attr("description")
+        ),
+        _ => String::new(),
+    }
+}
+
+/// The HTML that closes a block.
+pub(super) fn close_html(block: &Block, context: &BlockContext<'_>) -> String {
+    match block.name.as_str() {
+        "tab" => "</section>\n".into(),
+        "code" => {
+            let details = if block.attr("expandable") == Some("true") { "</details>" } else { "" };
+            format!("</figure>{details}\n")
+        }
+        "expandable" => "</details>\n".into(),
+        "stepper" => "</ol>\n".into(),
+        "step" => "</li>\n".into(),
+        "update" => "</article>\n".into(),
+        "content-ref" | "page-ref" => String::new(),
+        "file" if block.has_children => "</div></div>\n".into(),
+        "file" => "</div>\n".into(),
+        "embed" if block.has_children => "</figcaption></figure>\n".into(),
+        "embed" => "</figure>\n".into(),
+        "swagger" | "openapi" => match context.link(block).and_then(|l| l.href.clone()) {
+            Some(href) => format!(
+                "<p class=\"api-spec\"><a href=\"{}\">OpenAPI specification</a></p></div>\n",
+                escape_html(&href)
+            ),
+            None => "</div>\n".into(),
+        },
+        "hint" | "tabs" | "columns" | "column" | "updates" | "openapi-operation" | "openapi-schemas"
+        | "swagger-description" | "swagger-parameter" | "swagger-response" | "if" | "prompt" => "</div>\n".into(),
+        _ => String::new(),
+    }
+}
+
+/// Whether code inside this block shows line numbers.
+pub(super) fn numbers_lines(block: &Block) -> bool {
+    block.name == "code" && block.attr("lineNumbers") == Some("true")
+}
+
+fn code_open(block: &Block) -> String {
+    let mut html = String::new();
+    if block.attr("expandable") == Some("true") {
+        html.push_str("<details class=\"code-expand\"><summary>Show code</summary>");
+    }
+    let wrap = if block.attr("overflow") == Some("wrap") { " wrap" } else { "" };
+    html.push_str(&format!("<figure class=\"code-block{wrap}\">"));
+    if let Some(title) = block.attr("title").filter(|t| !t.is_empty()) {
+        html.push_str(&format!("<figcaption class=\"code-title\">{}</figcaption>", escape_html(title)));
+    }
+    html.push('\n');
+    html
+}
+
+fn update_open(block: &Block) -> String {
+    let date = escape_html(block.attr("date").unwrap_or(""));
+    let tags: String = block
+        .attr("tags")
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| format!(" <span class=\"update-tag\">{}</span>", escape_html(t)))
+        .collect();
+    format!("<article class=\"update\"><p class=\"update-meta\"><time datetime=\"{date}\">{date}</time>{tags}</p>\n")
+}
+
+fn page_card(block: &Block, context: &BlockContext<'_>) -> String {
+    let key = if block.name == "page-ref" { "page" } else { "url" };
+    let href = escape_html(&context.href(block, key));
+    let (title, description) = match context.link(block).and_then(|l| l.page) {
+        Some(page) => (context.page_card)(page),
+        None => (block.attr(key).unwrap_or(""), ""),
+    };
+    let description = if description.is_empty() {
+        String::new()
+    } else {
+        format!("<span class=\"card-desc\">{}</span>", escape_html(description))
+    };
+    format!(
+        "<div class=\"content-ref\"><a class=\"card page-card\" href=\"{href}\"><span class=\"card-title\">{}</span>{description}</a></div>\n",
+        escape_html(title)
+    )
+}
+
+fn file_open(block: &Block, context: &BlockContext<'_>) -> String {
+    let href = escape_html(&context.href(block, "src"));
+    let written = block.attr("src").unwrap_or("");
+    let (name, size) = match context.link(block).and_then(|l| l.file.clone()) {
+        Some((name, size)) => (name, format!(" <span class=\"file-size\">{}</span>", human_size(size))),
+        None => (written.rsplit('/').next().unwrap_or(written).to_string(), String::new()),
+    };
+    let caption = if block.has_children { "<div class=\"file-caption\">" } else { "" };
+    format!(
+        "<div class=\"file-card\"><a href=\"{href}\" download><span class=\"file-name\">{}</span>{size}</a>{caption}\n",
+        escape_html(&name)
+    )
+}
+
+fn embed_open(block: &Block, context: &BlockContext<'_>) -> String {
+    let url = context.href(block, "url");
+    let host = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or(&url);
+    let caption = if block.has_children { "<figcaption>" } else { "" };
+    format!(
+        "<figure class=\"embed\"><a class=\"card embed-card\" href=\"{}\" rel=\"noopener\"><span class=\"card-title\">{}</span><span class=\"card-url\">{}</span></a>{caption}\n",
+        escape_html(&url),
+        escape_html(host),
+        escape_html(&url)
+    )
+}
+
+fn api_open(block: &Block, context: &BlockContext<'_>) -> String {
+    let method = block.attr("method").unwrap_or("").to_ascii_lowercase();
+    let known = matches!(method.as_str(), "get" | "post" | "put" | "patch" | "delete");
+    let class = if known { method.as_str() } else { "other" };
+    // GitBook's exports put zero-width spaces in long paths.
+    let path = block.attr("path").unwrap_or("").replace('\u{200b}', "");
+    let summary = block
+        .link
+        .and_then(|index| (context.api_summary)(index))
+        .or(block.attr("summary"));
+    let summary = match summary {
+        Some(text) => format!("<p class=\"api-summary\">{}</p>", escape_html(text)),
+        None if block.name == "openapi-operation" => format!(
+            "<p class=\"api-summary\">From the specification “{}”, managed in GitBook</p>",
+            escape_html(block.attr("spec").unwrap_or(""))
+        ),
+        None => String::new(),
+    };
+    let head = if method.is_empty() && path.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<p class=\"api-head\"><span class=\"method method-{class}\">{}</span> <code class=\"api-path\">{}</code></p>",
+            escape_html(&method.to_ascii_uppercase()),
+            escape_html(&path)
+        )
+    };
+    format!("<div class=\"api-op\">{head}{summary}\n")
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Only plain lengths reach a `style` attribute.
+fn is_css_length(value: &str) -> bool {
+    !value.is_empty() && value.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '%')) || value.ends_with("px") && value[..value.len() - 2].chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// `12.3 KB`, as file cards show sizes.
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut size = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while size >= 1024.0 && unit < UNITS.len() - 1 {
+        size /= 1024.0;
+        unit += 1;
+    }
+    format!("{size:.1} {}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(name: &str, attrs: &[(&str, &str)]) -> Block {
+        Block {
+            name: name.into(),
+            attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            argument: None,
+            link: None,
+            has_children: true,
+        }
+    }
+
+    fn context() -> BlockContext<'static> {
+        BlockContext {
+            links: &[],
+            page_card: &|_| ("", ""),
+            api_summary: &|_| None,
+        }
+    }
+
+    #[test]
+    fn hint_styles() {
+        let html = open_html(&block("hint", &[("style", "warning")]), &context());
+        assert_eq!(html, "<div class=\"hint hint-warning\" role=\"note\" aria-label=\"Warning\">\n");
+        let html = open_html(&block("hint", &[("style", "<script>")]), &context());
+        assert!(html.contains("hint-info"));
+    }
+
+    #[test]
+    fn column_widths_are_sanitised() {
+        assert!(open_html(&block("column", &[("width", "50%")]), &context()).contains("--w:50%"));
+        assert!(!open_html(&block("column", &[("width", "1;color:red")]), &context()).contains("style"));
+    }
+
+    #[test]
+    fn api_paths_lose_zero_width_spaces() {
+        let html = open_html(&block("swagger", &[("method", "get"), ("path", "/users/\u{200b}{id}")]), &context());
+        assert!(html.contains("<span class=\"method method-get\">GET</span> <code class=\"api-path\">/users/{id}</code>"), "{html}");
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_size(512), "512 B");
+        assert_eq!(human_size(12_600), "12.3 KB");
+        assert_eq!(human_size(3 * 1024 * 1024), "3.0 MB");
+    }
+}

@@ -1,0 +1,197 @@
+//! Small rewrites of the raw HTML GitBook writes into pages, so it renders
+//! accessibly in folio's theme:
+//! - a `<figure>` image with an empty `alt` takes its caption's text,
+//! - `<mark style="color:…;background-color:…">` becomes theme classes
+//!   (`mark-fg-orange mark-bg-purple`) that keep contrast in dark mode,
+//! - card tables (`data-view="cards"`) get a class on each cell saying which
+//!   column it belongs to (`card-target`, `card-cover`, `hidden-col`).
+//!
+//! Each rewrite works on one HTML event and leaves everything else as is.
+
+use std::borrow::Cow;
+
+use crate::parse::html;
+
+/// Applies every rewrite that concerns `text`.
+pub(super) fn fix(text: &str) -> Cow<'_, str> {
+    let mut text = Cow::Borrowed(text);
+    if text.contains("<figure") && text.contains("<figcaption") {
+        text = Cow::Owned(caption_as_alt(&text));
+    }
+    if text.contains("<mark") && text.contains("style=") {
+        text = Cow::Owned(mark_classes(&text));
+    }
+    if text.contains("data-view=\"cards\"") {
+        text = Cow::Owned(card_cells(&text));
+    }
+    text
+}
+
+fn caption_as_alt(text: &str) -> String {
+    let Some(caption) = between(text, "<figcaption>", "</figcaption>") else {
+        return text.to_string();
+    };
+    let caption = strip_tags(caption);
+    if caption.is_empty() {
+        return text.to_string();
+    }
+    let empty_alt = html::attributes(text)
+        .into_iter()
+        .find(|a| a.tag.eq_ignore_ascii_case("img") && a.name == "alt" && a.value.is_empty());
+    match empty_alt {
+        Some(alt) => format!("{}{}{}", &text[..alt.range.start], super::escape_html(&caption), &text[alt.range.end..]),
+        None => text.to_string(),
+    }
+}
+
+fn between<'t>(text: &'t str, open: &str, close: &str) -> Option<&'t str> {
+    let start = text.find(open)? + open.len();
+    let end = start + text[start..].find(close)?;
+    Some(&text[start..end])
+}
+
+/// The text of an HTML fragment, tags removed and entities decoded.
+fn strip_tags(fragment: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in fragment.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    html::decode_entities(text.split_whitespace().collect::<Vec<_>>().join(" ").as_str())
+}
+
+/// GitBook's colour names (and its semantic `$` names) → theme colours.
+fn colour_class(value: &str) -> Option<&'static str> {
+    Some(match value.trim().trim_end_matches(';').trim().to_ascii_lowercase().as_str() {
+        "red" | "$danger" => "red",
+        "orange" | "$warning" => "orange",
+        "yellow" => "yellow",
+        "green" | "$success" => "green",
+        "blue" | "$info" | "$primary" => "blue",
+        "purple" => "purple",
+        "pink" => "pink",
+        "gray" | "grey" => "gray",
+        _ => return None,
+    })
+}
+
+fn mark_classes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for attribute in html::attributes(text) {
+        if !attribute.tag.eq_ignore_ascii_case("mark") || attribute.name != "style" {
+            continue;
+        }
+        let mut classes = Vec::new();
+        for declaration in attribute.value.split(';') {
+            let Some((property, value)) = declaration.split_once(':') else { continue };
+            let prefix = match property.trim() {
+                "color" => "mark-fg-",
+                "background-color" => "mark-bg-",
+                _ => continue,
+            };
+            if let Some(colour) = colour_class(value) {
+                classes.push(format!("{prefix}{colour}"));
+            }
+        }
+        // Replace `style="…"` (name, `=`, quotes) with `class="…"`.
+        let Some(name_start) = text[..attribute.range.start].rfind("style") else { continue };
+        let value_end = text[attribute.range.end..]
+            .starts_with(['"', '\''])
+            .then_some(attribute.range.end + 1)
+            .unwrap_or(attribute.range.end);
+        out.push_str(&text[at..name_start]);
+        out.push_str(&format!("class=\"{}\"", classes.join(" ")));
+        at = value_end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Adds `card-target`, `card-cover` or `hidden-col` to each body cell of a
+/// card table, by the column its header declares.
+fn card_cells(text: &str) -> String {
+    let header_end = text.find("</thead>").unwrap_or(0);
+    let mut roles = Vec::new();
+    let mut rest = &text[..header_end];
+    while let Some(start) = rest.find("<th") {
+        let tag_end = rest[start..].find('>').map_or(rest.len(), |e| start + e);
+        let tag = &rest[start..tag_end];
+        if !tag[3..].is_empty() && !tag[3..].starts_with(char::is_whitespace) {
+            // `<thead`
+            rest = &rest[tag_end..];
+            continue;
+        }
+        roles.push(if tag.contains("data-card-target") {
+            Some("card-target")
+        } else if tag.contains("data-card-cover") {
+            Some("card-cover")
+        } else if tag.contains("data-hidden") {
+            Some("hidden-col")
+        } else {
+            None
+        });
+        rest = &rest[tag_end..];
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    out.push_str(&text[..header_end]);
+    let mut column = 0;
+    let mut rest = &text[header_end..];
+    while let Some(position) = rest.find(['<']) {
+        out.push_str(&rest[..position]);
+        rest = &rest[position..];
+        if rest.starts_with("<tr") {
+            column = 0;
+        } else if rest.starts_with("<td") && rest[3..].starts_with([' ', '>']) {
+            if let Some(Some(role)) = roles.get(column) {
+                out.push_str(&format!("<td class=\"{role}\""));
+                rest = &rest[3..];
+                column += 1;
+                continue;
+            }
+            column += 1;
+        }
+        out.push('<');
+        rest = &rest[1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_figure_alt_takes_the_caption() {
+        let html = r#"<figure><img src="a.png" alt=""><figcaption><p>The <a href="x">topology</a> &amp; more</p></figcaption></figure>"#;
+        assert_eq!(
+            fix(html),
+            r#"<figure><img src="a.png" alt="The topology &amp; more"><figcaption><p>The <a href="x">topology</a> &amp; more</p></figcaption></figure>"#
+        );
+        let kept = r#"<figure><img src="a.png" alt="Given"><figcaption>Cap</figcaption></figure>"#;
+        assert_eq!(fix(kept), kept);
+    }
+
+    #[test]
+    fn mark_styles_become_classes() {
+        assert_eq!(
+            fix(r#"<mark style="color:orange;background-color:purple;">"#),
+            r#"<mark class="mark-fg-orange mark-bg-purple">"#
+        );
+        assert_eq!(fix(r#"<mark style="color:$danger;">"#), r#"<mark class="mark-fg-red">"#);
+        assert_eq!(fix(r#"<mark style="color:#123456;">"#), r#"<mark class="">"#);
+    }
+
+    #[test]
+    fn card_table_cells_get_roles() {
+        let html = r#"<table data-view="cards"><thead><tr><th></th><th data-hidden data-card-target data-type="content-ref"></th><th data-hidden data-card-cover data-type="files"></th></tr></thead><tbody><tr><td>One</td><td><a href="a/">a</a></td><td><a href="c.png">c</a></td></tr></tbody></table>"#;
+        let fixed = fix(html);
+        assert!(fixed.contains(r#"<tr><td>One</td><td class="card-target"><a href="a/">a</a></td><td class="card-cover"><a href="c.png">c</a></td></tr>"#), "{fixed}");
+    }
+}
