@@ -17,9 +17,9 @@ use crate::diag::{self, Diagnostic, Severity};
 use crate::load;
 use crate::output;
 use crate::parse::{self, ParsedPage};
+use crate::paths;
 use crate::render::{self, TemplateError, Theme};
 use crate::resolve;
-use crate::paths;
 use crate::source::{BookRoot, ReadError, SourceFile};
 
 /// What to build and how.

@@ -310,17 +310,26 @@ fn apply_gitbook_yaml(
         let help = match key.as_str() {
             "root" | "structure" | "redirects" => continue,
             "redirect" => "GitBook reads `redirects:` (plural); this key is ignored".to_string(),
-            _ => "GitBook knows `root`, `structure` and `redirects`; this key is ignored".to_string(),
+            _ => {
+                "GitBook knows `root`, `structure` and `redirects`; this key is ignored".to_string()
+            }
         };
         warnings.push(
             source
-                .diagnostic(Severity::Warning, Code::InvalidConfig, key_range(key), format!("unknown key `{key}` in {GITBOOK_FILE}"))
+                .diagnostic(
+                    Severity::Warning,
+                    Code::InvalidConfig,
+                    key_range(key),
+                    format!("unknown key `{key}` in {GITBOOK_FILE}"),
+                )
                 .with_help(help),
         );
     }
     let space_root = map.get("root").and_then(Value::as_str).unwrap_or("");
     let dir = normalise_dir(&join_rel(&section.dir, &normalise_dir(space_root)));
-    if dir.split('/').any(|part| part == "..") || !root.is_dir(if dir.is_empty() { "." } else { &dir }) {
+    if dir.split('/').any(|part| part == "..")
+        || !root.is_dir(if dir.is_empty() { "." } else { &dir })
+    {
         return Err(Box::new(source.diagnostic(
             Severity::Error,
             Code::InvalidConfig,
@@ -343,7 +352,9 @@ fn apply_gitbook_yaml(
         for (from, to) in redirects {
             let Some(to) = to.as_str() else { continue };
             let at = yaml::nested_key_offset(&source.text, from).unwrap_or(0);
-            let line_end = source.text[at..].find('\n').map_or(source.text.len(), |i| at + i);
+            let line_end = source.text[at..]
+                .find('\n')
+                .map_or(source.text.len(), |i| at + i);
             let span = source.text[at..line_end]
                 .rfind(to)
                 .map_or(at..at + from.len(), |i| at + i..at + i + to.len());
@@ -474,7 +485,13 @@ mod tests {
         assert_eq!(section.redirects.len(), 1);
         assert_eq!(section.redirects[0].from, "old-faq");
         assert_eq!(section.redirects[0].to, "help/faq.md");
-        assert_eq!(section.redirects[0].file.position(section.redirects[0].span.start).line, 6);
+        assert_eq!(
+            section.redirects[0]
+                .file
+                .position(section.redirects[0].span.start)
+                .line,
+            6
+        );
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].position.line, 7);
         assert!(warnings[0].help.as_deref().unwrap().contains("redirects"));

@@ -107,12 +107,18 @@ pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, Vec<Diagnostic>
 
 /// Reads the local OpenAPI specs that `swagger`/`openapi` blocks point at
 /// and finds each operation's summary (or description).
-fn api_summaries(book: &Book, pages: &[ParsedPage], links: &[Vec<ResolvedLink>]) -> HashMap<(PageId, usize), String> {
+fn api_summaries(
+    book: &Book,
+    pages: &[ParsedPage],
+    links: &[Vec<ResolvedLink>],
+) -> HashMap<(PageId, usize), String> {
     let mut specs: HashMap<String, Option<serde_json::Value>> = HashMap::new();
     let mut summaries = HashMap::new();
     for (page, parsed) in pages.iter().enumerate() {
         for mark in &parsed.blocks {
-            let MarkKind::Open(block) = &mark.kind else { continue };
+            let MarkKind::Open(block) = &mark.kind else {
+                continue;
+            };
             if !matches!(block.name.as_str(), "swagger" | "openapi") {
                 continue;
             }
@@ -127,10 +133,15 @@ fn api_summaries(book: &Book, pages: &[ParsedPage], links: &[Vec<ResolvedLink>])
             let operation = spec.as_ref().and_then(|spec| {
                 let api_path = block.attr("path")?.replace('\u{200b}', "");
                 let method = block.attr("method")?.to_ascii_lowercase();
-                spec.get("paths")?.get(api_path.as_str())?.get(method.as_str()).cloned()
+                spec.get("paths")?
+                    .get(api_path.as_str())?
+                    .get(method.as_str())
+                    .cloned()
             });
             let text = operation.as_ref().and_then(|op| {
-                op.get("summary").or_else(|| op.get("description")).and_then(|v| v.as_str())
+                op.get("summary")
+                    .or_else(|| op.get("description"))
+                    .and_then(|v| v.as_str())
             });
             if let Some(text) = text {
                 summaries.insert((page, link), text.to_string());
@@ -217,7 +228,10 @@ impl Resolver<'_> {
                                 Severity::Error,
                                 Code::BrokenLink,
                                 redirect.span.clone(),
-                                format!("redirect `{}` leads to `{}`, which is not a published page", redirect.from, redirect.to),
+                                format!(
+                                    "redirect `{}` leads to `{}`, which is not a published page",
+                                    redirect.from, redirect.to
+                                ),
                             )
                             .with_target(redirect.to.clone());
                         self.diagnostics.push(diagnostic);
@@ -319,8 +333,13 @@ impl Resolver<'_> {
         }
         let split = paths::split_destination(dest);
         // A link in an included file is relative to that file.
-        let origin_path = link.origin.as_ref().map(|file| file.path.to_string_lossy().into_owned());
-        let source_path = origin_path.as_deref().unwrap_or(&self.book.pages[page].path);
+        let origin_path = link
+            .origin
+            .as_ref()
+            .map(|file| file.path.to_string_lossy().into_owned());
+        let source_path = origin_path
+            .as_deref()
+            .unwrap_or(&self.book.pages[page].path);
         if split.path.is_empty() {
             return self.page_target(page, link, page, split.fragment);
         }
@@ -478,7 +497,10 @@ impl Resolver<'_> {
         message: String,
         help: Option<String>,
     ) {
-        let source = link.origin.as_deref().unwrap_or(&self.book.pages[page].source);
+        let source = link
+            .origin
+            .as_deref()
+            .unwrap_or(&self.book.pages[page].source);
         let mut diagnostic = source
             .diagnostic(severity, code, link.span.clone(), message)
             .with_target(source.text.get(link.span.clone()).unwrap_or(&link.dest));

@@ -21,7 +21,11 @@ pub fn parse_yaml(text: &str) -> Result<Value, YamlError> {
     serde_yaml::from_str::<Value>(text).map_err(|err| {
         let offset = err.location().map_or(0, |l| l.index());
         let message = err.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
         YamlError { message, offset }
     })
 }
@@ -50,9 +54,12 @@ pub fn nested_key_offset(text: &str, key: &str) -> Option<usize> {
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
-        let bare = trimmed
-            .strip_prefix(key)
-            .or_else(|| trimmed.strip_prefix('"').and_then(|l| l.strip_prefix(key)).and_then(|l| l.strip_prefix('"')));
+        let bare = trimmed.strip_prefix(key).or_else(|| {
+            trimmed
+                .strip_prefix('"')
+                .and_then(|l| l.strip_prefix(key))
+                .and_then(|l| l.strip_prefix('"'))
+        });
         if bare.is_some_and(|rest| rest.trim_start().starts_with(':')) {
             return Some(offset + indent);
         }

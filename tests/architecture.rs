@@ -15,7 +15,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("summary", &["diag", "source"]),
     ("load", &["config", "diag", "paths", "source", "summary"]),
     ("parse", &["diag", "source", "yaml"]),
-    ("resolve", &["config", "diag", "load", "parse", "paths", "yaml"]),
+    (
+        "resolve",
+        &["config", "diag", "load", "parse", "paths", "yaml"],
+    ),
     ("render", &["load", "parse", "paths", "resolve", "source"]),
     ("output", &["render", "source"]),
     (

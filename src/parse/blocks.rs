@@ -126,7 +126,8 @@ pub fn split_blocks(body: &str) -> (Vec<Node>, Vec<TagProblem>) {
             }
             Line::Tag(tag) => {
                 let container = CONTAINERS.contains(&tag.name.as_str())
-                    || (AMBIGUOUS.contains(&tag.name.as_str()) && end_follows(&lines[index + 1..], &tag.name));
+                    || (AMBIGUOUS.contains(&tag.name.as_str())
+                        && end_follows(&lines[index + 1..], &tag.name));
                 if container {
                     builder.open(tag.clone(), line_with_ending(body, &tag.range));
                 } else {
@@ -257,7 +258,11 @@ fn parse_attrs(name: &str, text: &str, start: usize) -> (Attrs, Option<(String, 
             i += 1;
         }
         let key_start = i;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'=' && bytes[i] != b'"' {
+        while i < bytes.len()
+            && !bytes[i].is_ascii_whitespace()
+            && bytes[i] != b'='
+            && bytes[i] != b'"'
+        {
             i += 1;
         }
         let key = &text[key_start..i];
@@ -266,7 +271,9 @@ fn parse_attrs(name: &str, text: &str, start: usize) -> (Attrs, Option<(String, 
         }
         if i < bytes.len() && bytes[i] == b'"' {
             let value_start = i + 1;
-            let value_end = text[value_start..].find('"').map_or(text.len(), |e| value_start + e);
+            let value_end = text[value_start..]
+                .find('"')
+                .map_or(text.len(), |e| value_start + e);
             let value = text[value_start..value_end].to_string();
             let range = start + value_start..start + value_end;
             if key.is_empty() {
@@ -331,10 +338,17 @@ impl TreeBuilder {
     }
 
     fn close(&mut self, end: &TagLine, problems: &mut Vec<TagProblem>) {
-        let Some(depth) = self.stack.iter().rposition(|(node, _)| node.tag.name == end.name) else {
+        let Some(depth) = self
+            .stack
+            .iter()
+            .rposition(|(node, _)| node.tag.name == end.name)
+        else {
             problems.push(TagProblem {
                 range: end.range.clone(),
-                message: format!("`{{% end{} %}}` closes no open block; it is shown as text", end.name),
+                message: format!(
+                    "`{{% end{} %}}` closes no open block; it is shown as text",
+                    end.name
+                ),
             });
             let range = end.range.start..end.range.end;
             self.text(range);
@@ -352,7 +366,10 @@ impl TreeBuilder {
         let (node, line) = self.stack.pop().expect("caller checked");
         problems.push(TagProblem {
             range: node.tag.range.clone(),
-            message: format!("`{{% {} %}}` is never closed with `{{% end{} %}}`; it is shown as text", node.tag.name, node.tag.name),
+            message: format!(
+                "`{{% {} %}}` is never closed with `{{% end{} %}}`; it is shown as text",
+                node.tag.name, node.tag.name
+            ),
         });
         self.text(line);
         for child in node.children {
@@ -395,7 +412,8 @@ mod tests {
 
     #[test]
     fn hint_next_to_text_is_a_container() {
-        let (shape, problems) = split("Intro\n{% hint style=\"warning\" %}\nBack up first.\n{% endhint %}\nAfter\n");
+        let (shape, problems) =
+            split("Intro\n{% hint style=\"warning\" %}\nBack up first.\n{% endhint %}\nAfter\n");
         assert_eq!(shape, r#""Intro" hint["Back up first."] "After""#);
         assert!(problems.is_empty());
     }
@@ -406,7 +424,9 @@ mod tests {
         let (nodes, _) = split_blocks(body);
         assert_eq!(shape(body, &nodes), r#"tabs[tab["A"] tab["B"]]"#);
         let Node::Tag(tabs) = &nodes[0] else { panic!() };
-        let Node::Tag(tab) = &tabs.children[1] else { panic!() };
+        let Node::Tag(tab) = &tabs.children[1] else {
+            panic!()
+        };
         assert_eq!(tab.tag.attr("title"), Some("Py"));
         let (_, range) = tab.tag.attr_with_range("title").unwrap();
         assert_eq!(&body[range], "Py");
@@ -442,25 +462,39 @@ mod tests {
     fn include_argument_and_if_expression() {
         let body = "{% include \"../.gitbook/includes/note.md\" %}\n{% if visitor.claims.plan == \"pro\" %}\nPro\n{% endif %}\n";
         let (nodes, _) = split_blocks(body);
-        let Node::Tag(include) = &nodes[0] else { panic!() };
+        let Node::Tag(include) = &nodes[0] else {
+            panic!()
+        };
         let (path, range) = include.tag.argument.clone().unwrap();
         assert_eq!(path, "../.gitbook/includes/note.md");
         assert_eq!(&body[range], path);
-        let Node::Tag(condition) = &nodes[1] else { panic!() };
-        assert_eq!(condition.tag.argument.as_ref().unwrap().0, "visitor.claims.plan == \"pro\"");
+        let Node::Tag(condition) = &nodes[1] else {
+            panic!()
+        };
+        assert_eq!(
+            condition.tag.argument.as_ref().unwrap().0,
+            "visitor.claims.plan == \"pro\""
+        );
     }
 
     #[test]
     fn indented_tags_in_list_items_are_tags() {
-        let (shape, _) = split("1. Step\n\n   {% hint style=\"info\" %}\n   Note\n   {% endhint %}\n");
+        let (shape, _) =
+            split("1. Step\n\n   {% hint style=\"info\" %}\n   Note\n   {% endhint %}\n");
         assert_eq!(shape, r#""1. Step" hint["Note"]"#);
     }
 
     #[test]
     fn values_may_contain_percent() {
-        let (nodes, _) = split_blocks("{% columns %}\n{% column width=\"50%\" %}\nA\n{% endcolumn %}\n{% endcolumns %}\n");
-        let Node::Tag(columns) = &nodes[0] else { panic!() };
-        let Node::Tag(column) = &columns.children[0] else { panic!() };
+        let (nodes, _) = split_blocks(
+            "{% columns %}\n{% column width=\"50%\" %}\nA\n{% endcolumn %}\n{% endcolumns %}\n",
+        );
+        let Node::Tag(columns) = &nodes[0] else {
+            panic!()
+        };
+        let Node::Tag(column) = &columns.children[0] else {
+            panic!()
+        };
         assert_eq!(column.tag.attr("width"), Some("50%"));
     }
 }

@@ -86,7 +86,10 @@ pub struct Block {
 impl Block {
     /// The value of an attribute.
     pub fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -191,7 +194,10 @@ fn options() -> Options {
 }
 
 /// Parses one page. Never fails: problems become diagnostics.
-pub fn parse_page(source: &SourceFile, includes: &dyn IncludeSource) -> (ParsedPage, Vec<Diagnostic>) {
+pub fn parse_page(
+    source: &SourceFile,
+    includes: &dyn IncludeSource,
+) -> (ParsedPage, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let split = front_matter::split_front_matter(source, &mut diagnostics);
     let mut builder = Builder::new(includes);
@@ -299,11 +305,17 @@ impl<'a> Builder<'a> {
         body_offset: usize,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
-        self.include_stack.push(source.path.to_string_lossy().into_owned());
+        self.include_stack
+            .push(source.path.to_string_lossy().into_owned());
         let (nodes, problems) = blocks::split_blocks(body);
         for problem in problems {
             let range = body_offset + problem.range.start..body_offset + problem.range.end;
-            diagnostics.push(source.diagnostic(Severity::Warning, Code::UnknownBlock, range, problem.message));
+            diagnostics.push(source.diagnostic(
+                Severity::Warning,
+                Code::UnknownBlock,
+                range,
+                problem.message,
+            ));
         }
         self.nodes(source, &origin, body, body_offset, &nodes, diagnostics);
         self.include_stack.pop();
@@ -333,7 +345,12 @@ impl<'a> Builder<'a> {
                     let link = self.block_link(tag, body_offset);
                     let block = Block {
                         name: tag.tag.name.clone(),
-                        attrs: tag.tag.attrs.iter().map(|(k, v, _)| (k.clone(), v.clone())).collect(),
+                        attrs: tag
+                            .tag
+                            .attrs
+                            .iter()
+                            .map(|(k, v, _)| (k.clone(), v.clone()))
+                            .collect(),
                         argument: tag.tag.argument.as_ref().map(|(value, _)| value.clone()),
                         link,
                         has_children: !tag.children.is_empty(),
@@ -342,7 +359,14 @@ impl<'a> Builder<'a> {
                         at: self.events.len(),
                         kind: MarkKind::Open(block),
                     });
-                    self.nodes(source, origin, body, body_offset, &tag.children, diagnostics);
+                    self.nodes(
+                        source,
+                        origin,
+                        body,
+                        body_offset,
+                        &tag.children,
+                        diagnostics,
+                    );
                     self.blocks.push(BlockMark {
                         at: self.events.len(),
                         kind: MarkKind::Close,
@@ -373,7 +397,13 @@ impl<'a> Builder<'a> {
 
     /// Splices in an included file's body (without its front matter), or
     /// reports why it cannot be.
-    fn include(&mut self, source: &SourceFile, body_offset: usize, tag: &TagNode, diagnostics: &mut Vec<Diagnostic>) {
+    fn include(
+        &mut self,
+        source: &SourceFile,
+        body_offset: usize,
+        tag: &TagNode,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         let Some((argument, range)) = tag.tag.argument.clone() else {
             return;
         };
@@ -382,7 +412,11 @@ impl<'a> Builder<'a> {
         let included = match self.includes.read_include(&from, &argument) {
             Ok(included) => included,
             Err(message) => {
-                diagnostics.push(source.diagnostic(Severity::Error, Code::BrokenLink, range, message).with_target(argument));
+                diagnostics.push(
+                    source
+                        .diagnostic(Severity::Error, Code::BrokenLink, range, message)
+                        .with_target(argument),
+                );
                 return;
             }
         };
@@ -390,7 +424,15 @@ impl<'a> Builder<'a> {
         if self.include_stack.contains(&path) || self.include_stack.len() >= MAX_INCLUDE_DEPTH {
             diagnostics.push(
                 source
-                    .diagnostic(Severity::Error, Code::BrokenLink, range, format!("`{argument}` includes itself (through {})", self.include_stack.join(" → ")))
+                    .diagnostic(
+                        Severity::Error,
+                        Code::BrokenLink,
+                        range,
+                        format!(
+                            "`{argument}` includes itself (through {})",
+                            self.include_stack.join(" → ")
+                        ),
+                    )
                     .with_target(argument),
             );
             return;
@@ -442,7 +484,8 @@ impl<'a> Builder<'a> {
                 }
                 Event::End(TagEnd::Link | TagEnd::Image) => {
                     if let Some(pending) = self.pending.pop() {
-                        let span = self.destination_span(body, &pending, iter.reference_definitions());
+                        let span =
+                            self.destination_span(body, &pending, iter.reference_definitions());
                         self.links[pending.link].span = span;
                     }
                     self.touch(range.end);
@@ -495,7 +538,6 @@ impl<'a> Builder<'a> {
             pending.inner_end = pending.inner_end.max(end.min(pending.range.end));
         }
     }
-
 
     fn push_html(&mut self, event: Event<'static>, block: &HtmlBlock) {
         let index = self.events.len();
@@ -587,7 +629,12 @@ impl<'a> Builder<'a> {
             return;
         };
         let level = level as u8;
-        if level == 1 && start == 0 && self.title.is_none() && self.blocks.is_empty() && self.origin.is_none() {
+        if level == 1
+            && start == 0
+            && self.title.is_none()
+            && self.blocks.is_empty()
+            && self.origin.is_none()
+        {
             self.title = Some(text);
             self.events.clear();
             for link in &mut self.links {

@@ -113,7 +113,11 @@ pub(super) fn close_html(block: &Block, context: &BlockContext<'_>) -> String {
     match block.name.as_str() {
         "tab" => "</section>\n".into(),
         "code" => {
-            let details = if block.attr("expandable") == Some("true") { "</details>" } else { "" };
+            let details = if block.attr("expandable") == Some("true") {
+                "</details>"
+            } else {
+                ""
+            };
             format!("</figure>{details}\n")
         }
         "expandable" => "</details>\n".into(),
@@ -132,8 +136,18 @@ pub(super) fn close_html(block: &Block, context: &BlockContext<'_>) -> String {
             ),
             None => "</div>\n".into(),
         },
-        "hint" | "tabs" | "columns" | "column" | "updates" | "openapi-operation" | "openapi-schemas"
-        | "swagger-description" | "swagger-parameter" | "swagger-response" | "if" | "prompt" => "</div>\n".into(),
+        "hint"
+        | "tabs"
+        | "columns"
+        | "column"
+        | "updates"
+        | "openapi-operation"
+        | "openapi-schemas"
+        | "swagger-description"
+        | "swagger-parameter"
+        | "swagger-response"
+        | "if"
+        | "prompt" => "</div>\n".into(),
         _ => String::new(),
     }
 }
@@ -148,10 +162,17 @@ fn code_open(block: &Block) -> String {
     if block.attr("expandable") == Some("true") {
         html.push_str("<details class=\"code-expand\"><summary>Show code</summary>");
     }
-    let wrap = if block.attr("overflow") == Some("wrap") { " wrap" } else { "" };
+    let wrap = if block.attr("overflow") == Some("wrap") {
+        " wrap"
+    } else {
+        ""
+    };
     html.push_str(&format!("<figure class=\"code-block{wrap}\">"));
     if let Some(title) = block.attr("title").filter(|t| !t.is_empty()) {
-        html.push_str(&format!("<figcaption class=\"code-title\">{}</figcaption>", escape_html(title)));
+        html.push_str(&format!(
+            "<figcaption class=\"code-title\">{}</figcaption>",
+            escape_html(title)
+        ));
     }
     html.push('\n');
     html
@@ -171,7 +192,11 @@ fn update_open(block: &Block) -> String {
 }
 
 fn page_card(block: &Block, context: &BlockContext<'_>) -> String {
-    let key = if block.name == "page-ref" { "page" } else { "url" };
+    let key = if block.name == "page-ref" {
+        "page"
+    } else {
+        "url"
+    };
     let href = escape_html(&context.href(block, key));
     let (title, description) = match context.link(block).and_then(|l| l.page) {
         Some(page) => (context.page_card)(page),
@@ -180,7 +205,10 @@ fn page_card(block: &Block, context: &BlockContext<'_>) -> String {
     let description = if description.is_empty() {
         String::new()
     } else {
-        format!("<span class=\"card-desc\">{}</span>", escape_html(description))
+        format!(
+            "<span class=\"card-desc\">{}</span>",
+            escape_html(description)
+        )
     };
     format!(
         "<div class=\"content-ref\"><a class=\"card page-card\" href=\"{href}\"><span class=\"card-title\">{}</span>{description}</a></div>\n",
@@ -192,10 +220,20 @@ fn file_open(block: &Block, context: &BlockContext<'_>) -> String {
     let href = escape_html(&context.href(block, "src"));
     let written = block.attr("src").unwrap_or("");
     let (name, size) = match context.link(block).and_then(|l| l.file.clone()) {
-        Some((name, size)) => (name, format!(" <span class=\"file-size\">{}</span>", human_size(size))),
-        None => (written.rsplit('/').next().unwrap_or(written).to_string(), String::new()),
+        Some((name, size)) => (
+            name,
+            format!(" <span class=\"file-size\">{}</span>", human_size(size)),
+        ),
+        None => (
+            written.rsplit('/').next().unwrap_or(written).to_string(),
+            String::new(),
+        ),
     };
-    let caption = if block.has_children { "<div class=\"file-caption\">" } else { "" };
+    let caption = if block.has_children {
+        "<div class=\"file-caption\">"
+    } else {
+        ""
+    };
     format!(
         "<div class=\"file-card\"><a href=\"{href}\" download><span class=\"file-name\">{}</span>{size}</a>{caption}\n",
         escape_html(&name)
@@ -209,7 +247,11 @@ fn embed_open(block: &Block, context: &BlockContext<'_>) -> String {
         .nth(1)
         .and_then(|rest| rest.split('/').next())
         .unwrap_or(&url);
-    let caption = if block.has_children { "<figcaption>" } else { "" };
+    let caption = if block.has_children {
+        "<figcaption>"
+    } else {
+        ""
+    };
     format!(
         "<figure class=\"embed\"><a class=\"card embed-card\" href=\"{}\" rel=\"noopener\"><span class=\"card-title\">{}</span><span class=\"card-url\">{}</span></a>{caption}\n",
         escape_html(&url),
@@ -258,7 +300,14 @@ fn capitalise(word: &str) -> String {
 
 /// Only plain lengths reach a `style` attribute.
 fn is_css_length(value: &str) -> bool {
-    !value.is_empty() && value.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '%')) || value.ends_with("px") && value[..value.len() - 2].chars().all(|c| c.is_ascii_digit() || c == '.')
+    !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '%'))
+        || value.ends_with("px")
+            && value[..value.len() - 2]
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.')
 }
 
 /// `12.3 KB`, as file cards show sizes.
@@ -283,7 +332,10 @@ mod tests {
     fn block(name: &str, attrs: &[(&str, &str)]) -> Block {
         Block {
             name: name.into(),
-            attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            attrs: attrs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             argument: None,
             link: None,
             has_children: true,
@@ -301,7 +353,10 @@ mod tests {
     #[test]
     fn hint_styles() {
         let html = open_html(&block("hint", &[("style", "warning")]), &context());
-        assert_eq!(html, "<div class=\"hint hint-warning\" role=\"note\" aria-label=\"Warning\">\n");
+        assert_eq!(
+            html,
+            "<div class=\"hint hint-warning\" role=\"note\" aria-label=\"Warning\">\n"
+        );
         let html = open_html(&block("hint", &[("style", "<script>")]), &context());
         assert!(html.contains("hint-info"));
     }
@@ -309,12 +364,20 @@ mod tests {
     #[test]
     fn column_widths_are_sanitised() {
         assert!(open_html(&block("column", &[("width", "50%")]), &context()).contains("--w:50%"));
-        assert!(!open_html(&block("column", &[("width", "1;color:red")]), &context()).contains("style"));
+        assert!(
+            !open_html(&block("column", &[("width", "1;color:red")]), &context()).contains("style")
+        );
     }
 
     #[test]
     fn api_paths_lose_zero_width_spaces() {
-        let html = open_html(&block("swagger", &[("method", "get"), ("path", "/users/\u{200b}{id}")]), &context());
+        let html = open_html(
+            &block(
+                "swagger",
+                &[("method", "get"), ("path", "/users/\u{200b}{id}")],
+            ),
+            &context(),
+        );
         assert!(html.contains("<span class=\"method method-get\">GET</span> <code class=\"api-path\">/users/{id}</code>"), "{html}");
     }
 

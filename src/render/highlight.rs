@@ -45,7 +45,9 @@ impl Highlighter {
             .unwrap_or_else(|| escape_html(code));
         // tabindex lets keyboard users scroll long lines without a script.
         if numbered {
-            let gutter: String = (1..=code.lines().count()).map(|n| format!("{n}\n")).collect();
+            let gutter: String = (1..=code.lines().count())
+                .map(|n| format!("{n}\n"))
+                .collect();
             format!("<pre class=\"code numbered\" tabindex=\"0\"><span class=\"gutter\" aria-hidden=\"true\">{gutter}</span><code{class}>{body}</code></pre>\n")
         } else {
             format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{body}</code></pre>\n")

@@ -39,7 +39,12 @@ fn caption_as_alt(text: &str) -> String {
         .into_iter()
         .find(|a| a.tag.eq_ignore_ascii_case("img") && a.name == "alt" && a.value.is_empty());
     match empty_alt {
-        Some(alt) => format!("{}{}{}", &text[..alt.range.start], super::escape_html(&caption), &text[alt.range.end..]),
+        Some(alt) => format!(
+            "{}{}{}",
+            &text[..alt.range.start],
+            super::escape_html(&caption),
+            &text[alt.range.end..]
+        ),
         None => text.to_string(),
     }
 }
@@ -62,22 +67,35 @@ fn strip_tags(fragment: &str) -> String {
             _ => {}
         }
     }
-    html::decode_entities(text.split_whitespace().collect::<Vec<_>>().join(" ").as_str())
+    html::decode_entities(
+        text.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .as_str(),
+    )
 }
 
 /// GitBook's colour names (and its semantic `$` names) → theme colours.
 fn colour_class(value: &str) -> Option<&'static str> {
-    Some(match value.trim().trim_end_matches(';').trim().to_ascii_lowercase().as_str() {
-        "red" | "$danger" => "red",
-        "orange" | "$warning" => "orange",
-        "yellow" => "yellow",
-        "green" | "$success" => "green",
-        "blue" | "$info" | "$primary" => "blue",
-        "purple" => "purple",
-        "pink" => "pink",
-        "gray" | "grey" => "gray",
-        _ => return None,
-    })
+    Some(
+        match value
+            .trim()
+            .trim_end_matches(';')
+            .trim()
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "red" | "$danger" => "red",
+            "orange" | "$warning" => "orange",
+            "yellow" => "yellow",
+            "green" | "$success" => "green",
+            "blue" | "$info" | "$primary" => "blue",
+            "purple" => "purple",
+            "pink" => "pink",
+            "gray" | "grey" => "gray",
+            _ => return None,
+        },
+    )
 }
 
 fn mark_classes(text: &str) -> String {
@@ -89,7 +107,9 @@ fn mark_classes(text: &str) -> String {
         }
         let mut classes = Vec::new();
         for declaration in attribute.value.split(';') {
-            let Some((property, value)) = declaration.split_once(':') else { continue };
+            let Some((property, value)) = declaration.split_once(':') else {
+                continue;
+            };
             let prefix = match property.trim() {
                 "color" => "mark-fg-",
                 "background-color" => "mark-bg-",
@@ -100,7 +120,9 @@ fn mark_classes(text: &str) -> String {
             }
         }
         // Replace `style="…"` (name, `=`, quotes) with `class="…"`.
-        let Some(name_start) = text[..attribute.range.start].rfind("style") else { continue };
+        let Some(name_start) = text[..attribute.range.start].rfind("style") else {
+            continue;
+        };
         let value_end = text[attribute.range.end..]
             .starts_with(['"', '\''])
             .then_some(attribute.range.end + 1)
@@ -184,8 +206,14 @@ mod tests {
             fix(r#"<mark style="color:orange;background-color:purple;">"#),
             r#"<mark class="mark-fg-orange mark-bg-purple">"#
         );
-        assert_eq!(fix(r#"<mark style="color:$danger;">"#), r#"<mark class="mark-fg-red">"#);
-        assert_eq!(fix(r#"<mark style="color:#123456;">"#), r#"<mark class="">"#);
+        assert_eq!(
+            fix(r#"<mark style="color:$danger;">"#),
+            r#"<mark class="mark-fg-red">"#
+        );
+        assert_eq!(
+            fix(r#"<mark style="color:#123456;">"#),
+            r#"<mark class="">"#
+        );
     }
 
     #[test]

@@ -20,7 +20,11 @@ use super::html_fixes;
 use crate::parse::{Block, MarkKind, ParsedPage, Slot};
 
 /// Renders the body of a page.
-pub(super) fn body_html(page: &ParsedPage, context: &BlockContext<'_>, highlighter: &Highlighter) -> String {
+pub(super) fn body_html(
+    page: &ParsedPage,
+    context: &BlockContext<'_>,
+    highlighter: &Highlighter,
+) -> String {
     let mut renderer = BodyRenderer::new(page, context, highlighter);
     let mut marks = page.blocks.iter().peekable();
     for (index, event) in page.events.iter().enumerate() {
@@ -50,7 +54,11 @@ struct BodyRenderer<'p, 'c> {
 }
 
 impl<'p, 'c> BodyRenderer<'p, 'c> {
-    fn new(page: &'p ParsedPage, context: &'p BlockContext<'c>, highlighter: &'p Highlighter) -> Self {
+    fn new(
+        page: &'p ParsedPage,
+        context: &'p BlockContext<'c>,
+        highlighter: &'p Highlighter,
+    ) -> Self {
         let mut by_event = HashMap::new();
         let mut in_html: HashMap<usize, Vec<(Range<usize>, &str)>> = HashMap::new();
         for (link, resolved) in page.links.iter().zip(context.links) {
@@ -59,7 +67,10 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
                 Slot::Event(index) => {
                     by_event.insert(*index, href.as_str());
                 }
-                Slot::Html { event, range } => in_html.entry(*event).or_default().push((range.clone(), href)),
+                Slot::Html { event, range } => in_html
+                    .entry(*event)
+                    .or_default()
+                    .push((range.clone(), href)),
                 Slot::None => {}
             }
         }
@@ -101,7 +112,9 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
 
     /// Inside a block whose children it renders itself (a page card).
     fn hidden(&self) -> bool {
-        self.open_blocks.iter().any(|block| blocks::hides_children(block))
+        self.open_blocks
+            .iter()
+            .any(|block| blocks::hides_children(block))
     }
 
     fn event(&mut self, index: usize, event: &'p Event<'p>) {
@@ -113,7 +126,10 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
                 Event::Text(t) => text.push_str(t),
                 Event::End(TagEnd::CodeBlock) => {
                     let (info, text) = self.code.take().expect("inside a code block");
-                    let numbered = self.open_blocks.last().is_some_and(|block| blocks::numbers_lines(block));
+                    let numbered = self
+                        .open_blocks
+                        .last()
+                        .is_some_and(|block| blocks::numbers_lines(block));
                     let html = self.code_html(&info, &text, numbered);
                     self.html(html);
                 }
@@ -129,7 +145,12 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
                 };
                 self.code = Some((info, String::new()));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = self.href_for(index, dest_url);
                 self.out.push(Event::Start(Tag::Link {
                     link_type: *link_type,
@@ -138,7 +159,12 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
                     id: id.clone(),
                 }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = self.href_for(index, dest_url);
                 self.out.push(Event::Start(Tag::Image {
                     link_type: *link_type,
@@ -173,13 +199,22 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
             }
             Event::TaskListMarker(done) => {
                 // pulldown-cmark's bare checkbox has no accessible name.
-                let (checked, label) = if *done { (" checked", "done") } else { ("", "not done") };
+                let (checked, label) = if *done {
+                    (" checked", "done")
+                } else {
+                    ("", "not done")
+                };
                 self.out.push(Event::InlineHtml(
-                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ")
+                        .into(),
                 ));
             }
-            Event::InlineMath(latex) => self.out.push(Event::InlineHtml(math_html(latex, false).into())),
-            Event::DisplayMath(latex) => self.out.push(Event::InlineHtml(math_html(latex, true).into())),
+            Event::InlineMath(latex) => self
+                .out
+                .push(Event::InlineHtml(math_html(latex, false).into())),
+            Event::DisplayMath(latex) => self
+                .out
+                .push(Event::InlineHtml(math_html(latex, true).into())),
             Event::Text(text) if text.contains(':') => {
                 let replaced = replace_shortcodes(text);
                 self.out.push(Event::Text(replaced.into()));
@@ -212,7 +247,11 @@ fn math_html(latex: &str, display: bool) -> String {
     let storage = pulldown_latex::Storage::new();
     let parser = pulldown_latex::Parser::new(latex, &storage);
     let config = pulldown_latex::RenderConfig {
-        display_mode: if display { DisplayMode::Block } else { DisplayMode::Inline },
+        display_mode: if display {
+            DisplayMode::Block
+        } else {
+            DisplayMode::Inline
+        },
         annotation: Some(latex),
         ..Default::default()
     };
@@ -230,7 +269,8 @@ fn replace_shortcodes(text: &str) -> String {
     let mut rest = text;
     while let Some(start) = rest.find(':') {
         let after = &rest[start + 1..];
-        let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-')));
+        let end =
+            after.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-')));
         match end {
             Some(end) if end > 0 && after[end..].starts_with(':') => {
                 if let Some(emoji) = emojis::get_by_shortcode(&after[..end]) {
@@ -279,7 +319,10 @@ mod tests {
     use std::path::PathBuf;
 
     fn render(text: &str, hrefs: &[Option<&str>]) -> String {
-        let (page, _) = parse_page(&SourceFile::new(PathBuf::from("p.md"), text.to_string()), &NoIncludes);
+        let (page, _) = parse_page(
+            &SourceFile::new(PathBuf::from("p.md"), text.to_string()),
+            &NoIncludes,
+        );
         let resolved: Vec<ResolvedLink> = hrefs
             .iter()
             .map(|h| ResolvedLink {
@@ -333,7 +376,10 @@ mod tests {
 
     #[test]
     fn shortcodes_become_emoji_and_times_stay() {
-        assert_eq!(replace_shortcodes("Go :rocket: at 10:30 :nope: :"), "Go 🚀 at 10:30 :nope: :");
+        assert_eq!(
+            replace_shortcodes("Go :rocket: at 10:30 :nope: :"),
+            "Go 🚀 at 10:30 :nope: :"
+        );
     }
 
     #[test]
@@ -356,8 +402,14 @@ mod tests {
     fn code_blocks_get_titles_and_line_numbers() {
         let html = render("{% code title=\"main.rs\" lineNumbers=\"true\" %}\n```rust\nfn a() {}\nfn b() {}\n```\n{% endcode %}\n\n```mermaid\ngraph TD; A-->B\n```\n", &[]);
         assert!(html.contains("<figure class=\"code-block\"><figcaption class=\"code-title\">main.rs</figcaption>"), "{html}");
-        assert!(html.contains("<span class=\"gutter\" aria-hidden=\"true\">1\n2\n</span>"), "{html}");
-        assert!(html.contains("<pre class=\"mermaid\">graph TD; A--&gt;B\n</pre>"), "{html}");
+        assert!(
+            html.contains("<span class=\"gutter\" aria-hidden=\"true\">1\n2\n</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<pre class=\"mermaid\">graph TD; A--&gt;B\n</pre>"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -161,10 +161,20 @@ fn render_page(
             &blocks::BlockContext {
                 links: &inputs.site.links[id],
                 page_card: &|to| {
-                    let description = inputs.parsed[to].front_matter.description.as_deref().unwrap_or("");
+                    let description = inputs.parsed[to]
+                        .front_matter
+                        .description
+                        .as_deref()
+                        .unwrap_or("");
                     (inputs.titles[to].as_str(), description)
                 },
-                api_summary: &|link| inputs.site.api_summaries.get(&(id, link)).map(String::as_str),
+                api_summary: &|link| {
+                    inputs
+                        .site
+                        .api_summaries
+                        .get(&(id, link))
+                        .map(String::as_str)
+                },
             },
             highlighter,
         ),
