@@ -24,7 +24,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "build",
         &[
-            "config", "diag", "load", "output", "parse", "render", "resolve", "source",
+            "config", "diag", "load", "output", "parse", "paths", "render", "resolve", "source",
         ],
     ),
     ("cli", &["build", "config"]),
