@@ -85,7 +85,7 @@ fn assets_keep_their_names_and_are_url_encoded() {
         "{install}"
     );
     assert!(
-        install.contains(&format!(r#"<figure><img src="{encoded}" alt="""#)),
+        install.contains(&format!(r#"<figure><img src="{encoded}" alt="Topology">"#)),
         "{install}"
     );
 }
