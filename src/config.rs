@@ -114,6 +114,9 @@ pub struct Config {
     pub site_url: Option<String>,
     /// Book-relative theme directory whose files override the default theme.
     pub theme_dir: String,
+    /// The folder links may not leave (`""`: the book directory). A GitBook
+    /// export read without `book.toml` is bounded by its space root.
+    pub link_root: String,
     /// The book's sections, in the order they appear in the header.
     pub sections: Vec<SectionConfig>,
 }
@@ -168,9 +171,15 @@ pub fn join_rel(dir: &str, name: &str) -> String {
 /// (such as a misspelt `.gitbook.yaml` key) come back with the config.
 pub fn load_config(root: &BookRoot) -> Result<(Config, Vec<Diagnostic>), Box<Diagnostic>> {
     let mut warnings = Vec::new();
+    let has_book_toml = root.is_file(CONFIG_FILE);
     let mut config = read_book_toml(root)?;
     for section in &mut config.sections {
         apply_gitbook_yaml(root, section, &mut warnings)?;
+    }
+    if !has_book_toml {
+        // Without book.toml the directory is one GitBook space: nothing
+        // outside its root is part of it.
+        config.link_root = config.sections[0].dir.clone();
     }
     Ok((config, warnings))
 }
@@ -244,6 +253,7 @@ fn resolve(raw: RawConfig, canonical_root: &Path) -> Config {
             }
         }),
         theme_dir: normalise_dir(raw.output.html.theme.as_deref().unwrap_or("theme")),
+        link_root: String::new(),
         sections,
     }
 }

@@ -18,6 +18,7 @@ use crate::diag::{Code, Diagnostic, Severity};
 use crate::paths;
 use crate::source::{slash_path, BookRoot, ReadError, SourceFile};
 use crate::summary::{self, unescape, SummaryItem};
+use crate::yaml;
 
 /// Index of a published page in [`Book::pages`].
 pub type PageId = usize;
@@ -54,6 +55,8 @@ pub struct Section {
     pub groups: Vec<NavGroup>,
     /// The section's index page, if it exists.
     pub index_page: Option<PageId>,
+    /// Space variables from `.gitbook/vars.yaml`, for expressions.
+    pub vars: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A part of the sidebar.
@@ -243,11 +246,46 @@ impl Loader<'_> {
             }
             None => None,
         };
+        let vars = self.vars(config)?;
         Ok(Section {
             config: config.clone(),
             groups,
             index_page,
+            vars,
         })
+    }
+
+    /// Reads `.gitbook/vars.yaml`; invalid YAML is a warning, since only
+    /// expressions depend on it.
+    fn vars(
+        &mut self,
+        config: &SectionConfig,
+    ) -> std::io::Result<serde_json::Map<String, serde_json::Value>> {
+        let path = config.file(".gitbook/vars.yaml");
+        if !self.root.is_file(&path) {
+            return Ok(serde_json::Map::new());
+        }
+        let source = match self.root.read_source(&path) {
+            Ok(source) => source,
+            Err(ReadError::Encoding(diagnostic)) => {
+                self.diagnostics.push(*diagnostic);
+                return Ok(serde_json::Map::new());
+            }
+            Err(ReadError::Io(err)) => return Err(err),
+        };
+        match yaml::parse_yaml(&source.text) {
+            Ok(serde_json::Value::Object(vars)) => Ok(vars),
+            Ok(_) => Ok(serde_json::Map::new()),
+            Err(err) => {
+                self.diagnostics.push(source.diagnostic(
+                    Severity::Warning,
+                    Code::InvalidConfig,
+                    err.offset..err.offset + 1,
+                    format!("space variables are not valid YAML: {}", err.message),
+                ));
+                Ok(serde_json::Map::new())
+            }
+        }
     }
 
     fn nav_item(

@@ -100,6 +100,25 @@ pub fn join(base: &str, rel: &str) -> Joined {
     }
 }
 
+/// Like [`join`], but `root` (a book-relative folder) is the top: `..` and
+/// a leading `/` stop there. GitBook spaces bound their links this way.
+pub fn join_within(root: &str, base: &str, rel: &str) -> Joined {
+    if root.is_empty() {
+        return join(base, rel);
+    }
+    let inner_base = base
+        .strip_prefix(root)
+        .map(|rest| rest.trim_start_matches('/'))
+        .unwrap_or(base);
+    let mut joined = join(inner_base, rel);
+    joined.path = if joined.path.is_empty() {
+        root.to_string()
+    } else {
+        format!("{root}/{}", joined.path)
+    };
+    joined
+}
+
 /// Characters escaped in URL paths written to HTML: controls, space, and
 /// those with meaning in URLs or HTML attributes. Non-ASCII is always
 /// escaped (as UTF-8), so file names like `Screenshot 9.51.14 AM.png` with a
@@ -214,6 +233,15 @@ mod tests {
         assert_eq!(join("a", "/b/c.md").path, "b/c.md");
         assert!(join("a", "sub/").trailing_slash);
         assert!(join("a", "..").trailing_slash);
+    }
+
+    #[test]
+    fn join_within_stops_at_the_space_root() {
+        let joined = join_within("docs", "docs/guide", "../../tools/spec.json");
+        assert_eq!(joined.path, "docs/tools/spec.json");
+        assert_eq!(joined.clamped, 1);
+        assert_eq!(join_within("docs", "docs", "/a.md").path, "docs/a.md");
+        assert_eq!(join_within("", "a", "../b.md").path, "b.md");
     }
 
     #[test]

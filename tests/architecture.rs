@@ -13,7 +13,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("yaml", &[]),
     ("config", &["diag", "source", "yaml"]),
     ("summary", &["diag", "source"]),
-    ("load", &["config", "diag", "paths", "source", "summary"]),
+    (
+        "load",
+        &["config", "diag", "paths", "source", "summary", "yaml"],
+    ),
     ("parse", &["diag", "source", "yaml"]),
     (
         "resolve",

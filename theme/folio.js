@@ -14,7 +14,12 @@
   }
 
   function findTarget(link) {
-    var id = link.getAttribute("href").slice(1);
+    return elementFor(link.getAttribute("href"));
+  }
+
+  function elementFor(hash) {
+    var id = hash.slice(1);
+    if (!id) return null;
     var el = document.getElementById(id);
     if (!el) {
       try {
@@ -218,6 +223,23 @@
     });
   }
 
+  // Reveal a linked element hidden in an inactive tab or a closed <details>.
+  function revealHash() {
+    var target = elementFor(location.hash);
+    var changed = false;
+    for (var node = target && target.parentElement; node; node = node.parentElement) {
+      if (node.hidden && node.getAttribute("role") === "tabpanel") {
+        var tab = document.getElementById(node.getAttribute("aria-labelledby"));
+        if (tab) tab.click();
+        changed = true;
+      } else if (node.tagName === "DETAILS" && !node.open) {
+        node.open = true;
+        changed = true;
+      }
+    }
+    if (changed) target.scrollIntoView();
+  }
+
   function safely(step) {
     try {
       step();
@@ -227,7 +249,10 @@
   }
 
   function init() {
-    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, trackOutline].forEach(safely);
+    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline].forEach(safely);
+    window.addEventListener("hashchange", function () {
+      safely(revealHash);
+    });
   }
 
   if (document.readyState === "loading") {

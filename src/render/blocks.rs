@@ -20,6 +20,8 @@ pub(super) struct BlockContext<'a> {
     pub(super) page_card: &'a dyn Fn(PageId) -> (&'a str, &'a str),
     /// The summary of an OpenAPI operation, by the block's link index.
     pub(super) api_summary: &'a dyn Fn(usize) -> Option<&'a str>,
+    /// The value of a GitBook expression (`space.vars.x`, `page.vars.y`).
+    pub(super) expression: &'a dyn Fn(&str) -> Option<String>,
 }
 
 impl BlockContext<'_> {
@@ -347,6 +349,7 @@ mod tests {
             links: &[],
             page_card: &|_| ("", ""),
             api_summary: &|_| None,
+            expression: &|_| None,
         }
     }
 

@@ -123,10 +123,8 @@ fn mark_classes(text: &str) -> String {
         let Some(name_start) = text[..attribute.range.start].rfind("style") else {
             continue;
         };
-        let value_end = text[attribute.range.end..]
-            .starts_with(['"', '\''])
-            .then_some(attribute.range.end + 1)
-            .unwrap_or(attribute.range.end);
+        let quoted = text[attribute.range.end..].starts_with(['"', '\'']);
+        let value_end = attribute.range.end + usize::from(quoted);
         out.push_str(&text[at..name_start]);
         out.push_str(&format!("class=\"{}\"", classes.join(" ")));
         at = value_end;
@@ -151,6 +149,8 @@ fn card_cells(text: &str) -> String {
         }
         roles.push(if tag.contains("data-card-target") {
             Some("card-target")
+        } else if tag.contains("data-card-cover-dark") {
+            Some("card-cover-dark")
         } else if tag.contains("data-card-cover") {
             Some("card-cover")
         } else if tag.contains("data-hidden") {
@@ -180,6 +180,32 @@ fn card_cells(text: &str) -> String {
         }
         out.push('<');
         rest = &rest[1..];
+    }
+    out.push_str(rest);
+    cover_images(&out)
+}
+
+/// A cover cell holds a link to an image file; the card shows the image
+/// (the dark cover is left for the theme to switch to).
+fn cover_images(text: &str) -> String {
+    const CELL: &str = "<td class=\"card-cover\">";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(CELL) {
+        let cell_start = start + CELL.len();
+        let cell_end = rest[cell_start..]
+            .find("</td>")
+            .map_or(rest.len(), |e| cell_start + e);
+        let cell = &rest[cell_start..cell_end];
+        out.push_str(&rest[..cell_start]);
+        let href = html::attributes(cell)
+            .into_iter()
+            .find(|a| a.tag.eq_ignore_ascii_case("a") && a.name == "href");
+        match href {
+            Some(href) => out.push_str(&format!("<img src=\"{}\" alt=\"\">", href.value)),
+            None => out.push_str(cell),
+        }
+        rest = &rest[cell_end..];
     }
     out.push_str(rest);
     out
@@ -220,6 +246,6 @@ mod tests {
     fn card_table_cells_get_roles() {
         let html = r#"<table data-view="cards"><thead><tr><th></th><th data-hidden data-card-target data-type="content-ref"></th><th data-hidden data-card-cover data-type="files"></th></tr></thead><tbody><tr><td>One</td><td><a href="a/">a</a></td><td><a href="c.png">c</a></td></tr></tbody></table>"#;
         let fixed = fix(html);
-        assert!(fixed.contains(r#"<tr><td>One</td><td class="card-target"><a href="a/">a</a></td><td class="card-cover"><a href="c.png">c</a></td></tr>"#), "{fixed}");
+        assert!(fixed.contains(r#"<tr><td>One</td><td class="card-target"><a href="a/">a</a></td><td class="card-cover"><img src="c.png" alt=""></td></tr>"#), "{fixed}");
     }
 }

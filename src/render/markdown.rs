@@ -18,6 +18,7 @@ use super::escape_html;
 use super::highlight::Highlighter;
 use super::html_fixes;
 use crate::parse::{Block, MarkKind, ParsedPage, Slot};
+use crate::resolve::ResolvedLink;
 
 /// Renders the body of a page.
 pub(super) fn body_html(
@@ -44,8 +45,16 @@ pub(super) fn body_html(
 struct BodyRenderer<'p, 'c> {
     context: &'p BlockContext<'c>,
     highlighter: &'p Highlighter,
-    by_event: HashMap<usize, &'p str>,
-    in_html: HashMap<usize, Vec<(Range<usize>, &'p str)>>,
+    events: &'p [Event<'p>],
+    by_event: HashMap<usize, &'p ResolvedLink>,
+    in_html: HashMap<usize, Vec<(Range<usize>, &'p ResolvedLink)>>,
+    /// Inside a page mention: its text is replaced by the target's title.
+    skipping_mention: bool,
+    /// An image paragraph rendered as a figure: the caption and the index
+    /// of the paragraph's end.
+    figure: Option<(String, usize)>,
+    /// Inside `<code class="expression">`.
+    in_expression: bool,
     out: Vec<Event<'p>>,
     open_blocks: Vec<&'p Block>,
     heading_id: Option<&'p str>,
@@ -60,25 +69,31 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
         highlighter: &'p Highlighter,
     ) -> Self {
         let mut by_event = HashMap::new();
-        let mut in_html: HashMap<usize, Vec<(Range<usize>, &str)>> = HashMap::new();
+        let mut in_html: HashMap<usize, Vec<(Range<usize>, &ResolvedLink)>> = HashMap::new();
         for (link, resolved) in page.links.iter().zip(context.links) {
-            let Some(href) = &resolved.href else { continue };
+            if resolved.href.is_none() {
+                continue;
+            }
             match &link.slot {
                 Slot::Event(index) => {
-                    by_event.insert(*index, href.as_str());
+                    by_event.insert(*index, resolved);
                 }
                 Slot::Html { event, range } => in_html
                     .entry(*event)
                     .or_default()
-                    .push((range.clone(), href)),
+                    .push((range.clone(), resolved)),
                 Slot::None => {}
             }
         }
         BodyRenderer {
             context,
             highlighter,
+            events: &page.events,
             by_event,
             in_html,
+            skipping_mention: false,
+            figure: None,
+            in_expression: false,
             out: Vec::with_capacity(page.events.len()),
             open_blocks: Vec::new(),
             heading_id: None,
@@ -121,6 +136,20 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
         if self.hidden() {
             return;
         }
+        if self.skipping_mention {
+            match event {
+                Event::End(TagEnd::Link) => {
+                    self.skipping_mention = false;
+                    self.out.push(event.clone());
+                }
+                Event::InlineHtml(html) if html.trim() == "</a>" => {
+                    self.skipping_mention = false;
+                    self.out.push(event.clone());
+                }
+                _ => {}
+            }
+            return;
+        }
         if let Some((_, text)) = &mut self.code {
             match event {
                 Event::Text(t) => text.push_str(t),
@@ -151,13 +180,45 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
                 title,
                 id,
             }) => {
+                let resolved = self.by_event.get(&index).copied();
                 let dest_url = self.href_for(index, dest_url);
+                // `[text](page.md "mention")`: GitBook shows the target's
+                // title, and "mention" is not a tooltip.
+                let mention = (title.as_ref() == "mention")
+                    .then(|| resolved.and_then(|r| r.page))
+                    .flatten();
+                let title = if mention.is_some() {
+                    CowStr::Borrowed("")
+                } else {
+                    title.clone()
+                };
                 self.out.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url,
-                    title: title.clone(),
+                    title,
                     id: id.clone(),
                 }));
+                if let Some(page) = mention {
+                    let (target_title, _) = (self.context.page_card)(page);
+                    self.out.push(Event::Text(target_title.to_string().into()));
+                    self.skipping_mention = true;
+                }
+            }
+            Event::Start(Tag::Paragraph) if self.image_paragraph(index).is_some() => {
+                let (caption, end) = self.image_paragraph(index).expect("checked");
+                self.figure = Some((caption, end));
+                self.html("<figure class=\"image\">".into());
+            }
+            Event::End(TagEnd::Image) if self.figure.is_some() => {
+                self.out.push(event.clone());
+                let caption = escape_html(&self.figure.as_ref().expect("checked").0);
+                self.html(format!("<figcaption>{caption}</figcaption>"));
+            }
+            Event::End(TagEnd::Paragraph)
+                if self.figure.as_ref().is_some_and(|(_, end)| *end == index) =>
+            {
+                self.figure = None;
+                self.html("</figure>\n".into());
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -183,6 +244,15 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
                     Event::Html(_) => Event::Html(fixed.into()),
                     _ => Event::InlineHtml(fixed.into()),
                 });
+                if matches!(event, Event::InlineHtml(_)) {
+                    self.after_inline_html(index, text);
+                }
+            }
+            Event::Text(text) if self.in_expression => {
+                self.in_expression = false;
+                let value =
+                    (self.context.expression)(text.trim()).unwrap_or_else(|| text.to_string());
+                self.out.push(Event::Text(value.into()));
             }
             Event::Start(Tag::Heading { id, .. }) => {
                 self.heading_id = id.as_deref();
@@ -224,9 +294,54 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
     }
 
     fn href_for(&self, index: usize, written: &CowStr<'p>) -> CowStr<'p> {
-        self.by_event
+        match self.by_event.get(&index).and_then(|r| r.href.as_deref()) {
+            Some(href) => CowStr::Borrowed(href),
+            None => written.clone(),
+        }
+    }
+
+    /// `<a href="page.md" data-mention>` shows the target's title, and
+    /// `<code class="expression">` the expression's value.
+    fn after_inline_html(&mut self, index: usize, text: &str) {
+        let trimmed = text.trim();
+        if trimmed.starts_with("<code") && trimmed.contains("class=\"expression\"") {
+            self.in_expression = true;
+            return;
+        }
+        if !(trimmed.starts_with("<a ") && trimmed.contains("data-mention")) {
+            return;
+        }
+        let page = self
+            .in_html
             .get(&index)
-            .map_or_else(|| written.clone(), |href| CowStr::Borrowed(href))
+            .and_then(|links| links.iter().find_map(|(_, resolved)| resolved.page));
+        if let Some(page) = page {
+            let (title, _) = (self.context.page_card)(page);
+            self.out.push(Event::Text(title.to_string().into()));
+            self.skipping_mention = true;
+        }
+    }
+
+    /// A paragraph holding only an image with a title: GitBook shows it as
+    /// a figure with the title as caption. Returns the caption and the
+    /// index of the paragraph's end.
+    fn image_paragraph(&self, start: usize) -> Option<(String, usize)> {
+        let Some(Event::Start(Tag::Image { title, .. })) = self.events.get(start + 1) else {
+            return None;
+        };
+        if title.is_empty() {
+            return None;
+        }
+        let image_end = start
+            + 1
+            + self.events[start + 1..]
+                .iter()
+                .position(|e| matches!(e, Event::End(TagEnd::Image)))?;
+        matches!(
+            self.events.get(image_end + 1),
+            Some(Event::End(TagEnd::Paragraph))
+        )
+        .then(|| (title.to_string(), image_end + 1))
     }
 
     fn code_html(&self, info: &str, text: &str, numbered: bool) -> String {
@@ -293,12 +408,13 @@ fn replace_shortcodes(text: &str) -> String {
 }
 
 /// Replaces attribute values (given by their ranges) with escaped URLs.
-fn splice(text: &str, replacements: &[(Range<usize>, &str)]) -> String {
+fn splice(text: &str, replacements: &[(Range<usize>, &ResolvedLink)]) -> String {
     let mut sorted: Vec<_> = replacements.iter().collect();
     sorted.sort_by_key(|(range, _)| range.start);
     let mut out = String::with_capacity(text.len() + 32);
     let mut at = 0;
-    for (range, href) in sorted {
+    for (range, resolved) in sorted {
+        let Some(href) = &resolved.href else { continue };
         if range.start < at || range.end > text.len() {
             continue;
         }
@@ -314,7 +430,6 @@ fn splice(text: &str, replacements: &[(Range<usize>, &str)]) -> String {
 mod tests {
     use super::*;
     use crate::parse::{parse_page, NoIncludes};
-    use crate::resolve::ResolvedLink;
     use crate::source::SourceFile;
     use std::path::PathBuf;
 
@@ -335,6 +450,7 @@ mod tests {
             links: &resolved,
             page_card: &|_| ("", ""),
             api_summary: &|_| None,
+            expression: &|name| (name == "space.vars.product").then(|| "Lantern".to_string()),
         };
         body_html(&page, &context, &Highlighter::default())
     }
@@ -371,6 +487,16 @@ mod tests {
         assert_eq!(
             html,
             "<h2 id=\"sf\">Search &amp; Filter <a class=\"anchor\" href=\"#sf\" aria-label=\"Link to this section\">#</a></h2>\n"
+        );
+    }
+
+    #[test]
+    fn titled_images_become_figures_and_expressions_are_substituted() {
+        let html = render("![Alt](a.png \"The caption\")\n\nVersion <code class=\"expression\">space.vars.product</code>.\n", &[None]);
+        assert!(html.contains("<figure class=\"image\"><img src=\"a.png\" alt=\"Alt\" title=\"The caption\" /><figcaption>The caption</figcaption></figure>"), "{html}");
+        assert!(
+            html.contains("<code class=\"expression\">Lantern</code>"),
+            "{html}"
         );
     }
 

@@ -175,6 +175,7 @@ fn render_page(
                         .get(&(id, link))
                         .map(String::as_str)
                 },
+                expression: &|name| expression_value(name, inputs, id),
             },
             highlighter,
         ),
@@ -233,6 +234,27 @@ fn render_page(
     context.insert("root", &root);
     context.insert("generator", &format!("folio {}", env!("CARGO_PKG_VERSION")));
     theme.render("page.html", &context)
+}
+
+/// The value of a GitBook expression: `space.vars.x` from the section's
+/// `.gitbook/vars.yaml`, `page.vars.x` from the page's front matter.
+fn expression_value(name: &str, inputs: &PageInputs<'_>, id: PageId) -> Option<String> {
+    let scalar = |value: &serde_json::Value| match value {
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Number(_) | serde_json::Value::Bool(_) => Some(value.to_string()),
+        _ => None,
+    };
+    if let Some(key) = name.strip_prefix("page.vars.") {
+        return inputs.parsed[id]
+            .front_matter
+            .extra
+            .get("vars")?
+            .get(key)
+            .and_then(scalar);
+    }
+    let key = name.strip_prefix("space.vars.")?;
+    let section = &inputs.book.sections[inputs.book.pages[id].section];
+    section.vars.get(key).and_then(scalar)
 }
 
 /// Escapes text for HTML bodies and double-quoted attributes.
