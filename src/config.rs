@@ -171,14 +171,14 @@ pub fn join_rel(dir: &str, name: &str) -> String {
 /// (such as a misspelt `.gitbook.yaml` key) come back with the config.
 pub fn load_config(root: &BookRoot) -> Result<(Config, Vec<Diagnostic>), Box<Diagnostic>> {
     let mut warnings = Vec::new();
-    let has_book_toml = root.is_file(CONFIG_FILE);
     let mut config = read_book_toml(root)?;
+    let mut spaces = 0;
     for section in &mut config.sections {
-        apply_gitbook_yaml(root, section, &mut warnings)?;
+        spaces += usize::from(apply_gitbook_yaml(root, section, &mut warnings)?);
     }
-    if !has_book_toml {
-        // Without book.toml the directory is one GitBook space: nothing
-        // outside its root is part of it.
+    if config.sections.len() == 1 && (spaces == 1 || !root.is_file(CONFIG_FILE)) {
+        // A book that is one GitBook space: nothing outside the space root
+        // is part of it, as in GitBook.
         config.link_root = config.sections[0].dir.clone();
     }
     Ok((config, warnings))
@@ -287,15 +287,16 @@ fn resolve_section(index: usize, raw: RawSection) -> SectionConfig {
 }
 
 /// If the section folder holds a `.gitbook.yaml`, the section becomes that
-/// space: its `root`, `structure` and `redirects` apply.
+/// space: its `root`, `structure` and `redirects` apply. Returns whether
+/// it did.
 fn apply_gitbook_yaml(
     root: &BookRoot,
     section: &mut SectionConfig,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<(), Box<Diagnostic>> {
+) -> Result<bool, Box<Diagnostic>> {
     let path = join_rel(&section.dir, GITBOOK_FILE);
     if !root.is_file(&path) {
-        return Ok(());
+        return Ok(false);
     }
     let source = match root.read_source(&path) {
         Ok(source) => Arc::new(source),
@@ -376,7 +377,7 @@ fn apply_gitbook_yaml(
             });
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// `./docs/`, `docs/` and `docs` all mean `docs`; `.` and `./` mean the root.

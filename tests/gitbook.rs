@@ -358,3 +358,26 @@ fn make_read_only(dir: &std::path::Path, read_only: bool) {
         fs::set_permissions(entry.path(), permissions).unwrap();
     }
 }
+
+#[test]
+fn a_book_toml_beside_the_export_adds_site_settings() {
+    let book = clean_export();
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"Lantern docs\"\n\n[output.html]\nsite-url = \"https://docs.example.org/\"\n",
+    );
+    let run = book.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let quickstart = book.output("getting-started/quickstart/index.html");
+    assert!(
+        quickstart.contains("<title>Quickstart - Lantern docs</title>"),
+        "{quickstart}"
+    );
+    assert!(quickstart.contains(
+        r#"<link rel="canonical" href="https://docs.example.org/getting-started/quickstart/">"#
+    ));
+    assert!(
+        book.output_exists("getting-started/setup/index.html"),
+        "redirects still apply"
+    );
+}
