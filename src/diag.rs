@@ -118,6 +118,8 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it, when folio can tell.
     pub help: Option<String>,
+    /// The corrected target, when folio can tell (for machine formats).
+    pub suggestion: Option<String>,
 }
 
 impl Diagnostic {
@@ -226,6 +228,7 @@ mod tests {
             target: Some("b.md".into()),
             message: "page `b.md` does not exist".into(),
             help: Some("did you mean `c.md`?".into()),
+            suggestion: Some("c.md".into()),
         }
     }
 

@@ -182,6 +182,38 @@ fn strip_dir<'p>(path: &'p str, dir: &str) -> &'p str {
     }
 }
 
+/// Advice attached to a link diagnostic: a sentence, and the corrected
+/// target when folio knows it (machine formats report it on its own).
+struct Help {
+    text: String,
+    suggestion: Option<String>,
+}
+
+impl Help {
+    fn text(text: String) -> Option<Help> {
+        Some(Help {
+            text,
+            suggestion: None,
+        })
+    }
+
+    /// "did you mean `target`?"
+    fn did_you_mean(target: String) -> Option<Help> {
+        Some(Help {
+            text: format!("did you mean `{target}`?"),
+            suggestion: Some(target),
+        })
+    }
+
+    /// A sentence that proposes `target`.
+    fn proposing(text: String, target: String) -> Option<Help> {
+        Some(Help {
+            text,
+            suggestion: Some(target),
+        })
+    }
+}
+
 /// What a destination turned out to be.
 enum Target {
     Page {
@@ -331,7 +363,7 @@ impl Resolver<'_> {
                 Severity::Error,
                 Code::BrokenReference,
                 "GitBook lost the target of this link (it wrote `broken-reference`)".into(),
-                Some("link it to the page it should lead to".into()),
+                Help::text("link it to the page it should lead to".into()),
             );
             return None;
         }
@@ -358,7 +390,7 @@ impl Resolver<'_> {
                     Severity::Error,
                     Code::OutsideRoot,
                     format!("`{dest}` is outside the space root `{link_root}`, so it is not part of the book"),
-                    Some(format!("move `{}` into `{link_root}`", unbounded.path)),
+                    Help::text(format!("move `{}` into `{link_root}`", unbounded.path)),
                 );
                 return None;
             }
@@ -377,13 +409,13 @@ impl Resolver<'_> {
                         "space root"
                     }
                 ),
-                Some(format!(
-                    "write it as `{}`",
-                    paths::relative_url(
+                {
+                    let fixed = paths::relative_url(
                         &format!("{}/", paths::parent_dir(source_path)),
-                        &joined.path
-                    )
-                )),
+                        &joined.path,
+                    );
+                    Help::proposing(format!("write it as `{fixed}`"), fixed)
+                },
             );
         }
         let path = if joined.trailing_slash || self.book.root.is_dir(&joined.path) {
@@ -405,7 +437,7 @@ impl Resolver<'_> {
                 Severity::Error,
                 Code::BrokenLink,
                 format!("`{dest}` is not published: it is not in any SUMMARY.md"),
-                Some(format!("add `{path}` to its section's SUMMARY.md")),
+                Help::text(format!("add `{path}` to its section's SUMMARY.md")),
             );
             return None;
         }
@@ -415,9 +447,24 @@ impl Resolver<'_> {
                 fragment: split.fragment,
             });
         }
-        let mut help = self.suggest_path(source_path, &path);
+        let mut help = self
+            .suggest_path(source_path, &path)
+            .map(|target| match &split.fragment {
+                Some(fragment) => format!("{target}#{fragment}"),
+                None => target,
+            })
+            .and_then(Help::did_you_mean);
         if let Some(inner) = dest.strip_prefix('(').and_then(|d| d.strip_suffix(')')) {
-            help = Some(format!("remove the doubled parentheses: `[…]({inner})`"));
+            help = Help::proposing(
+                format!("remove the doubled parentheses: `[…]({inner})`"),
+                inner.to_string(),
+            );
+        }
+        if let Some(from_root) = self.written_from_root(source_path, &path) {
+            help = Help::proposing(
+                format!("the path is written from the root; from this page it is `{from_root}`"),
+                from_root,
+            );
         }
         let what = if path.ends_with("README.md")
             && (joined.trailing_slash || self.book.root.is_dir(paths::parent_dir(&path)))
@@ -432,7 +479,10 @@ impl Resolver<'_> {
                 Severity::Error,
                 Code::BrokenLink,
                 format!("`{dest}` is not a file in the book"),
-                Some(format!("if it is a web address, write `https://{dest}`")),
+                Help::proposing(
+                    format!("if it is a web address, write `https://{dest}`"),
+                    format!("https://{dest}"),
+                ),
             );
             return None;
         } else {
@@ -490,14 +540,20 @@ impl Resolver<'_> {
                 format!(
                     "`#{fragment}` differs by a trailing dot from the id `#{with_dot}` on {on}"
                 ),
-                Some(format!("write `#{with_dot}`")),
+                Help::proposing(
+                    format!("write `#{with_dot}`"),
+                    with_fragment(&link.dest, &with_dot),
+                ),
             );
             return Some(Target::Page {
                 page: to,
                 fragment: Some(with_dot),
             });
         }
-        let help = suggest_anchor(target, &fragment);
+        let help = suggest_anchor(target, &fragment).map(|(text, id)| Help {
+            text,
+            suggestion: Some(with_fragment(&link.dest, &id)),
+        });
         self.report(
             page,
             link,
@@ -513,27 +569,14 @@ impl Resolver<'_> {
     /// written relative to the linking page.
     fn suggest_path(&self, from: &str, missing: &str) -> Option<String> {
         let from_dir = format!("{}/", paths::parent_dir(from));
-        // A path written from the root instead of from the page's folder.
-        let within = missing
-            .strip_prefix(paths::parent_dir(from))
-            .map(|r| r.trim_start_matches('/'));
-        if let Some(from_root) = within.map(|rest| join_rel(&self.book.config.link_root, rest)) {
-            if from_root != missing && self.book.root.is_file(&from_root) {
-                return Some(format!(
-                    "the path is written from the root; from this page it is `{}`",
-                    paths::relative_url(&from_dir, &from_root)
-                ));
-            }
-        }
         let relative = |path: &str| paths::relative_url(&from_dir, path);
         if missing.ends_with(".md") {
             let candidates = self.book.pages.iter().map(|p| p.path.as_str());
-            return closest(missing, candidates)
-                .map(|path| format!("did you mean `{}`?", relative(path)));
+            return closest(missing, candidates).map(relative);
         }
         let with_md = format!("{missing}.md");
         if self.book.page_at(&with_md).is_some() {
-            return Some(format!("did you mean `{}`?", relative(&with_md)));
+            return Some(relative(&with_md));
         }
         let folder = paths::parent_dir(missing);
         let names: Vec<String> = self
@@ -543,8 +586,18 @@ impl Resolver<'_> {
             .iter()
             .map(|name| join_rel(folder, name))
             .collect();
-        closest(missing, names.iter().map(String::as_str))
-            .map(|path| format!("did you mean `{}`?", relative(path)))
+        closest(missing, names.iter().map(String::as_str)).map(relative)
+    }
+
+    /// A path that exists when read from the (space) root rather than from
+    /// the linking page's folder, written as it should be.
+    fn written_from_root(&self, from: &str, missing: &str) -> Option<String> {
+        let rest = missing
+            .strip_prefix(paths::parent_dir(from))?
+            .trim_start_matches('/');
+        let from_root = join_rel(&self.book.config.link_root, rest);
+        (from_root != missing && self.book.root.is_file(&from_root))
+            .then(|| paths::relative_url(&format!("{}/", paths::parent_dir(from)), &from_root))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -555,7 +608,7 @@ impl Resolver<'_> {
         severity: Severity,
         code: Code,
         message: String,
-        help: Option<String>,
+        help: Option<Help>,
     ) {
         let source = link
             .origin
@@ -564,7 +617,10 @@ impl Resolver<'_> {
         let mut diagnostic = source
             .diagnostic(severity, code, link.span.clone(), message)
             .with_target(source.text.get(link.span.clone()).unwrap_or(&link.dest));
-        diagnostic.help = help;
+        if let Some(help) = help {
+            diagnostic.help = Some(help.text);
+            diagnostic.suggestion = help.suggestion;
+        }
         self.diagnostics.push(diagnostic);
     }
 }
@@ -594,17 +650,21 @@ fn looks_like_host(path: &str) -> bool {
             ))
 }
 
-fn suggest_anchor(page: &ParsedPage, fragment: &str) -> Option<String> {
+/// Advice for a missing fragment, with the id to use instead.
+fn suggest_anchor(page: &ParsedPage, fragment: &str) -> Option<(String, String)> {
     if let Some(id) = page.anchors().find(|id| id.eq_ignore_ascii_case(fragment)) {
-        return Some(format!("fragments are case-sensitive: the id is `#{id}`"));
+        return Some((
+            format!("fragments are case-sensitive: the id is `#{id}`"),
+            id.to_string(),
+        ));
     }
-    if let Some(id) = page
-        .anchors()
-        .find(|id| id.strip_suffix('.') == Some(fragment))
-    {
-        return Some(format!("the id differs by a trailing dot: `#{id}`"));
-    }
-    closest(fragment, page.anchors()).map(|id| format!("did you mean `#{id}`?"))
+    closest(fragment, page.anchors()).map(|id| (format!("did you mean `#{id}`?"), id.to_string()))
+}
+
+/// A destination with its fragment replaced.
+fn with_fragment(dest: &str, fragment: &str) -> String {
+    let path = dest.split('#').next().unwrap_or(dest);
+    format!("{path}#{fragment}")
 }
 
 /// The candidate closest to `wanted` by edit distance, if it is close

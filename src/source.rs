@@ -255,6 +255,7 @@ impl SourceFile {
             target: None,
             message,
             help: None,
+            suggestion: None,
         }
     }
 }
