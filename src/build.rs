@@ -42,6 +42,8 @@ pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Number of published pages.
     pub pages: usize,
+    /// Number of links checked.
+    pub links: usize,
     /// Where the site was written, if it was.
     pub written_to: Option<PathBuf>,
 }
@@ -67,7 +69,7 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::Config(diagnostic) => write!(f, "{}", diagnostic.display(Path::new(""))),
+            BuildError::Config(diagnostic) => write!(f, "{}", diagnostic.message),
             BuildError::Template(err) => write!(f, "{err}"),
             BuildError::Io(err) => write!(f, "{err}"),
         }
@@ -137,6 +139,7 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut report = BuildReport {
         diagnostics,
         pages: book.pages.len(),
+        links: pages.iter().map(|page| page.links.len()).sum(),
         written_to: None,
     };
     let Some(theme) = theme.filter(|_| !has_errors) else {

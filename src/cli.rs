@@ -1,18 +1,19 @@
 //! The command line: clap definitions → options → the library → exit code.
 //!
-//! Owns argument parsing, printing the report (diagnostics on stderr, a
-//! summary line), and mapping outcomes to exit codes: 0 success, 1 content
-//! errors, 2 usage, configuration, template or I/O failures. It holds no
-//! logic of its own beyond that.
+//! Owns argument parsing, choosing the report format and colour, and mapping
+//! outcomes to exit codes: 0 success, 1 content errors (or warnings with
+//! `--deny-warnings`), 2 usage, configuration, template or I/O failures. It
+//! holds no logic of its own beyond that.
 
-use std::io::Write;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::build::{self, BuildOptions, BuildReport};
+use crate::build::{self, BuildError, BuildOptions, BuildReport};
 use crate::config::BrokenLinks;
+use crate::report::{Format, Printer};
 
 /// folio: a static documentation-site generator that checks every link.
 #[derive(Debug, Parser)]
@@ -26,7 +27,7 @@ pub struct Cli {
 enum Command {
     /// Build the book into a static site.
     Build(BuildArgs),
-    /// Check the book's links, front matter and SUMMARY without writing anything.
+    /// Check links, front matter and SUMMARY without writing anything (for CI).
     Check(CheckArgs),
 }
 
@@ -39,7 +40,7 @@ struct BuildArgs {
     #[arg(long, short)]
     out: Option<PathBuf>,
     #[command(flatten)]
-    policy: PolicyArgs,
+    report: ReportArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -48,23 +49,40 @@ struct CheckArgs {
     #[arg(default_value = ".")]
     dir: PathBuf,
     #[command(flatten)]
-    policy: PolicyArgs,
+    report: ReportArgs,
 }
 
 #[derive(Debug, clap::Args)]
-struct PolicyArgs {
+struct ReportArgs {
     /// Whether broken links fail the build (overrides [build] broken-links).
     #[arg(long, value_enum, value_name = "LEVEL")]
     broken_links: Option<LinkLevel>,
     /// Exit 1 on warnings too.
     #[arg(long)]
     deny_warnings: bool,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value = "human")]
+    format: FormatArg,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum LinkLevel {
     Error,
     Warn,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// rustc-like, with the source line and a caret (colour on a terminal).
+    Human,
+    /// One `file:line:col: severity[code]: message` line each.
+    Short,
+    /// One JSON document on stdout.
+    Json,
+    /// GitHub Actions annotations.
+    Github,
+    /// SARIF 2.1.0 on stdout, for code scanning.
+    Sarif,
 }
 
 impl From<LinkLevel> for BrokenLinks {
@@ -76,84 +94,97 @@ impl From<LinkLevel> for BrokenLinks {
     }
 }
 
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Self {
+        match format {
+            FormatArg::Human => Format::Human,
+            FormatArg::Short => Format::Short,
+            FormatArg::Json => Format::Json,
+            FormatArg::Github => Format::Github,
+            FormatArg::Sarif => Format::Sarif,
+        }
+    }
+}
+
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (options, policy) = match cli.command {
+    let (options, report_args) = match cli.command {
         Command::Build(args) => (
             BuildOptions {
                 book_dir: args.dir,
                 out_dir: args.out,
-                broken_links: args.policy.broken_links.map(Into::into),
+                broken_links: args.report.broken_links.map(Into::into),
                 write: true,
             },
-            args.policy,
+            args.report,
         ),
         Command::Check(args) => (
             BuildOptions {
                 book_dir: args.dir,
                 out_dir: None,
-                broken_links: args.policy.broken_links.map(Into::into),
+                broken_links: args.report.broken_links.map(Into::into),
                 write: false,
             },
-            args.policy,
+            args.report,
         ),
+    };
+    let printer = Printer {
+        display_root: &options.book_dir,
+        format: report_args.format.into(),
+        colour: use_colour(),
     };
     match build::run(&options) {
         Ok(report) => {
-            print_report(&report, &options.book_dir);
+            print(&printer, &report);
             let (errors, warnings) = report.counts();
-            if errors > 0 || (policy.deny_warnings && warnings > 0) {
+            if errors > 0 || (report_args.deny_warnings && warnings > 0) {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
             }
         }
+        Err(BuildError::Config(diagnostic)) => {
+            let report = BuildReport {
+                diagnostics: vec![*diagnostic],
+                pages: 0,
+                links: 0,
+                written_to: None,
+            };
+            print(&printer, &report);
+            ExitCode::from(2)
+        }
         Err(err) => {
-            let text = err.to_string();
-            let text = prefix_config_path(&text, &options.book_dir);
-            eprintln!("{}", text.trim_end());
+            eprintln!("{}", prefix_book_dir(&err.to_string(), &options.book_dir));
             eprintln!("folio: stopped; nothing was written");
             ExitCode::from(2)
         }
     }
 }
 
-/// Configuration diagnostics name `book.toml`; show it under the book
-/// directory as typed, like every other path.
-fn prefix_config_path(text: &str, dir: &Path) -> String {
-    if dir == Path::new(".") || !text.starts_with("book.toml:") {
+fn print(printer: &Printer<'_>, report: &BuildReport) {
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    // A closed pipe is no reason to change the exit code.
+    let _ = printer.print(report, &mut stdout, &mut stderr);
+}
+
+/// Colour only for a person at a terminal, and never with `NO_COLOR`
+/// (https://no-color.org).
+fn use_colour() -> bool {
+    std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+        && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
+}
+
+/// Template errors name a theme file relative to the book; show it under
+/// the book directory as typed, like every other path.
+fn prefix_book_dir(text: &str, dir: &Path) -> String {
+    if dir == Path::new(".") || !text.starts_with("theme/") {
         text.to_string()
     } else {
         format!("{}/{text}", dir.display())
     }
-}
-
-fn print_report(report: &BuildReport, dir: &Path) {
-    let mut stderr = std::io::stderr().lock();
-    for diagnostic in &report.diagnostics {
-        let _ = writeln!(stderr, "{}", diagnostic.display(dir));
-    }
-    let (errors, warnings) = report.counts();
-    let counts = format!(
-        "{errors} error{}, {warnings} warning{}",
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" }
-    );
-    let _ = match &report.written_to {
-        Some(out) => writeln!(
-            stderr,
-            "folio: built {} pages into {} ({counts})",
-            report.pages,
-            out.display()
-        ),
-        None if errors > 0 => writeln!(
-            stderr,
-            "folio: {counts} in {} pages; no site was written",
-            report.pages
-        ),
-        None => writeln!(stderr, "folio: checked {} pages ({counts})", report.pages),
-    };
 }
 
 #[cfg(test)]

@@ -1,16 +1,15 @@
 //! Diagnostics: what folio tells a writer about their book.
 //!
 //! Owns the [`Diagnostic`] value (severity, a code from a fixed vocabulary, a
-//! source position, the target as written, a message and an optional
-//! suggestion) and its terminal rendering. Every content problem found by any
-//! stage becomes a `Diagnostic`; fatal set-up problems (unreadable
-//! directories, bad configuration, template errors) are `anyhow` errors at the
-//! edges instead.
+//! source position, the target as written, a message, help and the
+//! corrected target). Every content problem found by any stage becomes a
+//! `Diagnostic`; fatal set-up problems (unreadable directories, template
+//! errors) are `BuildError`s instead.
 //!
 //! This module depends on no stage. Positions are computed once, when a stage
 //! creates the diagnostic from a byte offset (see `source::SourceFile`).
+//! Printing belongs to `report`.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// How bad a diagnostic is. Errors make `build` and `check` exit 1.
@@ -61,6 +60,38 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in the order the README documents them.
+    pub const ALL: [Code; 11] = [
+        Code::BrokenLink,
+        Code::BrokenAnchor,
+        Code::BrokenReference,
+        Code::OutsideRoot,
+        Code::InvalidFrontMatter,
+        Code::InvalidSummary,
+        Code::InvalidConfig,
+        Code::InvalidEncoding,
+        Code::OrphanPage,
+        Code::ParentAboveRoot,
+        Code::UnknownBlock,
+    ];
+
+    /// One line saying what the code means (for SARIF rules).
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::BrokenLink => "A link to a page or file that does not exist or is not published",
+            Code::BrokenAnchor => "A #fragment that matches no heading or id on the target page",
+            Code::BrokenReference => "A link GitBook marked as lost (broken-reference)",
+            Code::OutsideRoot => "A link to a file outside the book or space root",
+            Code::InvalidFrontMatter => "Front matter that is not valid YAML or has a wrong type",
+            Code::InvalidSummary => "A SUMMARY.md problem: a page listed twice, an unreadable line",
+            Code::InvalidConfig => "A problem in book.toml or .gitbook.yaml",
+            Code::InvalidEncoding => "A file that is not valid UTF-8",
+            Code::OrphanPage => "A Markdown page no SUMMARY.md reaches; it is not published",
+            Code::ParentAboveRoot => "A .. that climbs above the root and was clamped there",
+            Code::UnknownBlock => "A GitBook block tag that is unknown or never closed",
+        }
+    }
+
     /// The kebab-case name shown in `error[broken-link]`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -123,7 +154,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// Attaches a suggestion.
+    /// Attaches advice on what to do.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
@@ -145,63 +176,6 @@ impl Diagnostic {
     pub fn sort_key(&self) -> (&Path, Position, &'static str) {
         (&self.file, self.position, self.code.as_str())
     }
-
-    /// Renders the diagnostic for a terminal, with paths shown under
-    /// `display_root` (the book directory as the user typed it).
-    pub fn display<'a>(&'a self, display_root: &'a Path) -> HumanDiagnostic<'a> {
-        HumanDiagnostic {
-            diagnostic: self,
-            display_root,
-        }
-    }
-}
-
-/// A diagnostic formatted as `file:line:col: error[code]: message`, followed
-/// by the source line with a caret under the problem and a `help:` line.
-/// The first line is the format editors and CI log scanners recognise.
-pub struct HumanDiagnostic<'a> {
-    diagnostic: &'a Diagnostic,
-    display_root: &'a Path,
-}
-
-impl fmt::Display for HumanDiagnostic<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = self.diagnostic;
-        let path = display_path(self.display_root, &d.file);
-        writeln!(
-            f,
-            "{}:{}:{}: {}[{}]: {}",
-            path.display(),
-            d.position.line,
-            d.position.column,
-            d.severity.as_str(),
-            d.code.as_str(),
-            d.message
-        )?;
-        if !d.source_line.is_empty() {
-            let number = d.position.line.to_string();
-            let gutter = " ".repeat(number.len());
-            let line = d.source_line.replace('\t', " ");
-            writeln!(f, "{gutter} |")?;
-            writeln!(f, "{number} | {line}")?;
-            let pad = " ".repeat(d.position.column.saturating_sub(1));
-            writeln!(f, "{gutter} | {pad}{}", "^".repeat(d.width.max(1)))?;
-        }
-        if let Some(help) = &d.help {
-            writeln!(f, "  = help: {help}")?;
-        }
-        Ok(())
-    }
-}
-
-/// Joins the book directory as typed with a book-relative path, dropping a
-/// leading `./` so paths read `content/a.md`, not `./content/a.md`.
-fn display_path(root: &Path, file: &Path) -> PathBuf {
-    if root.as_os_str().is_empty() || root == Path::new(".") {
-        file.to_path_buf()
-    } else {
-        root.join(file)
-    }
 }
 
 /// Counts errors and warnings, for the summary line and the exit code.
@@ -211,39 +185,4 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
         .filter(|d| d.severity == Severity::Error)
         .count();
     (errors, diagnostics.len() - errors)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample() -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Error,
-            code: Code::BrokenLink,
-            file: PathBuf::from("content/a.md"),
-            position: Position { line: 3, column: 7 },
-            width: 6,
-            source_line: "See [b](b.md).".into(),
-            target: Some("b.md".into()),
-            message: "page `b.md` does not exist".into(),
-            help: Some("did you mean `c.md`?".into()),
-            suggestion: Some("c.md".into()),
-        }
-    }
-
-    #[test]
-    fn human_format_has_position_caret_and_help() {
-        let text = sample().display(Path::new(".")).to_string();
-        assert_eq!(
-            text,
-            "content/a.md:3:7: error[broken-link]: page `b.md` does not exist\n  |\n3 | See [b](b.md).\n  |       ^^^^^^\n  = help: did you mean `c.md`?\n"
-        );
-    }
-
-    #[test]
-    fn display_root_prefixes_the_path() {
-        let text = sample().display(Path::new("books/kb")).to_string();
-        assert!(text.starts_with("books/kb/content/a.md:3:7: error[broken-link]"));
-    }
 }

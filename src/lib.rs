@@ -14,6 +14,7 @@ pub mod output;
 pub mod parse;
 pub mod paths;
 pub mod render;
+pub mod report;
 pub mod resolve;
 pub mod source;
 pub mod summary;

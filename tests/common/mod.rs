@@ -16,6 +16,7 @@ pub struct TestBook {
 /// What one run of the binary did.
 pub struct Run {
     pub code: i32,
+    pub stdout: String,
     pub stderr: String,
 }
 
@@ -45,16 +46,24 @@ impl TestBook {
         fs::write(path, text).unwrap();
     }
 
-    /// Runs `folio <args…>` with the book as the working directory.
+    /// Runs `folio <args…>` with the book as the working directory. Unless
+    /// the test picks a format, diagnostics come in the one-line `short`
+    /// form, which is easiest to assert on.
     pub fn run(&self, args: &[&str]) -> Run {
+        let mut args: Vec<&str> = args.to_vec();
+        let reports = matches!(args.first(), Some(&"build") | Some(&"check"));
+        if reports && !args.iter().any(|a| a.starts_with("--format")) {
+            args.push("--format=short");
+        }
         let output = Command::new(env!("CARGO_BIN_EXE_folio"))
-            .args(args)
+            .args(&args)
             .current_dir(self.path())
             .env("NO_COLOR", "1")
             .output()
             .expect("run folio");
         Run {
             code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
     }
