@@ -95,3 +95,14 @@ fn config_errors_use_the_chosen_format_and_exit_2() {
     assert_eq!(value["diagnostics"][0]["code"], "invalid-config");
     assert_eq!(value["diagnostics"][0]["line"], 2);
 }
+
+#[test]
+fn the_example_workflow_is_valid_yaml_running_the_check() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/folio-check.yml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let workflow: Value = serde_yaml::from_str(&text).expect("valid YAML");
+    let steps = workflow["jobs"]["check"]["steps"].as_array().unwrap();
+    let run = steps.iter().filter_map(|s| s["run"].as_str()).collect::<Vec<_>>().join("\n");
+    assert!(run.contains("check . --format github --deny-warnings"), "{run}");
+    assert!(workflow["on"]["pull_request"].is_null() || workflow["on"].get("pull_request").is_some());
+}
