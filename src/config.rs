@@ -50,6 +50,15 @@ struct RawConfig {
     output: RawOutput,
     #[serde(default)]
     section: Vec<RawSection>,
+    #[serde(default)]
+    gitbook: RawGitbook,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawGitbook {
+    #[serde(default)]
+    spaces: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -114,6 +123,9 @@ pub struct Config {
     pub site_url: Option<String>,
     /// Book-relative theme directory whose files override the default theme.
     pub theme_dir: String,
+    /// GitBook space ids → the published URL of that space, so links into
+    /// GitBook's editor (`app.gitbook.com/…/s/<id>/…`) reach readers.
+    pub gitbook_spaces: std::collections::BTreeMap<String, String>,
     /// The folder links may not leave (`""`: the book directory). A GitBook
     /// export read without `book.toml` is bounded by its space root.
     pub link_root: String,
@@ -253,6 +265,7 @@ fn resolve(raw: RawConfig, canonical_root: &Path) -> Config {
             }
         }),
         theme_dir: normalise_dir(raw.output.html.theme.as_deref().unwrap_or("theme")),
+        gitbook_spaces: raw.gitbook.spaces,
         link_root: String::new(),
         sections,
     }

@@ -57,11 +57,19 @@ pub enum Code {
     ParentAboveRoot,
     /// A GitBook block tag folio does not know, or one never closed.
     UnknownBlock,
+    /// A link into GitBook's editor that readers cannot follow.
+    GitbookAppLink,
+    /// A link to an old path that a redirect leads away from.
+    RedirectedLink,
+    /// An image with no text alternative.
+    MissingAlt,
+    /// Text that is UTF-8 read as Windows-1252 or Latin-1.
+    Mojibake,
 }
 
 impl Code {
     /// Every code, in the order the README documents them.
-    pub const ALL: [Code; 11] = [
+    pub const ALL: [Code; 15] = [
         Code::BrokenLink,
         Code::BrokenAnchor,
         Code::BrokenReference,
@@ -73,6 +81,10 @@ impl Code {
         Code::OrphanPage,
         Code::ParentAboveRoot,
         Code::UnknownBlock,
+        Code::GitbookAppLink,
+        Code::RedirectedLink,
+        Code::MissingAlt,
+        Code::Mojibake,
     ];
 
     /// One line saying what the code means (for SARIF rules).
@@ -89,6 +101,12 @@ impl Code {
             Code::OrphanPage => "A Markdown page no SUMMARY.md reaches; it is not published",
             Code::ParentAboveRoot => "A .. that climbs above the root and was clamped there",
             Code::UnknownBlock => "A GitBook block tag that is unknown or never closed",
+            Code::GitbookAppLink => {
+                "A link into GitBook's editor (app.gitbook.com) that readers cannot follow"
+            }
+            Code::RedirectedLink => "A link to an old path that a redirect sends elsewhere",
+            Code::MissingAlt => "An image with no text alternative",
+            Code::Mojibake => "Text that is UTF-8 read as Windows-1252 or Latin-1",
         }
     }
 
@@ -106,6 +124,10 @@ impl Code {
             Code::OrphanPage => "orphan-page",
             Code::ParentAboveRoot => "parent-above-root",
             Code::UnknownBlock => "unknown-block",
+            Code::GitbookAppLink => "gitbook-app-link",
+            Code::RedirectedLink => "redirected-link",
+            Code::MissingAlt => "missing-alt",
+            Code::Mojibake => "mojibake",
         }
     }
 

@@ -46,7 +46,12 @@ pub struct Printer<'a> {
 impl Printer<'_> {
     /// Writes the report: machine formats to `stdout`, people's to `stderr`,
     /// and a closing summary line to `stderr` in every format.
-    pub fn print(&self, report: &BuildReport, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io::Result<()> {
+    pub fn print(
+        &self,
+        report: &BuildReport,
+        stdout: &mut dyn Write,
+        stderr: &mut dyn Write,
+    ) -> io::Result<()> {
         match self.format {
             Format::Human => {
                 for diagnostic in &report.diagnostics {
@@ -90,7 +95,11 @@ impl Printer<'_> {
             Severity::Error => self.paint("1;31", &format!("error[{}]", d.code.as_str())),
             Severity::Warning => self.paint("1;33", &format!("warning[{}]", d.code.as_str())),
         };
-        let mut text = format!("{level}{} {}\n", self.paint("1", ":"), self.paint("1", &d.message));
+        let mut text = format!(
+            "{level}{} {}\n",
+            self.paint("1", ":"),
+            self.paint("1", &d.message)
+        );
         let number = d.position.line.to_string();
         let gutter = " ".repeat(number.len());
         let arrow = self.paint("1;34", "-->");
@@ -109,7 +118,10 @@ impl Printer<'_> {
                 Severity::Error => self.paint("1;31", &carets),
                 Severity::Warning => self.paint("1;33", &carets),
             };
-            text.push_str(&format!("{gutter} {bar}\n{} {bar} {line}\n{gutter} {bar} {pad}{carets}\n", self.paint("1;34", &number)));
+            text.push_str(&format!(
+                "{gutter} {bar}\n{} {bar} {line}\n{gutter} {bar} {pad}{carets}\n",
+                self.paint("1;34", &number)
+            ));
         }
         if let Some(help) = &d.help {
             text.push_str(&format!("{gutter} {} {help}\n", self.paint("1", "= help:")));
@@ -243,9 +255,19 @@ pub fn summary_line(report: &BuildReport) -> String {
         if warnings == 1 { "" } else { "s" }
     );
     match &report.written_to {
-        Some(out) => format!("folio: built {} pages into {} ({counts})", report.pages, out.display()),
-        None if errors > 0 => format!("folio: {counts} in {} pages; no site was written", report.pages),
-        None => format!("folio: checked {} pages and {} links ({counts})", report.pages, report.links),
+        Some(out) => format!(
+            "folio: built {} pages into {} ({counts})",
+            report.pages,
+            out.display()
+        ),
+        None if errors > 0 => format!(
+            "folio: {counts} in {} pages; no site was written",
+            report.pages
+        ),
+        None => format!(
+            "folio: checked {} pages and {} links ({counts})",
+            report.pages, report.links
+        ),
     }
 }
 
@@ -259,7 +281,9 @@ fn uri_path(path: &Path) -> String {
 
 /// Workflow-command data escaping (GitHub's toolkit rules).
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Workflow-command property escaping: data escaping plus `:` and `,`.
@@ -278,7 +302,10 @@ mod tests {
                 severity: Severity::Error,
                 code: Code::BrokenAnchor,
                 file: PathBuf::from("docs/a.md"),
-                position: Position { line: 3, column: 12 },
+                position: Position {
+                    line: 3,
+                    column: 12,
+                },
                 width: 6,
                 source_line: "see [b](b.md#x), ok".into(),
                 target: Some("b.md#x".into()),
@@ -300,7 +327,10 @@ mod tests {
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         printer.print(&report(), &mut out, &mut err).unwrap();
-        (String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+        (
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
     }
 
     #[test]
@@ -315,14 +345,20 @@ mod tests {
     #[test]
     fn short_is_one_line() {
         let (_, err) = print(Format::Short, "kb");
-        assert!(err.starts_with("kb/docs/a.md:3:12: error[broken-anchor]: no heading"), "{err}");
+        assert!(
+            err.starts_with("kb/docs/a.md:3:12: error[broken-anchor]: no heading"),
+            "{err}"
+        );
     }
 
     #[test]
     fn json_has_summary_and_suggestion() {
         let (out, _) = print(Format::Json, ".");
         let value: serde_json::Value = serde_json::from_str(&out).unwrap();
-        assert_eq!(value["summary"], json!({"pages": 2, "links": 7, "errors": 1, "warnings": 0}));
+        assert_eq!(
+            value["summary"],
+            json!({"pages": 2, "links": 7, "errors": 1, "warnings": 0})
+        );
         let d = &value["diagnostics"][0];
         assert_eq!(d["file"], "docs/a.md");
         assert_eq!(d["line"], 3);
@@ -351,7 +387,10 @@ mod tests {
         assert_eq!(result["ruleId"], "broken-anchor");
         assert_eq!(result["level"], "error");
         let region = &result["locations"][0]["physicalLocation"]["region"];
-        assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(3), Some(12)));
+        assert_eq!(
+            (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+            (Some(3), Some(12))
+        );
         let rule = &run["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().unwrap() as usize];
         assert_eq!(rule["id"], "broken-anchor");
     }
@@ -363,6 +402,8 @@ mod tests {
             format: Format::Human,
             colour: true,
         };
-        assert!(printer.human(&report().diagnostics[0]).contains("\x1b[1;31merror[broken-anchor]"));
+        assert!(printer
+            .human(&report().diagnostics[0])
+            .contains("\x1b[1;31merror[broken-anchor]"));
     }
 }

@@ -216,6 +216,8 @@ impl Help {
 
 /// What a destination turned out to be.
 enum Target {
+    /// An address outside the site, rewritten from what was written.
+    External(String),
     Page {
         page: PageId,
         fragment: Option<String>,
@@ -312,6 +314,10 @@ impl Resolver<'_> {
         };
         let from = &self.page_urls[page];
         match target {
+            Target::External(url) => ResolvedLink {
+                href: Some(url),
+                ..ResolvedLink::default()
+            },
             Target::Page { page: to, fragment } => {
                 let mut href = if to == page {
                     String::new()
@@ -353,6 +359,9 @@ impl Resolver<'_> {
 
     fn target(&mut self, page: PageId, link: &Link) -> Option<Target> {
         let dest = link.dest.trim();
+        if let Some(space_link) = gitbook_app_link(dest) {
+            return self.gitbook_app_target(page, link, &space_link);
+        }
         if dest.is_empty() || paths::has_scheme(dest) || dest.starts_with("//") {
             return None;
         }
@@ -428,6 +437,21 @@ impl Resolver<'_> {
         }
         let old_path = joined_path_without_md(&path);
         if let Some(&(_, to)) = self.redirects.get(old_path) {
+            let new_path = paths::relative_url(
+                &format!("{}/", paths::parent_dir(source_path)),
+                &self.book.pages[to].path,
+            );
+            self.report(
+                page,
+                link,
+                Severity::Warning,
+                Code::RedirectedLink,
+                format!(
+                    "`{dest}` is an old path; a redirect sends readers to `{}`",
+                    self.book.pages[to].path
+                ),
+                Help::proposing(format!("link to the page itself: `{new_path}`"), new_path),
+            );
             return self.page_target(page, link, to, split.fragment);
         }
         if path.ends_with(".md") && self.book.root.is_file(&path) {
@@ -489,6 +513,52 @@ impl Resolver<'_> {
             format!("file `{dest}` does not exist")
         };
         self.report(page, link, Severity::Error, Code::BrokenLink, what, help);
+        None
+    }
+
+    /// A link into GitBook's editor: the mapped published URL, or a
+    /// warning that readers cannot follow it.
+    fn gitbook_app_target(
+        &mut self,
+        page: PageId,
+        link: &Link,
+        space_link: &GitbookAppLink,
+    ) -> Option<Target> {
+        if let Some(base) = self.book.config.gitbook_spaces.get(&space_link.space) {
+            if !space_link.change_request {
+                let base = base.trim_end_matches('/');
+                let rest = space_link.path.trim_start_matches('/');
+                let url = if rest.is_empty() {
+                    format!("{base}/")
+                } else {
+                    format!("{base}/{rest}")
+                };
+                return Some(Target::External(url));
+            }
+        }
+        let (message, help) = if space_link.change_request {
+            (
+                "this link points into a GitBook change request, which readers cannot open"
+                    .to_string(),
+                "link to the published page instead".to_string(),
+            )
+        } else {
+            (
+                format!("this link opens GitBook's editor (space `{}`), which readers cannot open and folio cannot check", space_link.space),
+                format!(
+                    "map the space to its published address in book.toml: [gitbook.spaces] \"{}\" = \"https://…\"",
+                    space_link.space
+                ),
+            )
+        };
+        self.report(
+            page,
+            link,
+            Severity::Warning,
+            Code::GitbookAppLink,
+            message,
+            Help::text(help),
+        );
         None
     }
 
@@ -625,6 +695,38 @@ impl Resolver<'_> {
     }
 }
 
+/// A link into `app.gitbook.com`, taken apart.
+#[derive(Debug, PartialEq, Eq)]
+struct GitbookAppLink {
+    space: String,
+    path: String,
+    change_request: bool,
+}
+
+/// `https://app.gitbook.com/[o/<org>/]s/<space>/<path>`.
+fn gitbook_app_link(dest: &str) -> Option<GitbookAppLink> {
+    let rest = dest
+        .strip_prefix("https://app.gitbook.com/")
+        .or_else(|| dest.strip_prefix("http://app.gitbook.com/"))?;
+    let mut parts = rest.split('/').peekable();
+    if parts.peek() == Some(&"o") {
+        parts.next();
+        parts.next();
+    }
+    if parts.next() != Some("s") {
+        return None;
+    }
+    let space = parts.next().filter(|s| !s.is_empty())?.to_string();
+    let path: Vec<&str> = parts.collect();
+    let path = path.join("/");
+    let unescaped = path.replace("\\~", "~");
+    Some(GitbookAppLink {
+        space,
+        change_request: unescaped.starts_with("~/changes/") || unescaped.contains("/~/changes/"),
+        path: unescaped,
+    })
+}
+
 /// A redirect key is written without `.md` and without a trailing README.
 fn joined_path_without_md(path: &str) -> &str {
     let path = path.strip_suffix("/README.md").unwrap_or(path);
@@ -687,6 +789,26 @@ fn closest<'c>(wanted: &str, candidates: impl Iterator<Item = &'c str>) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gitbook_app_links_are_taken_apart() {
+        let link =
+            gitbook_app_link("https://app.gitbook.com/o/Org9/s/Ab12Cd/guides/setup").unwrap();
+        assert_eq!(
+            (link.space.as_str(), link.path.as_str(), link.change_request),
+            ("Ab12Cd", "guides/setup", false)
+        );
+        let link =
+            gitbook_app_link("https://app.gitbook.com/s/Ab12Cd/\\~/changes/12/guides").unwrap();
+        assert!(link.change_request);
+        assert_eq!(
+            gitbook_app_link("https://app.gitbook.com/o/naAY/s/70xU/")
+                .unwrap()
+                .path,
+            ""
+        );
+        assert!(gitbook_app_link("https://example.org/s/x").is_none());
+    }
 
     #[test]
     fn broken_reference_markers() {

@@ -57,7 +57,9 @@ fn broken_anchor_suggests_the_case_sensitive_id() {
     );
     let human = book.run(&["check", "--format", "human"]);
     assert!(
-        human.stderr.contains("= help: fragments are case-sensitive: the id is `#search-and-filter`"),
+        human
+            .stderr
+            .contains("= help: fragments are case-sensitive: the id is `#search-and-filter`"),
         "{}",
         run.stderr
     );

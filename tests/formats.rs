@@ -25,15 +25,33 @@ fn json_is_one_document_with_summary_positions_and_suggestions() {
     assert_eq!(value["summary"]["warnings"], 1);
     assert!(value["summary"]["links"].as_u64().unwrap() >= 8);
     let diagnostics = value["diagnostics"].as_array().unwrap();
-    let anchor = diagnostics.iter().find(|d| d["code"] == "broken-anchor").unwrap();
+    let anchor = diagnostics
+        .iter()
+        .find(|d| d["code"] == "broken-anchor")
+        .unwrap();
     assert_eq!(anchor["severity"], "error");
     assert_eq!(anchor["file"], "guide/linux.md");
-    assert_eq!((anchor["line"].as_u64(), anchor["column"].as_u64()), (Some(5), Some(14)));
-    assert_eq!(anchor["target"], "../reference/config_files.md#search-and-filtr");
-    assert_eq!(anchor["suggestion"], "../reference/config_files.md#search-and-filter");
-    let page = diagnostics.iter().find(|d| d["code"] == "broken-link").unwrap();
+    assert_eq!(
+        (anchor["line"].as_u64(), anchor["column"].as_u64()),
+        (Some(5), Some(14))
+    );
+    assert_eq!(
+        anchor["target"],
+        "../reference/config_files.md#search-and-filtr"
+    );
+    assert_eq!(
+        anchor["suggestion"],
+        "../reference/config_files.md#search-and-filter"
+    );
+    let page = diagnostics
+        .iter()
+        .find(|d| d["code"] == "broken-link")
+        .unwrap();
     assert_eq!(page["suggestion"], "install.md");
-    let orphan = diagnostics.iter().find(|d| d["code"] == "orphan-page").unwrap();
+    let orphan = diagnostics
+        .iter()
+        .find(|d| d["code"] == "orphan-page")
+        .unwrap();
     assert_eq!(orphan["suggestion"], Value::Null);
 }
 
@@ -47,7 +65,9 @@ fn github_annotations_point_at_lines() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("::warning file=orphan.md,line=1,col=1,title=orphan-page::"));
+    assert!(run
+        .stdout
+        .contains("::warning file=orphan.md,line=1,col=1,title=orphan-page::"));
 }
 
 #[test]
@@ -59,9 +79,19 @@ fn sarif_lists_the_same_results() {
     assert_eq!(value["version"], "2.1.0");
     let results = value["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 3);
-    let rules: Vec<&str> = results.iter().map(|r| r["ruleId"].as_str().unwrap()).collect();
-    assert!(rules.contains(&"broken-anchor") && rules.contains(&"broken-link") && rules.contains(&"orphan-page"));
-    let location = &results.iter().find(|r| r["ruleId"] == "broken-anchor").unwrap()["locations"][0]["physicalLocation"];
+    let rules: Vec<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"broken-anchor")
+            && rules.contains(&"broken-link")
+            && rules.contains(&"orphan-page")
+    );
+    let location = &results
+        .iter()
+        .find(|r| r["ruleId"] == "broken-anchor")
+        .unwrap()["locations"][0]["physicalLocation"];
     assert_eq!(location["artifactLocation"]["uri"], "guide/linux.md");
     assert_eq!(location["region"]["startLine"], 5);
 }
@@ -71,9 +101,16 @@ fn human_has_no_colour_without_a_terminal() {
     let book = broken_book();
     let run = book.run(&["check", "--format=human"]);
     assert!(!run.stderr.contains('\x1b'), "no ANSI escapes when piped");
-    assert!(run.stderr.contains("error[broken-anchor]: no heading or id"));
+    assert!(run
+        .stderr
+        .contains("error[broken-anchor]: no heading or id"));
     assert!(run.stderr.contains(" --> guide/linux.md:5:14"));
-    assert!(run.stderr.ends_with("folio: 2 errors, 1 warning in 5 pages; no site was written\n"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .ends_with("folio: 2 errors, 1 warning in 5 pages; no site was written\n"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -102,7 +139,16 @@ fn the_example_workflow_is_valid_yaml_running_the_check() {
     let text = std::fs::read_to_string(path).unwrap();
     let workflow: Value = serde_yaml::from_str(&text).expect("valid YAML");
     let steps = workflow["jobs"]["check"]["steps"].as_array().unwrap();
-    let run = steps.iter().filter_map(|s| s["run"].as_str()).collect::<Vec<_>>().join("\n");
-    assert!(run.contains("check . --format github --deny-warnings"), "{run}");
-    assert!(workflow["on"]["pull_request"].is_null() || workflow["on"].get("pull_request").is_some());
+    let run = steps
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        run.contains("check . --format github --deny-warnings"),
+        "{run}"
+    );
+    assert!(
+        workflow["on"]["pull_request"].is_null() || workflow["on"].get("pull_request").is_some()
+    );
 }

@@ -150,15 +150,15 @@
   }
 
   // Copy buttons on code blocks. Falls back to selecting the code.
-  var status = null;
+  var liveRegion = null;
   function announce(text) {
-    if (!status) {
-      status = document.createElement("div");
-      status.className = "vh";
-      status.setAttribute("role", "status");
-      document.body.appendChild(status);
+    if (!liveRegion) {
+      liveRegion = document.createElement("div");
+      liveRegion.className = "vh";
+      liveRegion.setAttribute("role", "status");
+      document.body.appendChild(liveRegion);
     }
-    status.textContent = text;
+    liveRegion.textContent = text;
   }
 
   function selectAndCopy(node) {

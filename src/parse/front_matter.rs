@@ -63,6 +63,12 @@ pub struct Layout {
     pub outline: bool,
     /// Show previous/next links.
     pub pagination: bool,
+    /// Show the cover image (`layout.cover.visible`).
+    pub cover: bool,
+    /// Cover size: `hero` (the default) or `full` width.
+    pub cover_full: bool,
+    /// `layout.width: wide`: let the content use the outline's room.
+    pub wide: bool,
 }
 
 impl Default for Layout {
@@ -73,6 +79,9 @@ impl Default for Layout {
             table_of_contents: true,
             outline: true,
             pagination: true,
+            cover: true,
+            cover_full: false,
+            wide: false,
         }
     }
 }
@@ -202,6 +211,13 @@ fn read_keys(
             table_of_contents: visible("tableOfContents"),
             outline: visible("outline"),
             pagination: visible("pagination"),
+            cover: visible("cover"),
+            cover_full: layout
+                .get("cover")
+                .and_then(|cover| cover.get("size"))
+                .and_then(Value::as_str)
+                == Some("full"),
+            wide: layout.get("width").and_then(Value::as_str) == Some("wide"),
         };
     }
     front_matter.extra = map.clone();

@@ -20,6 +20,8 @@ pub struct Attribute<'a> {
     pub value: &'a str,
     /// Where the value is in the scanned text.
     pub range: Range<usize>,
+    /// Where its tag's `<` is, which tells the attributes of one tag apart.
+    pub tag_start: usize,
 }
 
 /// Every attribute of every start tag in `html`, in order.
@@ -40,8 +42,9 @@ pub fn attributes(html: &str) -> Vec<Attribute<'_>> {
             continue;
         }
         let tag = &html[i..i + name_len];
+        let tag_start = i - 1;
         i += name_len;
-        i = scan_attributes(html, i, tag, &mut out);
+        i = scan_attributes(html, i, tag, tag_start, &mut out);
     }
     out
 }
@@ -51,6 +54,7 @@ fn scan_attributes<'a>(
     html: &'a str,
     mut i: usize,
     tag: &'a str,
+    tag_start: usize,
     out: &mut Vec<Attribute<'a>>,
 ) -> usize {
     let bytes = html.as_bytes();
@@ -78,6 +82,7 @@ fn scan_attributes<'a>(
                 name,
                 value: "",
                 range: i..i,
+                tag_start,
             });
             continue;
         }
@@ -107,6 +112,7 @@ fn scan_attributes<'a>(
             name,
             value: &html[range.clone()],
             range,
+            tag_start,
         });
     }
 }

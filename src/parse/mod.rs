@@ -200,7 +200,7 @@ pub fn parse_page(
 ) -> (ParsedPage, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let split = front_matter::split_front_matter(source, &mut diagnostics);
-    let mut builder = Builder::new(includes);
+    let mut builder = Builder::new(source, includes);
     if let Some((cover, range)) = &split.front_matter.cover {
         builder.links.push(Link {
             kind: LinkKind::Cover,
@@ -219,8 +219,10 @@ pub fn parse_page(
         links,
         events,
         blocks,
+        found,
         ..
     } = builder;
+    diagnostics.extend(found);
     (
         ParsedPage {
             front_matter: split.front_matter,
@@ -241,6 +243,8 @@ const MAX_INCLUDE_DEPTH: usize = 16;
 
 struct PendingLink {
     link: usize,
+    /// Index of its start event.
+    event: usize,
     range: Range<usize>,
     inner_end: usize,
     link_type: LinkType,
@@ -257,6 +261,10 @@ struct HtmlBlock {
 
 struct Builder<'a> {
     includes: &'a dyn IncludeSource,
+    /// The page being parsed.
+    page: &'a SourceFile,
+    /// Problems found in the Markdown itself (images without alt text).
+    found: Vec<Diagnostic>,
     /// Offset of the current fragment in its file.
     base: usize,
     /// The included file being parsed, if any.
@@ -276,9 +284,11 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(includes: &'a dyn IncludeSource) -> Self {
+    fn new(page: &'a SourceFile, includes: &'a dyn IncludeSource) -> Self {
         Builder {
             includes,
+            page,
+            found: Vec::new(),
             base: 0,
             origin: None,
             include_stack: Vec::new(),
@@ -475,6 +485,7 @@ impl<'a> Builder<'a> {
                     });
                     self.pending.push(PendingLink {
                         link: self.links.len() - 1,
+                        event: self.events.len(),
                         range: range.clone(),
                         inner_end: range.start,
                         link_type,
@@ -486,7 +497,10 @@ impl<'a> Builder<'a> {
                     if let Some(pending) = self.pending.pop() {
                         let span =
                             self.destination_span(body, &pending, iter.reference_definitions());
-                        self.links[pending.link].span = span;
+                        self.links[pending.link].span = span.clone();
+                        if matches!(event, Event::End(TagEnd::Image)) {
+                            self.check_image_alt(pending.event, span);
+                        }
                     }
                     self.touch(range.end);
                     self.events.push(event.into_static());
@@ -539,20 +553,96 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The file the current fragment comes from.
+    fn current_file(&self) -> &SourceFile {
+        self.origin.as_deref().unwrap_or(self.page)
+    }
+
+    /// A Markdown image whose alt text is empty tells screen-reader users
+    /// nothing.
+    fn check_image_alt(&mut self, start: usize, span: Range<usize>) {
+        // A title becomes the figure caption, and the alt text too.
+        let titled = matches!(&self.events[start], Event::Start(Tag::Image { title, .. }) if !title.is_empty());
+        if titled || !plain_text(&self.events[start + 1..]).is_empty() {
+            return;
+        }
+        let diagnostic = self
+            .current_file()
+            .diagnostic(
+                Severity::Warning,
+                Code::MissingAlt,
+                span,
+                "image has no alt text".into(),
+            )
+            .with_help("describe the image: `![what it shows](…)`");
+        self.found.push(diagnostic);
+    }
+
+    /// `<img>` without `alt`, or with an empty `alt` in a figure whose
+    /// caption is empty too. An empty `alt` elsewhere marks a decorative
+    /// image, which is correct HTML.
+    fn check_html_alt(
+        &mut self,
+        block: &HtmlBlock,
+        attributes: &[html::Attribute<'_>],
+        to_file: &dyn Fn(usize) -> usize,
+    ) {
+        let in_figure = block.text.contains("<figure");
+        let caption_empty = block
+            .text
+            .split("<figcaption>")
+            .nth(1)
+            .and_then(|rest| rest.split("</figcaption>").next())
+            .is_none_or(|caption| strip_tags(caption).trim().is_empty());
+        let mut tags: Vec<usize> = attributes
+            .iter()
+            .filter(|a| a.tag.eq_ignore_ascii_case("img"))
+            .map(|a| a.tag_start)
+            .collect();
+        tags.dedup();
+        for tag_start in tags {
+            let of_tag = || attributes.iter().filter(move |a| a.tag_start == tag_start);
+            let alt = of_tag().find(|a| a.name.eq_ignore_ascii_case("alt"));
+            let missing = match alt {
+                None => true,
+                Some(alt) => alt.value.trim().is_empty() && in_figure && caption_empty,
+            };
+            if missing {
+                let at = of_tag()
+                    .find(|a| a.name.eq_ignore_ascii_case("src"))
+                    .map_or(tag_start, |src| src.range.start);
+                let start = to_file(at);
+                let diagnostic = self
+                    .current_file()
+                    .diagnostic(
+                        Severity::Warning,
+                        Code::MissingAlt,
+                        start..start + 1,
+                        "image has no alt text".into(),
+                    )
+                    .with_help("describe the image in `alt=\"…\"`, or give the figure a caption");
+                self.found.push(diagnostic);
+            }
+        }
+    }
+
     fn push_html(&mut self, event: Event<'static>, block: &HtmlBlock) {
         let index = self.events.len();
-        for attribute in html::attributes(&block.text) {
+        let base = self.base;
+        let to_file = |offset: usize| {
+            let (text_at, body_at) = block
+                .pieces
+                .iter()
+                .rev()
+                .find(|(text_at, _)| *text_at <= offset)
+                .copied()
+                .unwrap_or((0, 0));
+            base + body_at + (offset - text_at)
+        };
+        let attributes = html::attributes(&block.text);
+        self.check_html_alt(block, &attributes, &to_file);
+        for attribute in attributes {
             let name = attribute.name.to_ascii_lowercase();
-            let to_file = |offset: usize| {
-                let (text_at, body_at) = block
-                    .pieces
-                    .iter()
-                    .rev()
-                    .find(|(text_at, _)| *text_at <= offset)
-                    .copied()
-                    .unwrap_or((0, 0));
-                self.base + body_at + (offset - text_at)
-            };
             match name.as_str() {
                 "href" | "src" | "poster" => {
                     let start = to_file(attribute.range.start);
@@ -692,6 +782,21 @@ fn locate(body: &str, text: &str, range: &Range<usize>) -> usize {
     body[range.clone()]
         .find(text.trim_end())
         .map_or(range.start, |i| range.start + i)
+}
+
+/// The text of an HTML fragment without its tags.
+fn strip_tags(fragment: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in fragment.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
 }
 
 /// The text a reader sees in a run of inline events.

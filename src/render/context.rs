@@ -38,6 +38,15 @@ pub(super) struct PageView<'a> {
     pub(super) breadcrumbs: Vec<LinkView<'a>>,
     pub(super) prev: Option<LinkView<'a>>,
     pub(super) next: Option<LinkView<'a>>,
+    pub(super) cover: Option<CoverView>,
+}
+
+/// The page's cover image.
+#[derive(Serialize)]
+pub(super) struct CoverView {
+    pub(super) url: String,
+    /// `hero` or `full`.
+    pub(super) size: &'static str,
 }
 
 /// Which parts of the page to show.
@@ -48,6 +57,7 @@ pub(super) struct LayoutView {
     pub(super) outline: bool,
     pub(super) pagination: bool,
     pub(super) sidebar: bool,
+    pub(super) wide: bool,
 }
 
 /// A `##` or `###` heading for the outline.

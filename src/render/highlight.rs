@@ -9,7 +9,7 @@
 
 use std::sync::OnceLock;
 
-use syntect::highlighting::ThemeSet;
+use syntect::highlighting::{Color, ThemeSet};
 use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
@@ -90,17 +90,95 @@ fn alias(language: &str) -> Option<&'static str> {
     })
 }
 
-/// The light and dark stylesheets for the `hl-` classes.
+/// The code background of the default theme's light and dark schemes
+/// (`--bg-code` in folio.css); token colours are checked against these.
+const LIGHT_CODE_BACKGROUND: Color = Color {
+    r: 0xf3,
+    g: 0xf4,
+    b: 0xf6,
+    a: 0xff,
+};
+const DARK_CODE_BACKGROUND: Color = Color {
+    r: 0x1a,
+    g: 0x1d,
+    b: 0x23,
+    a: 0xff,
+};
+
+/// WCAG 2.1 AA for normal text, with a little margin for rounding.
+const MINIMUM_CONTRAST: f64 = 4.6;
+
+/// The light and dark stylesheets for the `hl-` classes. syntect's bundled
+/// themes have some token colours (comments, strings) below WCAG AA
+/// contrast, so each colour is darkened or lightened until it passes.
 pub fn stylesheets() -> (String, String) {
     let themes = ThemeSet::load_defaults();
-    let css = |name: &str| {
-        themes
-            .themes
-            .get(name)
-            .and_then(|theme| css_for_theme_with_class_style(theme, CLASS_STYLE).ok())
-            .unwrap_or_default()
+    let css = |name: &str, background: Color| {
+        let Some(mut theme) = themes.themes.get(name).cloned() else {
+            return String::new();
+        };
+        for item in &mut theme.scopes {
+            if let Some(colour) = &mut item.style.foreground {
+                *colour = with_contrast(*colour, background);
+            }
+        }
+        if let Some(colour) = &mut theme.settings.foreground {
+            *colour = with_contrast(*colour, background);
+        }
+        // The page's code background applies, not the theme's own.
+        theme.settings.background = None;
+        css_for_theme_with_class_style(&theme, CLASS_STYLE).unwrap_or_default()
     };
-    (css("InspiredGitHub"), css("base16-ocean.dark"))
+    (
+        css("InspiredGitHub", LIGHT_CODE_BACKGROUND),
+        css("base16-ocean.dark", DARK_CODE_BACKGROUND),
+    )
+}
+
+/// Moves `colour` towards black (on a light background) or white (on a
+/// dark one) in small steps until its contrast with `background` passes.
+fn with_contrast(colour: Color, background: Color) -> Color {
+    let target = if luminance(background) > 0.5 {
+        0.0
+    } else {
+        255.0
+    };
+    let mut current = colour;
+    for step in 1..=20 {
+        if contrast(current, background) >= MINIMUM_CONTRAST {
+            break;
+        }
+        let mix = |channel: u8| {
+            (f64::from(channel) + (target - f64::from(channel)) * f64::from(step) / 20.0).round()
+                as u8
+        };
+        current = Color {
+            r: mix(colour.r),
+            g: mix(colour.g),
+            b: mix(colour.b),
+            a: colour.a,
+        };
+    }
+    current
+}
+
+/// WCAG relative luminance.
+fn luminance(colour: Color) -> f64 {
+    let channel = |value: u8| {
+        let c = f64::from(value) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(colour.r) + 0.7152 * channel(colour.g) + 0.0722 * channel(colour.b)
+}
+
+/// WCAG contrast ratio.
+fn contrast(a: Color, b: Color) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 #[cfg(test)]
@@ -123,6 +201,32 @@ mod tests {
             html,
             "<pre class=\"code\" tabindex=\"0\"><code class=\"language-klingon\">a &lt; b\n</code></pre>\n"
         );
+    }
+
+    #[test]
+    fn every_token_colour_meets_aa_contrast() {
+        let (light, dark) = stylesheets();
+        for (css, background) in [(light, LIGHT_CODE_BACKGROUND), (dark, DARK_CODE_BACKGROUND)] {
+            let colours: Vec<&str> = css
+                .split(" color: #")
+                .skip(1)
+                .map(|rest| &rest[..6])
+                .collect();
+            assert!(!colours.is_empty());
+            for hex in colours {
+                let value = u32::from_str_radix(hex, 16).unwrap();
+                let colour = Color {
+                    r: (value >> 16) as u8,
+                    g: (value >> 8) as u8,
+                    b: value as u8,
+                    a: 255,
+                };
+                assert!(
+                    contrast(colour, background) >= 4.5,
+                    "#{hex} on {background:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -186,13 +186,17 @@ fn card_cells(text: &str) -> String {
 }
 
 /// A cover cell holds a link to an image file; the card shows the image
-/// (the dark cover is left for the theme to switch to).
+/// (the theme switches to the dark cover in dark mode).
 fn cover_images(text: &str) -> String {
-    const CELL: &str = "<td class=\"card-cover\">";
+    let light = cover_cells(text, "<td class=\"card-cover\">");
+    cover_cells(&light, "<td class=\"card-cover-dark\">")
+}
+
+fn cover_cells(text: &str, cell_tag: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(start) = rest.find(CELL) {
-        let cell_start = start + CELL.len();
+    while let Some(start) = rest.find(cell_tag) {
+        let cell_start = start + cell_tag.len();
         let cell_end = rest[cell_start..]
             .find("</td>")
             .map_or(rest.len(), |e| cell_start + e);

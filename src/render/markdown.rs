@@ -210,6 +210,11 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
                 self.html("<figure class=\"image\">".into());
             }
             Event::End(TagEnd::Image) if self.figure.is_some() => {
+                if matches!(self.out.last(), Some(Event::Start(Tag::Image { .. }))) {
+                    // No alt text: the caption describes the image.
+                    let caption = self.figure.as_ref().expect("checked").0.clone();
+                    self.out.push(Event::Text(caption.into()));
+                }
                 self.out.push(event.clone());
                 let caption = escape_html(&self.figure.as_ref().expect("checked").0);
                 self.html(format!("<figcaption>{caption}</figcaption>"));
@@ -372,6 +377,8 @@ fn math_html(latex: &str, display: bool) -> String {
     };
     let mut html = String::new();
     match pulldown_latex::push_mathml(&mut html, parser, config) {
+        // A wide formula scrolls; keyboard users need to reach it.
+        Ok(()) if display => html.replacen("<math ", "<math tabindex=\"0\" ", 1),
         Ok(()) => html,
         Err(_) => format!("<code class=\"math\">{}</code>", escape_html(latex)),
     }

@@ -193,6 +193,7 @@ fn render_page(
             outline: front_matter.layout.outline,
             pagination: front_matter.layout.pagination,
             sidebar: front_matter.layout.table_of_contents,
+            wide: front_matter.layout.wide,
         },
         outline: parsed
             .headings
@@ -207,6 +208,7 @@ fn render_page(
         breadcrumbs: inputs.breadcrumbs(),
         prev,
         next,
+        cover: cover(parsed, &inputs.site.links[id]),
     };
     let root = paths::root_prefix(url);
     let assets: std::collections::BTreeMap<&str, String> = [
@@ -234,6 +236,27 @@ fn render_page(
     context.insert("root", &root);
     context.insert("generator", &format!("folio {}", env!("CARGO_PKG_VERSION")));
     theme.render("page.html", &context)
+}
+
+/// The front matter `cover`, when it resolved to a file and is shown.
+fn cover(
+    parsed: &ParsedPage,
+    links: &[crate::resolve::ResolvedLink],
+) -> Option<context::CoverView> {
+    if !parsed.front_matter.layout.cover {
+        return None;
+    }
+    let index = parsed
+        .links
+        .iter()
+        .position(|link| link.kind == crate::parse::LinkKind::Cover)?;
+    let url = links.get(index)?.href.clone()?;
+    let size = if parsed.front_matter.layout.cover_full {
+        "full"
+    } else {
+        "hero"
+    };
+    Some(context::CoverView { url, size })
 }
 
 /// The value of a GitBook expression: `space.vars.x` from the section's
