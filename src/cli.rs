@@ -29,6 +29,15 @@ enum Command {
     Build(BuildArgs),
     /// Check links, front matter and SUMMARY without writing anything (for CI).
     Check(CheckArgs),
+    /// Repair text that is UTF-8 read as Windows-1252 (`â€™` → `’`) in place.
+    FixEncoding(FixArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct FixArgs {
+    /// The book directory.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -110,6 +119,7 @@ impl From<FormatArg> for Format {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let (options, report_args) = match cli.command {
+        Command::FixEncoding(args) => return fix_encoding(&args.dir),
         Command::Build(args) => (
             BuildOptions {
                 book_dir: args.dir,
@@ -157,6 +167,50 @@ pub fn main() -> ExitCode {
         Err(err) => {
             eprintln!("{}", prefix_book_dir(&err.to_string(), &options.book_dir));
             eprintln!("folio: stopped; nothing was written");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs `fix-encoding` and prints each repair as `file:line: before → after`.
+fn fix_encoding(dir: &Path) -> ExitCode {
+    match crate::fix::fix_encoding(dir) {
+        Ok(repairs) => {
+            for repair in &repairs {
+                let file = if dir == Path::new(".") {
+                    PathBuf::from(&repair.file)
+                } else {
+                    dir.join(&repair.file)
+                };
+                println!(
+                    "{}:{}: `{}` → `{}`",
+                    file.display(),
+                    repair.line,
+                    repair.before,
+                    repair.after
+                );
+            }
+            let files: std::collections::BTreeSet<&str> =
+                repairs.iter().map(|r| r.file.as_str()).collect();
+            eprintln!(
+                "folio: repaired {} runs in {} files",
+                repairs.len(),
+                files.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Config(diagnostic)) => {
+            eprintln!(
+                "{}:{}:{}: error[invalid-config]: {}",
+                diagnostic.file.display(),
+                diagnostic.position.line,
+                diagnostic.position.column,
+                diagnostic.message
+            );
+            ExitCode::from(2)
+        }
+        Err(err) => {
+            eprintln!("folio: {err}");
             ExitCode::from(2)
         }
     }

@@ -182,6 +182,12 @@ impl Diagnostic {
         self
     }
 
+    /// Attaches the corrected target or text.
+    pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {
+        self.suggestion = Some(suggestion.into());
+        self
+    }
+
     /// Attaches the link target as written.
     pub fn with_target(mut self, target: impl Into<String>) -> Self {
         self.target = Some(target.into());

@@ -370,9 +370,19 @@ impl Loader<'_> {
     }
 }
 
-/// Every `.md` file in the sections, skipping hidden folders, the theme,
-/// the output and folders that are sections of their own.
+/// Every Markdown page file in the sections (SUMMARY files excluded).
 fn markdown_files(root: &BookRoot, config: &Config, exclude: &[PathBuf]) -> Vec<String> {
+    let summaries: Vec<String> = config.sections.iter().map(|s| s.file(&s.summary)).collect();
+    book_markdown_files(root, config, exclude)
+        .into_iter()
+        .filter(|path| !summaries.contains(path) && !path.ends_with("SUMMARY.md"))
+        .collect()
+}
+
+/// Every `.md` file in the sections, SUMMARY files included, skipping
+/// hidden folders, the theme, the output and folders that are sections of
+/// their own.
+pub fn book_markdown_files(root: &BookRoot, config: &Config, exclude: &[PathBuf]) -> Vec<String> {
     let section_dirs: Vec<PathBuf> = config
         .sections
         .iter()
@@ -380,9 +390,7 @@ fn markdown_files(root: &BookRoot, config: &Config, exclude: &[PathBuf]) -> Vec<
         .collect();
     let theme = root.canonical().join(&config.theme_dir);
     let mut files = Vec::new();
-    for (index, section) in config.sections.iter().enumerate() {
-        let dir = &section_dirs[index];
-        let summary = dir.join(&section.summary);
+    for dir in &section_dirs {
         let walker = WalkDir::new(dir).sort_by_file_name().into_iter();
         let entries = walker.filter_entry(|entry| {
             let path = entry.path();
@@ -395,11 +403,7 @@ fn markdown_files(root: &BookRoot, config: &Config, exclude: &[PathBuf]) -> Vec<
         });
         for entry in entries.flatten() {
             let path = entry.path();
-            if entry.file_type().is_file()
-                && path.extension().is_some_and(|ext| ext == "md")
-                && path != summary
-                && entry.file_name() != "SUMMARY.md"
-            {
+            if entry.file_type().is_file() && path.extension().is_some_and(|ext| ext == "md") {
                 if let Ok(rel) = path.strip_prefix(root.canonical()) {
                     files.push(slash_path(rel));
                 }

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::config::join_rel;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::load::{Book, PageId};
+use crate::mojibake;
 use crate::parse::{Link, MarkKind, ParsedPage};
 use crate::paths;
 use crate::yaml;
@@ -478,6 +479,17 @@ impl Resolver<'_> {
                 None => target,
             })
             .and_then(Help::did_you_mean);
+        let repaired_path = mojibake::repair(&path);
+        if repaired_path != path && self.book.root.is_file(&repaired_path) {
+            let repaired_dest = mojibake::repair(dest).into_owned();
+            help = Help::proposing(
+                format!(
+                    "the file is named `{}`; the link is its name read in the wrong encoding",
+                    repaired_path.rsplit('/').next().unwrap_or(&repaired_path)
+                ),
+                repaired_dest,
+            );
+        }
         if let Some(inner) = dest.strip_prefix('(').and_then(|d| d.strip_suffix(')')) {
             help = Help::proposing(
                 format!("remove the doubled parentheses: `[…]({inner})`"),

@@ -11,16 +11,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("paths", &[]),
     ("source", &["diag"]),
     ("yaml", &[]),
+    ("mojibake", &[]),
     ("config", &["diag", "source", "yaml"]),
     ("summary", &["diag", "source"]),
     (
         "load",
         &["config", "diag", "paths", "source", "summary", "yaml"],
     ),
-    ("parse", &["diag", "source", "yaml"]),
+    ("parse", &["diag", "mojibake", "source", "yaml"]),
     (
         "resolve",
-        &["config", "diag", "load", "parse", "paths", "yaml"],
+        &[
+            "config", "diag", "load", "mojibake", "parse", "paths", "yaml",
+        ],
     ),
     ("render", &["load", "parse", "paths", "resolve", "source"]),
     ("output", &["render", "source"]),
@@ -30,8 +33,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "config", "diag", "load", "output", "parse", "paths", "render", "resolve", "source",
         ],
     ),
+    ("fix", &["build", "config", "load", "mojibake", "source"]),
     ("report", &["build", "diag"]),
-    ("cli", &["build", "config", "report"]),
+    ("cli", &["build", "config", "fix", "report"]),
 ];
 
 fn sources_of(module: &str) -> Vec<(String, String)> {

@@ -27,6 +27,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 pub use front_matter::{FrontMatter, Layout};
 
 use crate::diag::{Code, Diagnostic, Severity};
+use crate::mojibake;
 use crate::source::SourceFile;
 use blocks::{Node, TagNode};
 use headings::{slug, IdAllocator};
@@ -223,6 +224,7 @@ pub fn parse_page(
         ..
     } = builder;
     diagnostics.extend(found);
+    diagnostics.extend(mojibake_warnings(source));
     (
         ParsedPage {
             front_matter: split.front_matter,
@@ -772,6 +774,28 @@ impl<'a> Builder<'a> {
         }
         None
     }
+}
+
+/// Text damaged by a wrong encoding, one warning per run.
+fn mojibake_warnings(source: &SourceFile) -> Vec<Diagnostic> {
+    mojibake::find_mojibake(&source.text)
+        .into_iter()
+        .map(|run| {
+            let damaged = &source.text[run.range.clone()];
+            source
+                .diagnostic(
+                    Severity::Warning,
+                    Code::Mojibake,
+                    run.range.clone(),
+                    format!("`{damaged}` is UTF-8 text read as Windows-1252"),
+                )
+                .with_help(format!(
+                    "it should read `{}`; `folio fix-encoding` repairs the file",
+                    run.repaired
+                ))
+                .with_suggestion(run.repaired)
+        })
+        .collect()
 }
 
 /// Where the HTML text of an event starts in the fragment.
