@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use crate::config::{self, BrokenLinks};
 use crate::diag::{self, Diagnostic, Severity};
+use crate::index;
 use crate::load;
 use crate::output;
 use crate::parse::{self, ParsedPage};
@@ -126,9 +127,12 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         .par_iter()
         .map(|page| parse::parse_page(&page.source, &includes))
         .collect();
-    let (pages, page_diagnostics): (Vec<ParsedPage>, Vec<Vec<Diagnostic>>) =
+    let (mut pages, page_diagnostics): (Vec<ParsedPage>, Vec<Vec<Diagnostic>>) =
         parsed.into_iter().unzip();
     diagnostics.extend(page_diagnostics.into_iter().flatten());
+    diagnostics.extend(index::check_rules(&book, &pages));
+    let (indexes, index_diagnostics) = index::build_indexes(&book, &mut pages);
+    diagnostics.extend(index_diagnostics);
 
     let (site, link_diagnostics) = resolve::resolve_site(&book, &pages);
     diagnostics.extend(link_diagnostics);
@@ -145,7 +149,7 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let Some(theme) = theme.filter(|_| !has_errors) else {
         return Ok(report);
     };
-    let files = render::render_site(&book, &site, &pages, &theme)?;
+    let files = render::render_site(&book, &site, &pages, &indexes, &theme)?;
     let copies: Vec<(String, String)> = site
         .files
         .iter()

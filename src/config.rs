@@ -52,6 +52,10 @@ struct RawConfig {
     section: Vec<RawSection>,
     #[serde(default)]
     gitbook: RawGitbook,
+    #[serde(default)]
+    index: Vec<IndexConfig>,
+    #[serde(default)]
+    rules: Vec<RulesConfig>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -103,6 +107,77 @@ struct RawSection {
     summary: Option<String>,
 }
 
+/// An index page generated from the front matter of a folder's pages
+/// (`[[index]]`): one table per group, a filter box, and a JSON copy.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct IndexConfig {
+    /// The page (in a SUMMARY) whose body ends with the index.
+    pub page: String,
+    /// The folder whose pages are listed; every page in it is published.
+    pub collect: String,
+    /// The front matter key to group by (a string or a list of strings).
+    pub group_by: String,
+    /// Groups in this order first; others follow alphabetically.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// The key to sort entries by (default: the page title).
+    pub sort_by: Option<String>,
+    /// `asc` (default) or `desc`.
+    #[serde(default)]
+    pub order: SortOrder,
+    /// Keys shown as columns after the title.
+    #[serde(default)]
+    pub columns: Vec<String>,
+    /// Keys offered as filters (with a choice of their values).
+    #[serde(default)]
+    pub filters: Vec<String>,
+}
+
+/// Sort direction of an index.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum SortOrder {
+    /// A to Z.
+    #[default]
+    Asc,
+    /// Z to A.
+    Desc,
+}
+
+/// Front matter rules for the pages of a folder (`[[rules]]`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RulesConfig {
+    /// The folder the rules apply to (its subfolders too).
+    pub folder: String,
+    /// Keys every page must have.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// Allowed values per key (for lists: of each item).
+    #[serde(default)]
+    pub values: std::collections::BTreeMap<String, Vec<String>>,
+    /// Types per key: `string`, `list`, `number`, `boolean`, `url`.
+    #[serde(default)]
+    pub types: std::collections::BTreeMap<String, ValueType>,
+}
+
+/// A front matter value type a rule can require.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ValueType {
+    /// Text.
+    String,
+    /// A YAML list.
+    List,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// An `http(s)://` address.
+    Url,
+}
+
 /// Resolved book configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -131,6 +206,10 @@ pub struct Config {
     pub link_root: String,
     /// The book's sections, in the order they appear in the header.
     pub sections: Vec<SectionConfig>,
+    /// Generated index pages.
+    pub indexes: Vec<IndexConfig>,
+    /// Front matter rules per folder.
+    pub rules: Vec<RulesConfig>,
 }
 
 /// One section of the site: a folder with its own SUMMARY and README.
@@ -268,6 +347,23 @@ fn resolve(raw: RawConfig, canonical_root: &Path) -> Config {
         gitbook_spaces: raw.gitbook.spaces,
         link_root: String::new(),
         sections,
+        indexes: raw
+            .index
+            .into_iter()
+            .map(|index| IndexConfig {
+                page: normalise_dir(&index.page),
+                collect: normalise_dir(&index.collect),
+                ..index
+            })
+            .collect(),
+        rules: raw
+            .rules
+            .into_iter()
+            .map(|rules| RulesConfig {
+                folder: normalise_dir(&rules.folder),
+                ..rules
+            })
+            .collect(),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod fix;
+pub mod index;
 pub mod load;
 pub mod mojibake;
 pub mod output;

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::config::{join_rel, Config, SectionConfig};
+use crate::config::{join_rel, Config, IndexConfig, SectionConfig};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::paths;
 use crate::source::{slash_path, BookRoot, ReadError, SourceFile};
@@ -125,6 +125,9 @@ pub fn load_book(
     let mut sections = Vec::new();
     for (index, section) in config.sections.iter().enumerate() {
         sections.push(loader.section(index, section)?);
+    }
+    for index in &config.indexes {
+        loader.collected(&config, index, exclude);
     }
     let published: HashSet<&String> = loader.paths.iter().collect();
     let mut unpublished = HashSet::new();
@@ -253,6 +256,36 @@ impl Loader<'_> {
             index_page,
             vars,
         })
+    }
+
+    /// Publishes every page of an index's folder (listing them is the
+    /// index's job, so they need no SUMMARY line); they sit under the index
+    /// page in breadcrumbs.
+    fn collected(&mut self, config: &Config, index: &IndexConfig, exclude: &[PathBuf]) {
+        let Some(section) = config
+            .sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                s.dir.is_empty()
+                    || index.collect.starts_with(&format!("{}/", s.dir))
+                    || index.collect == s.dir
+            })
+            .max_by_key(|(_, s)| s.dir.len())
+            .map(|(i, _)| i)
+        else {
+            return;
+        };
+        let parent = self.by_path.get(&index.page).copied();
+        let prefix = format!("{}/", index.collect);
+        for path in book_markdown_files(self.root, config, exclude) {
+            if path.starts_with(&prefix)
+                && !self.by_path.contains_key(&path)
+                && !path.ends_with("SUMMARY.md")
+            {
+                self.publish(section, path, None, parent);
+            }
+        }
     }
 
     /// Reads `.gitbook/vars.yaml`; invalid YAML is a warning, since only

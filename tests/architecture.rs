@@ -25,12 +25,20 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "config", "diag", "load", "mojibake", "parse", "paths", "yaml",
         ],
     ),
-    ("render", &["load", "parse", "paths", "resolve", "source"]),
+    (
+        "index",
+        &["config", "diag", "load", "parse", "source", "yaml"],
+    ),
+    (
+        "render",
+        &["index", "load", "parse", "paths", "resolve", "source"],
+    ),
     ("output", &["render", "source"]),
     (
         "build",
         &[
-            "config", "diag", "load", "output", "parse", "paths", "render", "resolve", "source",
+            "config", "diag", "index", "load", "output", "parse", "paths", "render", "resolve",
+            "source",
         ],
     ),
     ("fix", &["build", "config", "load", "mojibake", "source"]),

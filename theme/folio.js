@@ -240,6 +240,65 @@
     if (changed) target.scrollIntoView();
   }
 
+  /* Generated indexes: reveal the filter form and filter rows by text,
+     by each filter key and by group; empty groups are hidden. Without
+     JavaScript the form stays hidden and every table is shown. */
+  function indexFilters() {
+    var indexes = document.querySelectorAll("[data-index]");
+    for (var i = 0; i < indexes.length; i++) {
+      setUpIndex(indexes[i]);
+    }
+  }
+
+  function setUpIndex(index) {
+    var form = index.querySelector(".index-filter");
+    if (!form) return;
+    var count = form.querySelector(".index-count");
+    var rows = index.querySelectorAll("tbody tr");
+    var total = rows.length;
+    function apply() {
+      var query = (form.elements.q.value || "").trim().toLowerCase();
+      var group = form.elements.group ? form.elements.group.value : "";
+      var selects = form.querySelectorAll("select[name^='f-']");
+      var shown = 0;
+      var sections = index.querySelectorAll(".index-group");
+      for (var s = 0; s < sections.length; s++) {
+        var section = sections[s];
+        var sectionRows = section.querySelectorAll("tbody tr");
+        var visible = 0;
+        var groupMatches = !group || section.getAttribute("data-group") === group;
+        for (var r = 0; r < sectionRows.length; r++) {
+          var row = sectionRows[r];
+          var match = groupMatches && (!query || (row.getAttribute("data-text") || "").indexOf(query) !== -1);
+          for (var f = 0; f < selects.length && match; f++) {
+            var wanted = selects[f].value;
+            if (wanted) {
+              var values = (row.getAttribute("data-" + selects[f].name) || "").split("|");
+              match = values.indexOf(wanted) !== -1;
+            }
+          }
+          row.hidden = !match;
+          if (match) visible++;
+        }
+        section.hidden = visible === 0;
+        shown += visible;
+      }
+      if (count) {
+        count.textContent = query || group || anySelected(selects) ? shown + " matching rows (" + total + " in all)" : "";
+      }
+    }
+    function anySelected(selects) {
+      for (var k = 0; k < selects.length; k++) if (selects[k].value) return true;
+      return false;
+    }
+    form.hidden = false;
+    form.addEventListener("input", apply);
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+    });
+  }
+
   function safely(step) {
     try {
       step();
@@ -249,7 +308,7 @@
   }
 
   function init() {
-    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline].forEach(safely);
+    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters].forEach(safely);
     window.addEventListener("hashchange", function () {
       safely(revealHash);
     });

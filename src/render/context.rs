@@ -117,6 +117,7 @@ pub(super) struct PageInputs<'a> {
     pub(super) parsed: &'a [ParsedPage],
     pub(super) titles: &'a [String],
     pub(super) page: PageId,
+    pub(super) indexes: &'a [crate::index::Index],
 }
 
 impl<'a> PageInputs<'a> {

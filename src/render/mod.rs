@@ -11,11 +11,13 @@ mod blocks;
 mod context;
 pub mod highlight;
 mod html_fixes;
+mod listing;
 mod markdown;
 pub mod theme;
 
 use rayon::prelude::*;
 
+use crate::index::{self, Index};
 use crate::load::{Book, PageId};
 use crate::parse::ParsedPage;
 use crate::paths;
@@ -41,11 +43,12 @@ pub fn render_site(
     book: &Book,
     site: &Site,
     parsed: &[ParsedPage],
+    indexes: &[Index],
     theme: &Theme,
 ) -> Result<Vec<OutputFile>, TemplateError> {
     let highlighter = Highlighter::default();
     let titles: Vec<String> = (0..book.pages.len())
-        .map(|id| page_title(book, parsed, id))
+        .map(|id| index::page_title(book, parsed, id))
         .collect();
     let mut files: Vec<OutputFile> = (0..book.pages.len())
         .into_par_iter()
@@ -56,6 +59,7 @@ pub fn render_site(
                 parsed,
                 titles: &titles,
                 page: id,
+                indexes,
             };
             let html = render_page(&inputs, theme, &highlighter)?;
             Ok(OutputFile {
@@ -65,6 +69,10 @@ pub fn render_site(
         })
         .collect::<Result<_, TemplateError>>()?;
     files.extend(redirect_pages(book, site, &titles));
+    files.extend(indexes.iter().map(|index| OutputFile {
+        path: listing::json_path(index, site),
+        contents: listing::index_json(index, site).into_bytes(),
+    }));
     files.extend(static_files(theme));
     Ok(files)
 }
@@ -123,25 +131,6 @@ fn static_files(theme: &Theme) -> Vec<OutputFile> {
         .collect()
 }
 
-/// A page's title: front matter `title`, else its `#` heading, else its
-/// SUMMARY label, else its file name.
-fn page_title(book: &Book, parsed: &[ParsedPage], id: PageId) -> String {
-    let page = &parsed[id];
-    page.front_matter
-        .title
-        .clone()
-        .or_else(|| page.title.clone())
-        .or_else(|| book.pages[id].nav_label.clone())
-        .unwrap_or_else(|| {
-            let path = &book.pages[id].path;
-            path.rsplit('/')
-                .next()
-                .unwrap_or(path)
-                .trim_end_matches(".md")
-                .to_string()
-        })
-}
-
 fn render_page(
     inputs: &PageInputs<'_>,
     theme: &Theme,
@@ -153,32 +142,36 @@ fn render_page(
     let front_matter = &parsed.front_matter;
     let url = &inputs.site.page_urls[id];
     let (prev, next) = inputs.neighbours();
+    let mut content = markdown::body_html(
+        parsed,
+        &blocks::BlockContext {
+            links: &inputs.site.links[id],
+            page_card: &|to| {
+                let description = inputs.parsed[to]
+                    .front_matter
+                    .description
+                    .as_deref()
+                    .unwrap_or("");
+                (inputs.titles[to].as_str(), description)
+            },
+            api_summary: &|link| {
+                inputs
+                    .site
+                    .api_summaries
+                    .get(&(id, link))
+                    .map(String::as_str)
+            },
+            expression: &|name| expression_value(name, inputs, id),
+        },
+        highlighter,
+    );
+    for index in inputs.indexes.iter().filter(|index| index.page == id) {
+        content.push_str(&listing::index_html(index, inputs.site));
+    }
     let page = PageView {
         title: &inputs.titles[id],
         description: front_matter.description.as_deref().unwrap_or(""),
-        content: markdown::body_html(
-            parsed,
-            &blocks::BlockContext {
-                links: &inputs.site.links[id],
-                page_card: &|to| {
-                    let description = inputs.parsed[to]
-                        .front_matter
-                        .description
-                        .as_deref()
-                        .unwrap_or("");
-                    (inputs.titles[to].as_str(), description)
-                },
-                api_summary: &|link| {
-                    inputs
-                        .site
-                        .api_summaries
-                        .get(&(id, link))
-                        .map(String::as_str)
-                },
-                expression: &|name| expression_value(name, inputs, id),
-            },
-            highlighter,
-        ),
+        content,
         canonical_url: book
             .config
             .site_url

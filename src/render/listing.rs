@@ -1,0 +1,202 @@
+//! Generated indexes → HTML tables and a JSON copy.
+//!
+//! Each group is a section with its heading (the id `index` gave it) and a
+//! table linking to each page, with the configured columns. A filter form
+//! (text, each filter key, group) is in the page but `hidden`: the theme's
+//! script reveals and drives it, so without JavaScript readers get the full
+//! tables.
+
+use serde_json::json;
+
+use super::escape_html;
+use crate::index::{display_value, list_values, Index};
+use crate::paths;
+use crate::resolve::Site;
+
+/// The HTML appended to the index page's body.
+pub(super) fn index_html(index: &Index, site: &Site) -> String {
+    let from = &site.page_urls[index.page];
+    let config = &index.config;
+    let mut html = String::from("<div class=\"index\" data-index>\n");
+    html.push_str(&filter_form(index));
+    for group in &index.groups {
+        let count = group.entries.len();
+        html.push_str(&format!(
+            "<section class=\"index-group\" data-group=\"{name}\">\n<h2 id=\"{id}\">{name} <span class=\"index-n\">({count})</span> <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h2>\n",
+            name = escape_html(&group.name),
+            id = escape_html(&group.id),
+        ));
+        html.push_str("<table class=\"index-table\">\n<thead><tr><th scope=\"col\">Name</th>");
+        for column in &config.columns {
+            html.push_str(&format!(
+                "<th scope=\"col\">{}</th>",
+                escape_html(&capitalise(column))
+            ));
+        }
+        html.push_str("</tr></thead>\n<tbody>\n");
+        for &position in &group.entries {
+            let entry = &index.entries[position];
+            let href = paths::href(from, &site.page_urls[entry.page]);
+            let mut text = format!("{} {}", entry.title, entry.description);
+            let mut data = String::new();
+            for key in &config.filters {
+                let values = list_values(entry.values.get(key));
+                data.push_str(&format!(
+                    " data-f-{}=\"{}\"",
+                    escape_html(&attribute_name(key)),
+                    escape_html(&values.join("|"))
+                ));
+            }
+            html.push_str(&format!("<tr{data}"));
+            let mut cells = String::new();
+            for column in &config.columns {
+                let value = entry.values.get(column);
+                let shown = value.map(display_value).unwrap_or_default();
+                text.push(' ');
+                text.push_str(&shown);
+                cells.push_str(&format!("<td>{}</td>", cell_html(&shown)));
+            }
+            html.push_str(&format!(
+                " data-text=\"{}\"><td><a href=\"{}\">{}</a>{}</td>{cells}</tr>\n",
+                escape_html(&text.to_lowercase()),
+                escape_html(&href),
+                escape_html(&entry.title),
+                if entry.description.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "<span class=\"index-desc\">{}</span>",
+                        escape_html(&entry.description)
+                    )
+                }
+            ));
+        }
+        html.push_str("</tbody>\n</table>\n</section>\n");
+    }
+    html.push_str(&format!(
+        "<p class=\"index-total\">{} entries in {} groups.</p>\n</div>\n",
+        index.entries.len(),
+        index.groups.len()
+    ));
+    html
+}
+
+fn filter_form(index: &Index) -> String {
+    let config = &index.config;
+    let mut form = String::from(
+        "<form class=\"index-filter\" role=\"search\" aria-label=\"Filter the index\" hidden>\n<label>Filter <input type=\"search\" name=\"q\" autocomplete=\"off\"></label>\n",
+    );
+    for key in &config.filters {
+        let mut values: Vec<String> = index
+            .entries
+            .iter()
+            .flat_map(|e| list_values(e.values.get(key)))
+            .collect();
+        values.sort();
+        values.dedup();
+        form.push_str(&format!(
+            "<label>{} <select name=\"f-{}\"><option value=\"\">All</option>",
+            escape_html(&capitalise(key)),
+            escape_html(&attribute_name(key))
+        ));
+        for value in values {
+            form.push_str(&format!("<option>{}</option>", escape_html(&value)));
+        }
+        form.push_str("</select></label>\n");
+    }
+    form.push_str("<label>Group <select name=\"group\"><option value=\"\">All</option>");
+    for group in &index.groups {
+        form.push_str(&format!("<option>{}</option>", escape_html(&group.name)));
+    }
+    form.push_str(
+        "</select></label>\n<p class=\"index-count\" aria-live=\"polite\"></p>\n</form>\n",
+    );
+    form
+}
+
+/// A cell: web addresses become links showing their host.
+fn cell_html(value: &str) -> String {
+    if let Some(rest) = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+    {
+        let host = rest.split('/').next().unwrap_or(rest);
+        format!(
+            "<a href=\"{}\">{}</a>",
+            escape_html(value),
+            escape_html(host)
+        )
+    } else {
+        escape_html(value)
+    }
+}
+
+fn capitalise(key: &str) -> String {
+    let mut chars = key.chars();
+    match chars.next() {
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars)
+            .collect::<String>()
+            .replace(['-', '_'], " "),
+        None => String::new(),
+    }
+}
+
+/// A front matter key as an HTML data attribute name.
+fn attribute_name(key: &str) -> String {
+    key.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// The index as JSON, for other tools.
+pub(super) fn index_json(index: &Index, site: &Site) -> String {
+    let entries: Vec<_> = index
+        .entries
+        .iter()
+        .map(|entry| {
+            json!({
+                "title": entry.title,
+                "description": entry.description,
+                "url": paths::encode_path(&site.page_urls[entry.page]),
+                "front_matter": entry.values,
+            })
+        })
+        .collect();
+    let groups: Vec<_> = index
+        .groups
+        .iter()
+        .map(|group| {
+            json!({
+                "name": group.name,
+                "id": group.id,
+                "count": group.entries.len(),
+                "entries": group.entries,
+            })
+        })
+        .collect();
+    let document = json!({
+        "page": paths::encode_path(&site.page_urls[index.page]),
+        "group_by": index.config.group_by,
+        "groups": groups,
+        "entries": entries,
+    });
+    serde_json::to_string_pretty(&document).unwrap_or_default()
+}
+
+/// Where the JSON copy of an index is published: beside its page.
+pub(super) fn json_path(index: &Index, site: &Site) -> String {
+    let url = site.page_urls[index.page].trim_end_matches('/');
+    if url.is_empty() {
+        "index.json".into()
+    } else {
+        format!("{url}.json")
+    }
+}
