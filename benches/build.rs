@@ -34,6 +34,7 @@ fn main() {
             out_dir: Some(out.clone()),
             broken_links: None,
             write: true,
+            external: false,
         };
         let start = Instant::now();
         let report = run(&options).expect("build runs");

@@ -13,7 +13,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::{self, BrokenLinks};
-use crate::diag::{self, Diagnostic, Severity};
+use crate::diag::{self, Code, Diagnostic, Severity};
+use crate::external;
 use crate::index;
 use crate::load;
 use crate::output;
@@ -34,6 +35,8 @@ pub struct BuildOptions {
     pub broken_links: Option<BrokenLinks>,
     /// Write the site (`build`) or only check it (`check`).
     pub write: bool,
+    /// Check external links over HTTP (also on with `[link-check] external`).
+    pub external: bool,
 }
 
 /// The outcome of a build or check that ran to the end.
@@ -136,6 +139,9 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     let (site, link_diagnostics) = resolve::resolve_site(&book, &pages);
     diagnostics.extend(link_diagnostics);
+    if options.external || book.config.link_check.external {
+        diagnostics.extend(check_external(&book, &pages, &site, &options.book_dir));
+    }
     let mut diagnostics = apply_policy(diagnostics, policy);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
@@ -158,6 +164,65 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     output::write_site(&out_dir, &book.root, &files, &copies)?;
     report.written_to = Some(out_dir);
     Ok(report)
+}
+
+/// Checks every distinct `http(s)` address the pages link to, and reports
+/// each failing one at every place it is written.
+fn check_external(
+    book: &load::Book,
+    pages: &[ParsedPage],
+    site: &resolve::Site,
+    book_dir: &Path,
+) -> Vec<Diagnostic> {
+    let mut places = Vec::new();
+    for (id, page) in pages.iter().enumerate() {
+        for (index, link) in page.links.iter().enumerate() {
+            // A mapped GitBook link is checked at the address readers get.
+            let address = site.links[id][index]
+                .href
+                .clone()
+                .filter(|href| href.starts_with("http"))
+                .unwrap_or_else(|| link.dest.trim().to_string());
+            if address.starts_with("http://") || address.starts_with("https://") {
+                places.push((id, index, address));
+            }
+        }
+    }
+    let urls: Vec<String> = places.iter().map(|(_, _, url)| url.clone()).collect();
+    let statuses = external::check_urls(&urls, &book.config.link_check, book_dir);
+    let mut diagnostics = Vec::new();
+    for (id, index, url) in places {
+        let link = &pages[id].links[index];
+        let source = link.origin.as_deref().unwrap_or(&book.pages[id].source);
+        let (severity, message, help, suggestion) = match statuses.get(&url) {
+            Some(external::UrlStatus::Failed(reason)) => (
+                Severity::Error,
+                format!("`{url}` is unreachable: {reason}"),
+                None,
+                None,
+            ),
+            Some(external::UrlStatus::MissingFragment(fragment)) => (
+                Severity::Error,
+                format!("`{url}` has no `#{fragment}` anchor"),
+                None,
+                None,
+            ),
+            Some(external::UrlStatus::MovedPermanently(to)) => (
+                Severity::Warning,
+                format!("`{url}` has moved permanently to `{to}`"),
+                Some(format!("link to `{to}`")),
+                Some(to.clone()),
+            ),
+            _ => continue,
+        };
+        let mut diagnostic = source
+            .diagnostic(severity, Code::ExternalLink, link.span.clone(), message)
+            .with_target(url.clone());
+        diagnostic.help = help;
+        diagnostic.suggestion = suggestion;
+        diagnostics.push(diagnostic);
+    }
+    diagnostics
 }
 
 /// Reads `{% include %}` files for `parse`, relative to the including

@@ -72,6 +72,9 @@ struct ReportArgs {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value = "human")]
     format: FormatArg,
+    /// Also check external links over HTTP (see [link-check] in book.toml).
+    #[arg(long)]
+    external: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -126,6 +129,7 @@ pub fn main() -> ExitCode {
                 out_dir: args.out,
                 broken_links: args.report.broken_links.map(Into::into),
                 write: true,
+                external: args.report.external,
             },
             args.report,
         ),
@@ -135,6 +139,7 @@ pub fn main() -> ExitCode {
                 out_dir: None,
                 broken_links: args.report.broken_links.map(Into::into),
                 write: false,
+                external: args.report.external,
             },
             args.report,
         ),

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diag::{Code, Diagnostic, Severity};
+use crate::external::ExternalConfig;
 use crate::source::{BookRoot, ReadError, SourceFile};
 use crate::yaml;
 
@@ -56,6 +57,8 @@ struct RawConfig {
     index: Vec<IndexConfig>,
     #[serde(default)]
     rules: Vec<RulesConfig>,
+    #[serde(default)]
+    link_check: ExternalConfig,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -210,6 +213,8 @@ pub struct Config {
     pub indexes: Vec<IndexConfig>,
     /// Front matter rules per folder.
     pub rules: Vec<RulesConfig>,
+    /// External link checking (`[link-check]`).
+    pub link_check: ExternalConfig,
 }
 
 /// One section of the site: a folder with its own SUMMARY and README.
@@ -356,6 +361,7 @@ fn resolve(raw: RawConfig, canonical_root: &Path) -> Config {
                 ..index
             })
             .collect(),
+        link_check: raw.link_check,
         rules: raw
             .rules
             .into_iter()

@@ -65,11 +65,13 @@ pub enum Code {
     MissingAlt,
     /// Text that is UTF-8 read as Windows-1252 or Latin-1.
     Mojibake,
+    /// An external address that fails, lacks the fragment, or moved.
+    ExternalLink,
 }
 
 impl Code {
     /// Every code, in the order the README documents them.
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 16] = [
         Code::BrokenLink,
         Code::BrokenAnchor,
         Code::BrokenReference,
@@ -85,6 +87,7 @@ impl Code {
         Code::RedirectedLink,
         Code::MissingAlt,
         Code::Mojibake,
+        Code::ExternalLink,
     ];
 
     /// One line saying what the code means (for SARIF rules).
@@ -107,6 +110,9 @@ impl Code {
             Code::RedirectedLink => "A link to an old path that a redirect sends elsewhere",
             Code::MissingAlt => "An image with no text alternative",
             Code::Mojibake => "Text that is UTF-8 read as Windows-1252 or Latin-1",
+            Code::ExternalLink => {
+                "An external address that fails, lacks the fragment, or moved for good"
+            }
         }
     }
 
@@ -128,6 +134,7 @@ impl Code {
             Code::RedirectedLink => "redirected-link",
             Code::MissingAlt => "missing-alt",
             Code::Mojibake => "mojibake",
+            Code::ExternalLink => "external-link",
         }
     }
 

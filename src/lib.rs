@@ -9,6 +9,7 @@ pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod external;
 pub mod fix;
 pub mod index;
 pub mod load;

@@ -12,7 +12,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("source", &["diag"]),
     ("yaml", &[]),
     ("mojibake", &[]),
-    ("config", &["diag", "source", "yaml"]),
+    ("external", &[]),
+    ("config", &["diag", "external", "source", "yaml"]),
     ("summary", &["diag", "source"]),
     (
         "load",

@@ -150,3 +150,42 @@ fn published_text_is_the_seed_with_only_its_encoding_and_figures_changed() {
     }
     assert_eq!(normalised, repaired);
 }
+
+#[test]
+fn the_spec_index_lists_all_29_entries_under_8_groups() {
+    let (out, _) = build_cdpi();
+    let html = read(&out, "references/spec-index/index.html");
+    assert_eq!(html.matches("<section class=\"index-group\"").count(), 8);
+    assert!(
+        html.contains("<p class=\"index-total\">29 entries in 8 groups.</p>"),
+        "{html}"
+    );
+    for group in [
+        "Identity - authentication and eKYC",
+        "G2P payments",
+        "Healthcare",
+    ] {
+        assert!(html.contains(&format!("data-group=\"{group}\"")), "{group}");
+    }
+    let links: Vec<&str> = html
+        .split("<td><a href=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .filter(|href| !href.starts_with("http"))
+        .collect();
+    let mut unique = links.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 29, "{unique:?}");
+    for link in links {
+        let page = out
+            .path()
+            .join("site/references/spec-index")
+            .join(link)
+            .join("index.html");
+        assert!(page.is_file(), "{link} leads to {}", page.display());
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&out, "references/spec-index.json")).unwrap();
+    assert_eq!(json["entries"].as_array().unwrap().len(), 29);
+}
