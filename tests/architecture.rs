@@ -38,8 +38,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "build",
         &[
-            "config", "diag", "index", "load", "output", "parse", "paths", "render", "resolve",
-            "source",
+            "config", "diag", "external", "index", "load", "output", "parse", "paths", "render",
+            "resolve", "source",
         ],
     ),
     ("fix", &["build", "config", "load", "mojibake", "source"]),
