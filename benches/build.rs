@@ -13,7 +13,8 @@ use std::fs;
 use std::path::Path;
 use std::time::Instant;
 
-use folio::build::{run, BuildOptions};
+use folio::build::{build_in_memory, run, BuildOptions};
+use folio::render::highlight::Highlighter;
 
 /// Pages per folder level: 10 parts × 10 chapters × N pages.
 const FAN_OUT: usize = 10;
@@ -52,6 +53,27 @@ fn main() {
             "{generated:>6} pages: {elapsed:>6.2} s, {:>7.0} pages/s, {:>6} bytes of HTML per page",
             generated as f64 / elapsed,
             html_bytes / generated as u64
+        );
+        let check = BuildOptions {
+            write: false,
+            ..options.clone()
+        };
+        let start = Instant::now();
+        run(&check).expect("check runs");
+        println!("{generated:>6} pages: check (load, parse, resolve, link checks) {:.2} s", start.elapsed().as_secs_f64());
+        // The preview server's rebuild after one saved page: the highlighter
+        // keeps its cache, so only the edited code is highlighted again. The
+        // server adds its 150 ms debounce before the reload message.
+        let highlighter = Highlighter::with_cache();
+        build_in_memory(dir.path(), &highlighter).expect("first preview build");
+        let edited = dir.path().join("part-0/chapter-0/page-0.md");
+        let text = fs::read_to_string(&edited).unwrap();
+        fs::write(&edited, text.replace("An introduction", "An edited introduction")).unwrap();
+        let start = Instant::now();
+        build_in_memory(dir.path(), &highlighter).expect("rebuild");
+        println!(
+            "{generated:>6} pages: serve, saved page to reload message {:.2} s (+150 ms debounce)",
+            start.elapsed().as_secs_f64()
         );
     }
 }

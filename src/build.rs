@@ -20,7 +20,8 @@ use crate::load;
 use crate::output;
 use crate::parse::{self, ParsedPage};
 use crate::paths;
-use crate::render::{self, TemplateError, Theme};
+use crate::render::highlight::Highlighter;
+use crate::render::{self, OutputFile, TemplateError, Theme};
 use crate::resolve;
 use crate::source::{BookRoot, ReadError, SourceFile};
 
@@ -104,7 +105,19 @@ pub fn run(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     pool.install(|| run_stages(options))
 }
 
-fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+/// Everything the stages up to `resolve` produce.
+struct Analysis {
+    book: load::Book,
+    pages: Vec<ParsedPage>,
+    indexes: Vec<index::Index>,
+    site: resolve::Site,
+    report: BuildReport,
+    theme: Option<Theme>,
+    out_dir: PathBuf,
+}
+
+/// load → parse → index → resolve (→ external checks), with the report.
+fn analyse(options: &BuildOptions, load_theme: bool) -> Result<Analysis, BuildError> {
     let root = BookRoot::open(&options.book_dir)?;
     let (config, config_warnings) = config::load_config(&root).map_err(BuildError::Config)?;
     let out_dir = options.out_dir.clone().unwrap_or_else(|| {
@@ -115,7 +128,7 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     });
     let policy = options.broken_links.unwrap_or(config.broken_links);
-    let theme = if options.write {
+    let theme = if load_theme {
         Some(Theme::load(&root, &config.theme_dir)?)
     } else {
         None
@@ -144,18 +157,43 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     let mut diagnostics = apply_policy(diagnostics, policy);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-
-    let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let mut report = BuildReport {
+    let report = BuildReport {
         diagnostics,
         pages: book.pages.len(),
         links: pages.iter().map(|page| page.links.len()).sum(),
         written_to: None,
     };
+    Ok(Analysis {
+        book,
+        pages,
+        indexes,
+        site,
+        report,
+        theme,
+        out_dir,
+    })
+}
+
+fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let analysis = analyse(options, options.write)?;
+    let Analysis {
+        book,
+        pages,
+        indexes,
+        site,
+        mut report,
+        theme,
+        out_dir,
+    } = analysis;
+    let has_errors = report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
     let Some(theme) = theme.filter(|_| !has_errors) else {
         return Ok(report);
     };
-    let files = render::render_site(&book, &site, &pages, &indexes, &theme)?;
+    let highlighter = Highlighter::default();
+    let files = render::render_site(&book, &site, &pages, &indexes, &theme, &highlighter)?;
     let copies: Vec<(String, String)> = site
         .files
         .iter()
@@ -164,6 +202,47 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     output::write_site(&out_dir, &book.root, &files, &copies)?;
     report.written_to = Some(out_dir);
     Ok(report)
+}
+
+/// Builds the book into memory, for the preview server: the site is
+/// rendered even when there are content errors (the preview shows them),
+/// and published files are read in. `highlighter` may carry a cache from
+/// earlier builds.
+pub fn build_in_memory(
+    book_dir: &Path,
+    highlighter: &Highlighter,
+) -> Result<(BuildReport, Vec<OutputFile>), BuildError> {
+    let options = BuildOptions {
+        book_dir: book_dir.to_path_buf(),
+        out_dir: None,
+        broken_links: None,
+        write: true,
+        external: false,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(16 << 20)
+        .build()
+        .map_err(|err| BuildError::Io(io::Error::other(err)))?;
+    pool.install(|| {
+        let Analysis {
+            book,
+            pages,
+            indexes,
+            site,
+            report,
+            theme,
+            ..
+        } = analyse(&options, true)?;
+        let theme = theme.expect("loaded for a build");
+        let mut files = render::render_site(&book, &site, &pages, &indexes, &theme, highlighter)?;
+        for (from, to) in &site.files {
+            files.push(OutputFile {
+                path: to.clone(),
+                contents: book.root.read_bytes(from)?,
+            });
+        }
+        Ok((report, files))
+    })
 }
 
 /// Checks every distinct `http(s)` address the pages link to, and reports

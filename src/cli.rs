@@ -31,6 +31,24 @@ enum Command {
     Check(CheckArgs),
     /// Repair text that is UTF-8 read as Windows-1252 (`â€™` → `’`) in place.
     FixEncoding(FixArgs),
+    /// Preview the book: build it, serve it and reload the browser on save.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// The book directory.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, short, default_value_t = 3000)]
+    port: u16,
+    /// Address to listen on; the default keeps the preview on this machine.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Open the preview in a browser.
+    #[arg(long)]
+    open: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -123,6 +141,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let (options, report_args) = match cli.command {
         Command::FixEncoding(args) => return fix_encoding(&args.dir),
+        Command::Serve(args) => return serve(args),
         Command::Build(args) => (
             BuildOptions {
                 book_dir: args.dir,
@@ -172,6 +191,23 @@ pub fn main() -> ExitCode {
         Err(err) => {
             eprintln!("{}", prefix_book_dir(&err.to_string(), &options.book_dir));
             eprintln!("folio: stopped; nothing was written");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs the preview server until interrupted.
+fn serve(args: ServeArgs) -> ExitCode {
+    let options = crate::serve::ServeOptions {
+        book_dir: args.dir,
+        host: args.host,
+        port: args.port,
+        open: args.open,
+    };
+    match crate::serve::serve(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("folio: {err}");
             ExitCode::from(2)
         }
     }

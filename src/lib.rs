@@ -20,6 +20,7 @@ pub mod paths;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod serve;
 pub mod source;
 pub mod summary;
 pub mod yaml;

@@ -44,7 +44,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("fix", &["build", "config", "load", "mojibake", "source"]),
     ("report", &["build", "diag"]),
-    ("cli", &["build", "config", "fix", "report"]),
+    ("serve", &["build", "render", "report"]),
+    ("cli", &["build", "config", "fix", "report", "serve"]),
 ];
 
 fn sources_of(module: &str) -> Vec<(String, String)> {

@@ -7,7 +7,8 @@
 //! function of (language, code): callers run it in parallel and may cache it.
 //! An unknown language, or any syntect failure, yields plain escaped code.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use syntect::highlighting::{Color, ThemeSet};
 use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
@@ -19,13 +20,23 @@ use super::escape_html;
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Loads syntect's syntax definitions once, on first use, so books without
-/// code never pay for it.
+/// code never pay for it. With a cache (the preview server keeps one across
+/// rebuilds), each distinct code block is highlighted once.
 #[derive(Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    cache: Option<Mutex<HashMap<String, String>>>,
 }
 
 impl Highlighter {
+    /// A highlighter that remembers every block it has highlighted.
+    pub fn with_cache() -> Highlighter {
+        Highlighter {
+            syntaxes: OnceLock::new(),
+            cache: Some(Mutex::new(HashMap::new())),
+        }
+    }
+
     fn syntaxes(&self) -> &SyntaxSet {
         self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines)
     }
@@ -34,6 +45,21 @@ impl Highlighter {
     /// (its first word; may be empty), with a line-number gutter when
     /// `numbered`.
     pub fn highlight_code(&self, language: &str, code: &str, numbered: bool) -> String {
+        let Some(cache) = &self.cache else {
+            return self.render_code(language, code, numbered);
+        };
+        let key = format!("{numbered}\u{0}{language}\u{0}{code}");
+        if let Some(html) = cache.lock().ok().and_then(|cache| cache.get(&key).cloned()) {
+            return html;
+        }
+        let html = self.render_code(language, code, numbered);
+        if let Ok(mut cache) = cache.lock() {
+            cache.insert(key, html.clone());
+        }
+        html
+    }
+
+    fn render_code(&self, language: &str, code: &str, numbered: bool) -> String {
         let language = language.split_whitespace().next().unwrap_or("");
         let class = if language.is_empty() {
             String::new()

@@ -45,8 +45,8 @@ pub fn render_site(
     parsed: &[ParsedPage],
     indexes: &[Index],
     theme: &Theme,
+    highlighter: &Highlighter,
 ) -> Result<Vec<OutputFile>, TemplateError> {
-    let highlighter = Highlighter::default();
     let titles: Vec<String> = (0..book.pages.len())
         .map(|id| index::page_title(book, parsed, id))
         .collect();
@@ -61,7 +61,7 @@ pub fn render_site(
                 page: id,
                 indexes,
             };
-            let html = render_page(&inputs, theme, &highlighter)?;
+            let html = render_page(&inputs, theme, highlighter)?;
             Ok(OutputFile {
                 path: format!("{}index.html", site.page_urls[id]),
                 contents: html.into_bytes(),
