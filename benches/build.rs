@@ -36,6 +36,7 @@ fn main() {
             broken_links: None,
             write: true,
             external: false,
+            site_url: None,
         };
         let start = Instant::now();
         let report = run(&options).expect("build runs");
@@ -60,7 +61,10 @@ fn main() {
         };
         let start = Instant::now();
         run(&check).expect("check runs");
-        println!("{generated:>6} pages: check (load, parse, resolve, link checks) {:.2} s", start.elapsed().as_secs_f64());
+        println!(
+            "{generated:>6} pages: check (load, parse, resolve, link checks) {:.2} s",
+            start.elapsed().as_secs_f64()
+        );
         // The preview server's rebuild after one saved page: the highlighter
         // keeps its cache, so only the edited code is highlighted again. The
         // server adds its 150 ms debounce before the reload message.
@@ -68,7 +72,11 @@ fn main() {
         build_in_memory(dir.path(), &highlighter).expect("first preview build");
         let edited = dir.path().join("part-0/chapter-0/page-0.md");
         let text = fs::read_to_string(&edited).unwrap();
-        fs::write(&edited, text.replace("An introduction", "An edited introduction")).unwrap();
+        fs::write(
+            &edited,
+            text.replace("An introduction", "An edited introduction"),
+        )
+        .unwrap();
         let start = Instant::now();
         build_in_memory(dir.path(), &highlighter).expect("rebuild");
         println!(

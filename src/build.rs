@@ -38,6 +38,8 @@ pub struct BuildOptions {
     pub write: bool,
     /// Check external links over HTTP (also on with `[link-check] external`).
     pub external: bool,
+    /// Overrides `[output.html] site-url`.
+    pub site_url: Option<String>,
 }
 
 /// The outcome of a build or check that ran to the end.
@@ -119,7 +121,14 @@ struct Analysis {
 /// load → parse → index → resolve (→ external checks), with the report.
 fn analyse(options: &BuildOptions, load_theme: bool) -> Result<Analysis, BuildError> {
     let root = BookRoot::open(&options.book_dir)?;
-    let (config, config_warnings) = config::load_config(&root).map_err(BuildError::Config)?;
+    let (mut config, config_warnings) = config::load_config(&root).map_err(BuildError::Config)?;
+    if let Some(url) = &options.site_url {
+        config.site_url = Some(if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        });
+    }
     let out_dir = options.out_dir.clone().unwrap_or_else(|| {
         if options.book_dir == Path::new(".") {
             config.build_dir.clone()
@@ -218,6 +227,7 @@ pub fn build_in_memory(
         broken_links: None,
         write: true,
         external: false,
+        site_url: None,
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(16 << 20)

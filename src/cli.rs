@@ -17,7 +17,7 @@ use crate::report::{Format, Printer};
 
 /// folio: a static documentation-site generator that checks every link.
 #[derive(Debug, Parser)]
-#[command(name = "folio", version, about, long_about = None)]
+#[command(name = "folio", version = env!("FOLIO_VERSION"), about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -33,6 +33,26 @@ enum Command {
     FixEncoding(FixArgs),
     /// Preview the book: build it, serve it and reload the browser on save.
     Serve(ServeArgs),
+    /// Create a small book that builds with no warnings (never overwrites).
+    Init(InitArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `folio man > folio.1`.
+    Man,
+}
+
+#[derive(Debug, clap::Args)]
+struct InitArgs {
+    /// Where to create the book.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
 #[derive(Debug, clap::Args)]
@@ -66,6 +86,10 @@ struct BuildArgs {
     /// Output directory [default: DIR/book, or [build] build-dir].
     #[arg(long, short)]
     out: Option<PathBuf>,
+    /// The address the site is published at (overrides site-url), for
+    /// canonical links, e.g. https://example.org/docs/kb/.
+    #[arg(long, value_name = "URL")]
+    site_url: Option<String>,
     #[command(flatten)]
     report: ReportArgs,
 }
@@ -142,6 +166,27 @@ pub fn main() -> ExitCode {
     let (options, report_args) = match cli.command {
         Command::FixEncoding(args) => return fix_encoding(&args.dir),
         Command::Serve(args) => return serve(args),
+        Command::Init(args) => return init(&args.dir),
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                args.shell,
+                &mut Cli::command(),
+                "folio",
+                &mut std::io::stdout(),
+            );
+            return ExitCode::SUCCESS;
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            return match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("folio: {err}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         Command::Build(args) => (
             BuildOptions {
                 book_dir: args.dir,
@@ -149,6 +194,7 @@ pub fn main() -> ExitCode {
                 broken_links: args.report.broken_links.map(Into::into),
                 write: true,
                 external: args.report.external,
+                site_url: args.site_url,
             },
             args.report,
         ),
@@ -159,6 +205,7 @@ pub fn main() -> ExitCode {
                 broken_links: args.report.broken_links.map(Into::into),
                 write: false,
                 external: args.report.external,
+                site_url: None,
             },
             args.report,
         ),
@@ -191,6 +238,23 @@ pub fn main() -> ExitCode {
         Err(err) => {
             eprintln!("{}", prefix_book_dir(&err.to_string(), &options.book_dir));
             eprintln!("folio: stopped; nothing was written");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Creates a starter book.
+fn init(dir: &Path) -> ExitCode {
+    match crate::init::init_book(dir) {
+        Ok(files) => {
+            for file in files {
+                println!("created {}", file.display());
+            }
+            eprintln!("folio: build it with `folio build {}`", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("folio: {err}");
             ExitCode::from(2)
         }
     }

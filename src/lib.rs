@@ -12,6 +12,7 @@ pub mod diag;
 pub mod external;
 pub mod fix;
 pub mod index;
+pub mod init;
 pub mod load;
 pub mod mojibake;
 pub mod output;

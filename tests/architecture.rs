@@ -45,7 +45,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("fix", &["build", "config", "load", "mojibake", "source"]),
     ("report", &["build", "diag"]),
     ("serve", &["build", "render", "report"]),
-    ("cli", &["build", "config", "fix", "report", "serve"]),
+    ("init", &[]),
+    (
+        "cli",
+        &["build", "config", "fix", "init", "report", "serve"],
+    ),
 ];
 
 fn sources_of(module: &str) -> Vec<(String, String)> {

@@ -204,8 +204,33 @@ fn markdown_extensions_and_highlighting() {
         install.contains(r#"<code class="language-rust"><span class="hl-"#),
         "{install}"
     );
-    assert!(book.output("_folio/highlight-light.css").contains(".hl-"));
-    assert!(book.output("_folio/highlight-dark.css").contains(".hl-"));
+    assert!(book
+        .output(&book.theme_file("highlight-light.css"))
+        .contains(".hl-"));
+    assert!(book
+        .output(&book.theme_file("highlight-dark.css"))
+        .contains(".hl-"));
+}
+
+#[test]
+fn theme_assets_have_content_hashed_names_the_pages_use() {
+    let book = TestBook::fixture("basic");
+    book.build_ok();
+    let css = book.theme_file("folio.css");
+    let name = css.trim_start_matches("_folio/");
+    let hash = name.trim_start_matches("folio.").trim_end_matches(".css");
+    assert_eq!(hash.len(), 16, "{name}");
+    assert!(hash.chars().all(|c| c.is_ascii_hexdigit()));
+    assert!(book
+        .output("guide/install/index.html")
+        .contains(&format!(r#"href="../../{css}""#)));
+    assert!(book
+        .output("index.html")
+        .contains(&format!(r#"href="{css}""#)));
+    assert!(
+        !book.output_exists("_folio/folio.css"),
+        "only the hashed name is published"
+    );
 }
 
 #[test]
@@ -241,7 +266,7 @@ fn a_book_toml_theme_overrides_the_default_file_by_file() {
     let install = book.output("guide/install/index.html");
     assert!(install.starts_with("<p>Install|../../</p>"), "{install}");
     assert!(
-        book.output_exists("_folio/folio.css"),
+        book.output_exists(&book.theme_file("folio.css")),
         "default static files remain"
     );
 }

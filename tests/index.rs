@@ -76,7 +76,8 @@ fn without_javascript_the_filter_is_hidden_and_every_row_shown() {
     );
     assert!(!html.contains(" hidden><td"), "no row starts hidden");
     assert!(
-        book.output("_folio/folio.js").contains("indexFilters"),
+        book.output(&book.theme_file("folio.js"))
+            .contains("indexFilters"),
         "the script enhances it"
     );
 }

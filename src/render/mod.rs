@@ -15,6 +15,8 @@ mod listing;
 mod markdown;
 pub mod theme;
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 
 use crate::index::{self, Index};
@@ -47,6 +49,11 @@ pub fn render_site(
     theme: &Theme,
     highlighter: &Highlighter,
 ) -> Result<Vec<OutputFile>, TemplateError> {
+    let statics = static_files(theme);
+    let asset_paths: BTreeMap<&str, &str> = statics
+        .iter()
+        .map(|(name, file)| (name.as_str(), file.path.as_str()))
+        .collect();
     let titles: Vec<String> = (0..book.pages.len())
         .map(|id| index::page_title(book, parsed, id))
         .collect();
@@ -61,7 +68,7 @@ pub fn render_site(
                 page: id,
                 indexes,
             };
-            let html = render_page(&inputs, theme, highlighter)?;
+            let html = render_page(&inputs, theme, highlighter, &asset_paths)?;
             Ok(OutputFile {
                 path: format!("{}index.html", site.page_urls[id]),
                 contents: html.into_bytes(),
@@ -73,7 +80,7 @@ pub fn render_site(
         path: listing::json_path(index, site),
         contents: listing::index_json(index, site).into_bytes(),
     }));
-    files.extend(static_files(theme));
+    files.extend(statics.into_iter().map(|(_, file)| file));
     Ok(files)
 }
 
@@ -112,8 +119,12 @@ fn redirect_pages(book: &Book, site: &Site, titles: &[String]) -> Vec<OutputFile
         .collect()
 }
 
-/// The theme's static files plus the generated highlighting stylesheets.
-fn static_files(theme: &Theme) -> Vec<OutputFile> {
+/// The theme's static files plus the generated highlighting stylesheets,
+/// each with the site path it is published at. Stylesheets and scripts get
+/// a content hash in their name (`folio.3f2a9c1e0b7d4a55.css`) so servers
+/// can cache them forever; other files (images a stylesheet may name) keep
+/// their names.
+fn static_files(theme: &Theme) -> Vec<(String, OutputFile)> {
     let (light, dark) = highlight::stylesheets();
     let generated = [
         ("highlight-light.css", light.into_bytes()),
@@ -124,17 +135,38 @@ fn static_files(theme: &Theme) -> Vec<OutputFile> {
         .iter()
         .map(|(name, bytes)| (name.as_str(), bytes.clone()))
         .chain(generated)
-        .map(|(name, contents)| OutputFile {
-            path: format!("{STATIC_DIR}/{name}"),
-            contents,
+        .map(|(name, contents)| {
+            let published = hashed_name(name, &contents);
+            (
+                name.to_string(),
+                OutputFile {
+                    path: format!("{STATIC_DIR}/{published}"),
+                    contents,
+                },
+            )
         })
         .collect()
+}
+
+/// `folio.css` → `folio.<16 hex digits>.css` for stylesheets and scripts.
+fn hashed_name(name: &str, contents: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    let Some((stem, extension)) = name.rsplit_once('.') else {
+        return name.to_string();
+    };
+    if !matches!(extension, "css" | "js") {
+        return name.to_string();
+    }
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    contents.hash(&mut hasher);
+    format!("{stem}.{:016x}.{extension}", hasher.finish())
 }
 
 fn render_page(
     inputs: &PageInputs<'_>,
     theme: &Theme,
     highlighter: &Highlighter,
+    asset_paths: &BTreeMap<&str, &str>,
 ) -> Result<String, TemplateError> {
     let id = inputs.page;
     let book = inputs.book;
@@ -204,15 +236,10 @@ fn render_page(
         cover: cover(parsed, &inputs.site.links[id]),
     };
     let root = paths::root_prefix(url);
-    let assets: std::collections::BTreeMap<&str, String> = [
-        "folio.css",
-        "folio.js",
-        "highlight-light.css",
-        "highlight-dark.css",
-    ]
-    .into_iter()
-    .map(|name| (name, format!("{root}{STATIC_DIR}/{name}")))
-    .collect();
+    let assets: BTreeMap<&str, String> = asset_paths
+        .iter()
+        .map(|(name, path)| (*name, format!("{root}{path}")))
+        .collect();
     let mut context = tera::Context::new();
     context.insert(
         "book",

@@ -81,6 +81,22 @@ impl TestBook {
         fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
     }
 
+    /// The published path of a theme file (`folio.css` is published with
+    /// a content hash in its name), relative to the output folder.
+    pub fn theme_file(&self, name: &str) -> String {
+        let (stem, extension) = name.rsplit_once('.').unwrap();
+        let dir = self.path().join("book/_folio");
+        let found = fs::read_dir(&dir)
+            .unwrap_or_else(|err| panic!("{}: {err}", dir.display()))
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|file| {
+                file.starts_with(&format!("{stem}.")) && file.ends_with(&format!(".{extension}"))
+            })
+            .unwrap_or_else(|| panic!("no published {name}"));
+        format!("_folio/{found}")
+    }
+
     pub fn output_exists(&self, rel: &str) -> bool {
         self.path().join("book").join(rel).exists()
     }

@@ -1,0 +1,303 @@
+//! Publishing: the built site works under any base path, `folio init`
+//! starts a clean book, and the CLI installs like a real tool.
+
+mod common;
+
+use std::collections::{BTreeSet, VecDeque};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::TestBook;
+
+fn folio(args: &[&str], dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// A plain static server for `root`, mounted under `prefix` (`/` or
+/// `/docs/kb/`): folders answer with their index.html, anything else 404.
+fn static_server(root: PathBuf, prefix: &'static str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || serve_one(stream, &root, prefix));
+        }
+    });
+    address
+}
+
+fn serve_one(mut stream: TcpStream, root: &Path, prefix: &str) {
+    let mut line = String::new();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+            break;
+        }
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let decoded = percent_decode(path.split(['?', '#']).next().unwrap());
+    let file = decoded.strip_prefix(prefix).map(|rest| {
+        let mut file = root.join(rest);
+        if decoded.ends_with('/') {
+            file.push("index.html");
+        }
+        file
+    });
+    let response = match file.filter(|f| f.is_file() && !decoded.contains("..")) {
+        Some(file) => {
+            let body = std::fs::read(file).unwrap();
+            let mut response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
+            .into_bytes();
+            response.extend(body);
+            response
+        }
+        None => {
+            b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()
+        }
+    };
+    let _ = stream.write_all(&response);
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn fetch(address: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Every `href`/`src` of a page that stays on the site, resolved against
+/// the page's URL.
+fn local_links(page_url: &str, html: &str) -> Vec<String> {
+    let mut links = Vec::new();
+    for attribute in ["href=\"", "src=\""] {
+        for part in html.split(attribute).skip(1) {
+            let value = part.split('"').next().unwrap().replace("&amp;", "&");
+            let value = value.split('#').next().unwrap().to_string();
+            if value.is_empty() || value.contains(':') || value.starts_with("//") {
+                continue;
+            }
+            links.push(resolve(page_url, &value));
+        }
+    }
+    links
+}
+
+fn resolve(base: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = if relative.starts_with('/') {
+        Vec::new()
+    } else {
+        let dir = &base[..base.rfind('/').unwrap() + 1];
+        dir.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    let mut url = format!("/{}", parts.join("/"));
+    if (relative.ends_with('/') || relative == "." || relative == "..") && !url.ends_with('/') {
+        url.push('/');
+    }
+    url
+}
+
+/// Follows every link and asset from the home page; returns the pages
+/// visited and the URLs that failed.
+fn crawl(address: &str, start: &str) -> (usize, Vec<String>) {
+    let mut seen = BTreeSet::new();
+    let mut queue = VecDeque::from([start.to_string()]);
+    let mut failures = Vec::new();
+    let mut pages = 0;
+    while let Some(url) = queue.pop_front() {
+        if !seen.insert(url.clone()) {
+            continue;
+        }
+        let (status, body) = fetch(address, &url);
+        if status != 200 {
+            failures.push(url);
+            continue;
+        }
+        if url.ends_with('/') || url.ends_with(".html") {
+            pages += 1;
+            for link in local_links(&url, &body) {
+                if !seen.contains(&link) {
+                    queue.push_back(link);
+                }
+            }
+        }
+    }
+    (pages, failures)
+}
+
+fn build_cdpi(site_url: Option<&str>) -> (tempfile::TempDir, PathBuf) {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let mut args = vec![
+        "build".to_string(),
+        ".".into(),
+        "--out".into(),
+        site.display().to_string(),
+    ];
+    if let Some(url) = site_url {
+        args.push("--site-url".into());
+        args.push(url.into());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = folio(&args, Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (out, site)
+}
+
+#[test]
+fn the_site_works_at_the_root_and_under_a_sub_path() {
+    let (_keep, site) = build_cdpi(Some("https://example.org/docs/kb/"));
+    for prefix in ["/", "/docs/kb/", "/other/place/"] {
+        let address = static_server(site.clone(), prefix);
+        let (pages, failures) = crawl(&address, prefix);
+        assert!(pages >= 35, "{prefix}: only {pages} pages reached");
+        assert!(failures.is_empty(), "{prefix}: broken {failures:?}");
+    }
+    let home = std::fs::read_to_string(site.join("dpg-and-dpi/index.html")).unwrap();
+    assert!(
+        home.contains(r#"<link rel="canonical" href="https://example.org/docs/kb/dpg-and-dpi/">"#)
+    );
+}
+
+#[test]
+fn init_makes_a_book_that_builds_clean_and_never_overwrites() {
+    let dir = TestBook::empty();
+    let output = folio(&["init", "handbook"], dir.path());
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for file in [
+        "book.toml",
+        "docs/SUMMARY.md",
+        "docs/README.md",
+        "docs/getting-started.md",
+    ] {
+        assert!(dir.path().join("handbook").join(file).is_file(), "{file}");
+    }
+    let build = folio(&["build", "handbook", "--deny-warnings"], dir.path());
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert_eq!(build.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("(0 errors, 0 warnings)"), "{stderr}");
+    assert!(dir
+        .path()
+        .join("handbook/book/getting-started/index.html")
+        .is_file());
+    std::fs::write(dir.path().join("handbook/docs/README.md"), "# Mine\n").unwrap();
+    let again = folio(&["init", "handbook"], dir.path());
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("never overwrites"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("handbook/docs/README.md")).unwrap(),
+        "# Mine\n"
+    );
+}
+
+#[test]
+fn completions_man_page_and_version() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bash = folio(&["completions", "bash"], here);
+    assert_eq!(bash.status.code(), Some(0));
+    let script = String::from_utf8_lossy(&bash.stdout);
+    assert!(
+        script.contains("_folio()") && script.contains("fix-encoding"),
+        "{script}"
+    );
+    let man = folio(&["man"], here);
+    let page = String::from_utf8_lossy(&man.stdout);
+    assert!(page.contains(".TH folio"), "{page}");
+    assert!(page.contains("serve"));
+    let version = folio(&["--version"], here);
+    let text = String::from_utf8_lossy(&version.stdout);
+    assert!(
+        text.starts_with(&format!("folio {}", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    if here.join(".git").exists() {
+        assert!(
+            text.contains('(') && text.contains(')'),
+            "a checkout's build names its revision: {text}"
+        );
+    }
+}
+
+#[test]
+fn deployment_recipes_are_valid() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let pages: serde_json::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(docs.join("deploy-github-pages.yml")).unwrap(),
+    )
+    .unwrap();
+    let jobs = pages["jobs"].as_object().unwrap();
+    assert!(jobs
+        .values()
+        .any(|job| job["steps"]
+            .as_array()
+            .is_some_and(|steps| steps.iter().any(|s| s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/deploy-pages"))))));
+    let gitlab: serde_json::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(docs.join("gitlab-ci.yml")).unwrap())
+            .unwrap();
+    assert!(gitlab["pages"]["script"].is_array());
+    let nginx = std::fs::read_to_string(docs.join("nginx.conf")).unwrap();
+    assert!(nginx.contains("error_page 404 /404.html;") && nginx.contains("try_files"));
+}
