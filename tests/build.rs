@@ -270,3 +270,52 @@ fn a_book_toml_theme_overrides_the_default_file_by_file() {
         "default static files remain"
     );
 }
+
+#[test]
+fn site_files_markdown_llms_sitemap_robots_and_404() {
+    let book = TestBook::fixture("basic");
+    book.build_ok();
+    assert!(
+        book.output("guide/install.md").starts_with("# Install"),
+        "page Markdown at its URL plus .md"
+    );
+    assert!(book.output("index.md").starts_with("# Welcome"));
+    let llms = book.output("llms.txt");
+    assert!(
+        llms.starts_with("# Basic book\n\n> A fixture book for folio's tests.\n"),
+        "{llms}"
+    );
+    assert!(
+        llms.contains("- [Install](https://example.org/docs/guide/install.md): How to install."),
+        "{llms}"
+    );
+    assert!(llms.contains("- [On Linux](https://example.org/docs/guide/linux.md)\n"));
+    let full = book.output("llms-full.txt");
+    let install = full.find("Title: Install").unwrap();
+    let linux = full.find("Title: On Linux").unwrap();
+    assert!(install < linux, "reading order");
+    assert!(full.contains("## 3. Configure the proxy"));
+    let sitemap = book.output("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/docs/guide/install/</loc>"));
+    assert_eq!(sitemap.matches("<loc>").count(), 5);
+    assert!(book
+        .output("robots.txt")
+        .contains("Sitemap: https://example.org/docs/sitemap.xml"));
+    let not_found = book.output("404.html");
+    assert!(
+        not_found.contains(r#"<base href="/docs/">"#),
+        "works at any depth under the site's path"
+    );
+    assert!(not_found.contains(&format!(r#"href="{}""#, book.theme_file("folio.css"))));
+
+    book.write("book.toml", "[book]\ntitle = \"No address\"\n");
+    book.build_ok();
+    assert!(
+        !book.output_exists("sitemap.xml"),
+        "a sitemap needs absolute URLs"
+    );
+    assert!(book.output("404.html").contains(r#"<base href="/">"#));
+    assert!(book
+        .output("llms.txt")
+        .contains("- [Install](guide/install.md): How to install."));
+}

@@ -49,6 +49,8 @@ pub struct ParsedPage {
     pub events: Vec<Event<'static>>,
     /// Where GitBook blocks open and close between the events.
     pub blocks: Vec<BlockMark>,
+    /// Byte offset of the Markdown body (after the front matter).
+    pub body_offset: usize,
 }
 
 /// A block opening or closing before the event at `at`.
@@ -234,6 +236,7 @@ pub fn parse_page(
             links,
             events,
             blocks,
+            body_offset: split.body_offset,
         },
         diagnostics,
     )

@@ -13,6 +13,7 @@ pub mod highlight;
 mod html_fixes;
 mod listing;
 mod markdown;
+mod site_files;
 pub mod theme;
 
 use std::collections::BTreeMap;
@@ -80,6 +81,18 @@ pub fn render_site(
         path: listing::json_path(index, site),
         contents: listing::index_json(index, site).into_bytes(),
     }));
+    let stylesheet = asset_paths
+        .get("folio.css")
+        .copied()
+        .unwrap_or("_folio/folio.css")
+        .to_string();
+    files.extend(site_files::site_files(
+        book,
+        site,
+        parsed,
+        &titles,
+        &stylesheet,
+    ));
     files.extend(statics.into_iter().map(|(_, file)| file));
     Ok(files)
 }

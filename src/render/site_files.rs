@@ -1,0 +1,169 @@
+//! The site's files besides its pages: each page's Markdown at its URL plus
+//! `.md` (as GitBook offers), `llms.txt` (every page with its description)
+//! and `llms-full.txt` (all of the book in reading order), `sitemap.xml` and
+//! `robots.txt`, and a `404.html` that works at any depth.
+
+use std::fmt::Write as _;
+
+use super::{escape_html, OutputFile};
+use crate::load::{Book, PageId};
+use crate::parse::ParsedPage;
+use crate::paths;
+use crate::resolve::Site;
+
+/// Where a page's Markdown is published: `a/b/` → `a/b.md`, the root →
+/// `index.md`.
+pub(super) fn markdown_path(page_url: &str) -> String {
+    let trimmed = page_url.trim_end_matches('/');
+    if trimmed.is_empty() {
+        "index.md".into()
+    } else {
+        format!("{trimmed}.md")
+    }
+}
+
+/// A page's Markdown body (front matter removed).
+fn markdown_of<'a>(book: &'a Book, parsed: &[ParsedPage], id: PageId) -> &'a str {
+    let text = &book.pages[id].source.text;
+    text.get(parsed[id].body_offset..)
+        .unwrap_or(text)
+        .trim_start_matches(['\n', '\r'])
+}
+
+/// An address for a site path: absolute with `site-url`, else relative to
+/// the site root.
+fn address(book: &Book, path: &str) -> String {
+    let encoded = paths::encode_path(path);
+    match &book.config.site_url {
+        Some(site) => format!("{site}{encoded}"),
+        None => encoded,
+    }
+}
+
+/// Every file of this module.
+pub(super) fn site_files(
+    book: &Book,
+    site: &Site,
+    parsed: &[ParsedPage],
+    titles: &[String],
+    stylesheet: &str,
+) -> Vec<OutputFile> {
+    let mut files: Vec<OutputFile> = (0..book.pages.len())
+        .map(|id| OutputFile {
+            path: markdown_path(&site.page_urls[id]),
+            contents: markdown_of(book, parsed, id).as_bytes().to_vec(),
+        })
+        .collect();
+    files.push(text_file("llms.txt", llms_txt(book, site, parsed, titles)));
+    files.push(text_file(
+        "llms-full.txt",
+        llms_full_txt(book, site, parsed, titles),
+    ));
+    files.push(text_file("robots.txt", robots_txt(book)));
+    if book.config.site_url.is_some() {
+        files.push(text_file("sitemap.xml", sitemap(book, site, parsed)));
+    }
+    files.push(text_file("404.html", not_found_page(book, stylesheet)));
+    files
+}
+
+fn text_file(path: &str, text: String) -> OutputFile {
+    OutputFile {
+        path: path.into(),
+        contents: text.into_bytes(),
+    }
+}
+
+fn llms_txt(book: &Book, site: &Site, parsed: &[ParsedPage], titles: &[String]) -> String {
+    let mut text = format!("# {}\n\n", book.config.title);
+    if !book.config.description.is_empty() {
+        let _ = writeln!(text, "> {}\n", book.config.description);
+    }
+    for (index, section) in book.sections.iter().enumerate() {
+        let _ = writeln!(text, "## {}\n", section.config.title);
+        for id in (0..book.pages.len()).filter(|&id| book.pages[id].section == index) {
+            let description = parsed[id].front_matter.description.as_deref().unwrap_or("");
+            let url = address(book, &markdown_path(&site.page_urls[id]));
+            match description {
+                "" => {
+                    let _ = writeln!(text, "- [{}]({url})", titles[id]);
+                }
+                description => {
+                    let _ = writeln!(text, "- [{}]({url}): {description}", titles[id]);
+                }
+            }
+        }
+        text.push('\n');
+    }
+    text
+}
+
+fn llms_full_txt(book: &Book, site: &Site, parsed: &[ParsedPage], titles: &[String]) -> String {
+    let mut text = format!("# {}\n\n", book.config.title);
+    for id in 0..book.pages.len() {
+        let _ = write!(
+            text,
+            "---\n\nSource: {}\nTitle: {}\n\n{}\n\n",
+            address(book, &site.page_urls[id]),
+            titles[id],
+            markdown_of(book, parsed, id).trim_end()
+        );
+    }
+    text
+}
+
+fn robots_txt(book: &Book) -> String {
+    let mut text = String::from("User-agent: *\nAllow: /\n");
+    if let Some(site) = &book.config.site_url {
+        let _ = writeln!(text, "Sitemap: {site}sitemap.xml");
+    }
+    text
+}
+
+fn sitemap(book: &Book, site: &Site, parsed: &[ParsedPage]) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (id, url) in site.page_urls.iter().enumerate() {
+        if parsed[id].front_matter.no_index {
+            continue;
+        }
+        let _ = writeln!(
+            xml,
+            "  <url><loc>{}</loc></url>",
+            escape_html(&address(book, url))
+        );
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// Served at any missing URL, so its links cannot be relative to where it
+/// is written: a `<base>` names the site's root (the path of `site-url`, or
+/// `/`).
+fn not_found_page(book: &Book, stylesheet: &str) -> String {
+    let base = book
+        .config
+        .site_url
+        .as_deref()
+        .and_then(|url| url.split("://").nth(1))
+        .and_then(|rest| rest.find('/').map(|at| &rest[at..]))
+        .unwrap_or("/");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<base href=\"{base}\">\n<title>Page not found - {title}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"stylesheet\" href=\"{stylesheet}\">\n</head>\n<body>\n<main id=\"content\" class=\"not-found\">\n<h1>Page not found</h1>\n<p>There is no page at this address. It may have moved.</p>\n<p><a href=\"./\">Go to the home page of {title}</a></p>\n</main>\n</body>\n</html>\n",
+        language = escape_html(&book.config.language),
+        base = escape_html(base),
+        title = escape_html(&book.config.title),
+        stylesheet = escape_html(stylesheet),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_paths() {
+        assert_eq!(markdown_path(""), "index.md");
+        assert_eq!(markdown_path("a/b/"), "a/b.md");
+        assert_eq!(markdown_path("references/"), "references.md");
+    }
+}
