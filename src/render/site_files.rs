@@ -100,12 +100,12 @@ fn llms_txt(book: &Book, site: &Site, parsed: &[ParsedPage], titles: &[String]) 
 
 fn llms_full_txt(book: &Book, site: &Site, parsed: &[ParsedPage], titles: &[String]) -> String {
     let mut text = format!("# {}\n\n", book.config.title);
-    for id in 0..book.pages.len() {
+    for (id, title) in titles.iter().enumerate() {
         let _ = write!(
             text,
             "---\n\nSource: {}\nTitle: {}\n\n{}\n\n",
             address(book, &site.page_urls[id]),
-            titles[id],
+            title,
             markdown_of(book, parsed, id).trim_end()
         );
     }
