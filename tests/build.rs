@@ -319,3 +319,34 @@ fn site_files_markdown_llms_sitemap_robots_and_404() {
         .output("llms.txt")
         .contains("- [Install](guide/install.md): How to install."));
 }
+
+#[test]
+fn search_index_is_split_into_term_shards_and_document_chunks() {
+    let book = TestBook::fixture("basic");
+    book.build_ok();
+    let meta: serde_json::Value = serde_json::from_str(&book.output("search/meta.json")).unwrap();
+    let chunk = meta["chunk"].as_u64().unwrap();
+    // "proxy": shard named after the hex of its first two characters.
+    let shard: serde_json::Value =
+        serde_json::from_str(&book.output("search/t/7072.json")).unwrap();
+    let postings = shard["proxy"].as_array().expect("the term is indexed");
+    let doc = postings[0][0].as_u64().unwrap();
+    let documents: serde_json::Value =
+        serde_json::from_str(&book.output(&format!("search/d/{}.json", doc / chunk))).unwrap();
+    let found = &documents[(doc % chunk) as usize];
+    assert_eq!(
+        found[0], "guide/install/#id-3.-configure-the-proxy",
+        "links to the exact heading"
+    );
+    assert_eq!(found[1], "Install");
+    assert_eq!(found[2], "3. Configure the proxy");
+    let html = book.output("index.html");
+    assert!(
+        html.contains(r#"<button type="button" class="search-open" hidden"#),
+        "shown by the script only"
+    );
+    assert!(html.contains(r#"data-root="""#));
+    assert!(book
+        .output("guide/install/index.html")
+        .contains(r#"data-root="../../""#));
+}

@@ -299,6 +299,194 @@
     });
   }
 
+  /* Search: a dialog opened by the header button, "/" or Ctrl/Cmd+K. The
+     index (search/ beside the site root) is split by the first two
+     characters of each term and into small chunks of documents, so a query
+     fetches only what it needs. */
+  function setUpSearch() {
+    var opener = document.querySelector(".search-open");
+    if (!opener || !window.fetch || !window.HTMLDialogElement) return;
+    var root = document.documentElement.getAttribute("data-root") || "";
+    var cache = {};
+    var meta = null;
+    var dialog = document.createElement("dialog");
+    dialog.className = "search";
+    dialog.setAttribute("aria-label", "Search");
+    dialog.innerHTML =
+      '<form method="dialog" class="search-form"><label class="vh" for="search-q">Search the book</label>' +
+      '<input id="search-q" type="search" autocomplete="off" spellcheck="false" placeholder="Search the book" role="combobox" aria-expanded="false" aria-controls="search-results" aria-autocomplete="list">' +
+      '<button type="submit" class="search-close" aria-label="Close search">Esc</button></form>' +
+      '<p class="search-status" role="status" aria-live="polite"></p>' +
+      '<ul id="search-results" class="search-results" role="listbox" aria-label="Results"></ul>';
+    document.body.appendChild(dialog);
+    var input = dialog.querySelector("input");
+    var list = dialog.querySelector("ul");
+    var status = dialog.querySelector(".search-status");
+    var active = -1;
+    var pending = 0;
+
+    function json(path) {
+      if (!cache[path]) {
+        cache[path] = fetch(root + path).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
+      }
+      return cache[path];
+    }
+    function hex(text) {
+      var bytes = new TextEncoder().encode(Array.from(text).slice(0, 2).join(""));
+      return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    }
+    function cjk(c) {
+      var n = c.codePointAt(0);
+      return (n >= 0x3040 && n <= 0x30ff) || (n >= 0x3400 && n <= 0x4dbf) || (n >= 0x4e00 && n <= 0x9fff) ||
+        (n >= 0xac00 && n <= 0xd7af) || (n >= 0xf900 && n <= 0xfaff) || n >= 0x20000;
+    }
+    function terms(text) {
+      var words = [];
+      if (window.Intl && Intl.Segmenter) {
+        var segments = new Intl.Segmenter(undefined, { granularity: "word" }).segment(text.toLowerCase());
+        for (var s of segments) if (s.isWordLike) words.push(s.segment);
+      } else {
+        words = text.toLowerCase().split(/[^\p{L}\p{N}_.]+/u).filter(Boolean);
+      }
+      var out = [];
+      var run = [];
+      function flush() {
+        if (run.length === 1) out.push(run[0]);
+        for (var i = 0; i + 1 < run.length; i++) out.push(run[i] + run[i + 1]);
+        run = [];
+      }
+      words.forEach(function (w) {
+        var chars = Array.from(w);
+        if (chars.every(cjk)) { run = run.concat(chars); return; }
+        flush();
+        if (chars.length > 1 || /^\d+$/.test(w)) out.push(w);
+      });
+      flush();
+      return out;
+    }
+    function postings(term, prefix) {
+      return json("search/t/" + hex(term) + ".json").then(function (shard) {
+        var docs = {};
+        if (!shard) return docs;
+        Object.keys(shard).forEach(function (t) {
+          if (t === term || (prefix && t.indexOf(term) === 0)) {
+            shard[t].forEach(function (p) { docs[p[0]] = (docs[p[0]] || 0) + p[1] * (t === term ? 2 : 1); });
+          }
+        });
+        return docs;
+      });
+    }
+    function snippet(text, words) {
+      var lower = text.toLowerCase();
+      var at = -1;
+      for (var i = 0; i < words.length && at < 0; i++) at = lower.indexOf(words[i]);
+      var start = Math.max(0, at - 60);
+      var piece = (start > 0 ? "…" : "") + text.slice(start, start + 180) + (text.length > start + 180 ? "…" : "");
+      var span = document.createElement("span");
+      span.className = "search-snippet";
+      var rest = piece;
+      while (rest) {
+        var low = rest.toLowerCase();
+        var best = -1, length = 0;
+        words.forEach(function (w) {
+          var k = low.indexOf(w);
+          if (k >= 0 && (best < 0 || k < best)) { best = k; length = w.length; }
+        });
+        if (best < 0) { span.appendChild(document.createTextNode(rest)); break; }
+        span.appendChild(document.createTextNode(rest.slice(0, best)));
+        var mark = document.createElement("mark");
+        mark.textContent = rest.slice(best, best + length);
+        span.appendChild(mark);
+        rest = rest.slice(best + length);
+      }
+      return span;
+    }
+    function select(index) {
+      var items = list.querySelectorAll("[role=option]");
+      if (!items.length) return;
+      active = (index + items.length) % items.length;
+      for (var i = 0; i < items.length; i++) items[i].setAttribute("aria-selected", i === active ? "true" : "false");
+      input.setAttribute("aria-activedescendant", items[active].id);
+      items[active].scrollIntoView({ block: "nearest" });
+    }
+    function show(results, words) {
+      list.textContent = "";
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      input.setAttribute("aria-expanded", results.length ? "true" : "false");
+      results.forEach(function (doc, i) {
+        var li = document.createElement("li");
+        li.id = "search-result-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        var a = document.createElement("a");
+        a.href = root + doc[0];
+        a.tabIndex = -1;
+        var title = document.createElement("span");
+        title.className = "search-title";
+        title.textContent = doc[1] + (doc[2] ? " › " + doc[2] : "");
+        a.appendChild(title);
+        a.appendChild(snippet(doc[3], words));
+        li.appendChild(a);
+        li.addEventListener("click", function () { location.href = a.href; });
+        list.appendChild(li);
+      });
+    }
+    function search() {
+      var query = input.value.trim();
+      var words = terms(query);
+      var ticket = ++pending;
+      if (!words.length) { show([], []); status.textContent = ""; return; }
+      json("search/meta.json").then(function (m) {
+        meta = m;
+        return Promise.all(words.map(function (w, i) { return postings(w, i === words.length - 1); }));
+      }).then(function (lists) {
+        if (ticket !== pending || !meta) return;
+        var scores = lists[0];
+        for (var i = 1; i < lists.length; i++) {
+          var next = {};
+          Object.keys(scores).forEach(function (d) { if (lists[i][d]) next[d] = scores[d] + lists[i][d]; });
+          scores = next;
+        }
+        var top = Object.keys(scores).sort(function (a, b) { return scores[b] - scores[a] || a - b; }).slice(0, 10);
+        var total = Object.keys(scores).length;
+        return Promise.all(top.map(function (d) {
+          return json("search/d/" + Math.floor(d / meta.chunk) + ".json").then(function (chunk) {
+            return chunk ? chunk[d % meta.chunk] : null;
+          });
+        })).then(function (docs) {
+          if (ticket !== pending) return;
+          docs = docs.filter(Boolean);
+          show(docs, words);
+          status.textContent = total ? total + (total === 1 ? " result" : " results") : "No results for “" + query + "”";
+        });
+      });
+    }
+    function open() {
+      if (!dialog.open) dialog.showModal();
+      input.focus();
+      input.select();
+    }
+    opener.hidden = false;
+    opener.addEventListener("click", open);
+    input.addEventListener("input", search);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") { event.preventDefault(); select(active + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); select(active - 1); }
+      else if (event.key === "Enter") {
+        var items = list.querySelectorAll("[role=option] a");
+        var target = items[active >= 0 ? active : 0];
+        if (target) { event.preventDefault(); location.href = target.href; }
+      }
+    });
+    dialog.addEventListener("click", function (event) { if (event.target === dialog) dialog.close(); });
+    document.addEventListener("keydown", function (event) {
+      var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName) || document.activeElement.isContentEditable;
+      if ((event.key === "k" || event.key === "K") && (event.ctrlKey || event.metaKey)) { event.preventDefault(); open(); }
+      else if (event.key === "/" && !typing && !dialog.open) { event.preventDefault(); open(); }
+    });
+  }
+
   function safely(step) {
     try {
       step();
@@ -308,7 +496,7 @@
   }
 
   function init() {
-    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters].forEach(safely);
+    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch].forEach(safely);
     window.addEventListener("hashchange", function () {
       safely(revealHash);
     });

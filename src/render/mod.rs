@@ -13,6 +13,7 @@ pub mod highlight;
 mod html_fixes;
 mod listing;
 mod markdown;
+mod search;
 mod site_files;
 pub mod theme;
 
@@ -93,6 +94,7 @@ pub fn render_site(
         &titles,
         &stylesheet,
     ));
+    files.extend(search::search_files(site, parsed, &titles));
     files.extend(statics.into_iter().map(|(_, file)| file));
     Ok(files)
 }

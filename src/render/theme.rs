@@ -22,6 +22,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("folio.css", include_bytes!("../../theme/folio.css")),
     ("folio.js", include_bytes!("../../theme/folio.js")),
+    ("favicon.svg", include_bytes!("../../theme/favicon.svg")),
 ];
 
 /// Loaded templates plus the static files to publish under `_folio/`.
@@ -225,7 +226,7 @@ mod tests {
             "custom &lt;T&gt;"
         );
         let names: Vec<_> = theme.static_files.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["extra.css", "folio.css", "folio.js"]);
+        assert_eq!(names, ["extra.css", "favicon.svg", "folio.css", "folio.js"]);
     }
 
     #[test]
