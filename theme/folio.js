@@ -487,6 +487,32 @@
     });
   }
 
+  /* Theme toggle: light or dark, remembered across pages (the page head
+     applies the stored choice before the first paint). */
+  function themeToggle() {
+    var button = document.querySelector(".theme-toggle");
+    if (!button) return;
+    var root = document.documentElement;
+    var query = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+    function current() {
+      var chosen = root.getAttribute("data-theme");
+      if (chosen === "dark" || chosen === "light") return chosen;
+      return query && query.matches ? "dark" : "light";
+    }
+    function reflect() {
+      button.setAttribute("aria-pressed", current() === "dark" ? "true" : "false");
+    }
+    button.hidden = false;
+    reflect();
+    button.addEventListener("click", function () {
+      var next = current() === "dark" ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try { localStorage.setItem("folio-theme", next); } catch (e) { /* private mode */ }
+      reflect();
+    });
+    if (query && query.addEventListener) query.addEventListener("change", reflect);
+  }
+
   function safely(step) {
     try {
       step();
@@ -496,7 +522,7 @@
   }
 
   function init() {
-    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch].forEach(safely);
+    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle].forEach(safely);
     window.addEventListener("hashchange", function () {
       safely(revealHash);
     });

@@ -134,6 +134,45 @@ const DARK_CODE_BACKGROUND: Color = Color {
 /// WCAG 2.1 AA for normal text, with a little margin for rounding.
 const MINIMUM_CONTRAST: f64 = 4.6;
 
+/// One stylesheet for the `hl-` classes: the light colours, then the dark
+/// ones, which apply when the system prefers dark and the reader has not
+/// chosen light, or when the reader has chosen dark (the theme toggle sets
+/// `data-theme` on `<html>`).
+pub fn stylesheet() -> String {
+    let (light, dark) = stylesheets();
+    let chosen = scope_rules(&dark, ":root[data-theme=\"dark\"]");
+    let system = scope_rules(&dark, ":root:not([data-theme=\"light\"])");
+    format!("{light}\n/* Dark */\n{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}}}\n")
+}
+
+/// Prefixes every selector of a flat stylesheet (no at-rules) with `scope`.
+fn scope_rules(css: &str, scope: &str) -> String {
+    let mut out = String::new();
+    for rule in css.split_inclusive('}') {
+        let Some((selectors, body)) = rule.split_once('{') else {
+            out.push_str(rule);
+            continue;
+        };
+        // Comments before a rule stay as they are.
+        let (comment, selectors) = match selectors.rfind("*/") {
+            Some(end) => selectors.split_at(end + 2),
+            None => ("", selectors),
+        };
+        let scoped: Vec<String> = selectors
+            .split(',')
+            .map(str::trim)
+            .filter(|selector| !selector.is_empty())
+            .map(|selector| format!("{scope} {selector}"))
+            .collect();
+        out.push_str(comment);
+        out.push('\n');
+        out.push_str(&scoped.join(", "));
+        out.push_str(" {");
+        out.push_str(body);
+    }
+    out
+}
+
 /// The light and dark stylesheets for the `hl-` classes. syntect's bundled
 /// themes have some token colours (comments, strings) below WCAG AA
 /// contrast, so each colour is darkened or lightened until it passes.
@@ -253,6 +292,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn dark_rules_are_scoped_to_the_chosen_or_system_theme() {
+        let css = stylesheet();
+        assert!(css.contains(":root[data-theme=\"dark\"] .hl-"), "{css}");
+        assert!(css.contains("@media (prefers-color-scheme: dark) {\n"));
+        assert!(css.contains(":root:not([data-theme=\"light\"]) .hl-"));
+        assert_eq!(css.matches('{').count(), css.matches('}').count());
     }
 
     #[test]

@@ -140,11 +140,7 @@ fn redirect_pages(book: &Book, site: &Site, titles: &[String]) -> Vec<OutputFile
 /// can cache them forever; other files (images a stylesheet may name) keep
 /// their names.
 fn static_files(theme: &Theme) -> Vec<(String, OutputFile)> {
-    let (light, dark) = highlight::stylesheets();
-    let generated = [
-        ("highlight-light.css", light.into_bytes()),
-        ("highlight-dark.css", dark.into_bytes()),
-    ];
+    let generated = [("highlight.css", highlight::stylesheet().into_bytes())];
     theme
         .static_files
         .iter()
