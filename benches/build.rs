@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use folio::build::{build_in_memory, run, BuildOptions};
 use folio::render::highlight::Highlighter;
+use folio::render::RenderCache;
 
 /// Pages per folder level: 10 parts × 10 chapters × N pages.
 const FAN_OUT: usize = 10;
@@ -69,7 +70,8 @@ fn main() {
         // keeps its cache, so only the edited code is highlighted again. The
         // server adds its 150 ms debounce before the reload message.
         let highlighter = Highlighter::with_cache();
-        build_in_memory(dir.path(), &highlighter).expect("first preview build");
+        let cache = RenderCache::default();
+        build_in_memory(dir.path(), &highlighter, &cache).expect("first preview build");
         let edited = dir.path().join("part-0/chapter-0/page-0.md");
         let text = fs::read_to_string(&edited).unwrap();
         fs::write(
@@ -78,7 +80,7 @@ fn main() {
         )
         .unwrap();
         let start = Instant::now();
-        build_in_memory(dir.path(), &highlighter).expect("rebuild");
+        build_in_memory(dir.path(), &highlighter, &cache).expect("rebuild");
         println!(
             "{generated:>6} pages: serve, saved page to reload message {:.2} s (+150 ms debounce)",
             start.elapsed().as_secs_f64()

@@ -21,7 +21,7 @@ use crate::output;
 use crate::parse::{self, ParsedPage};
 use crate::paths;
 use crate::render::highlight::Highlighter;
-use crate::render::{self, OutputFile, TemplateError, Theme};
+use crate::render::{self, OutputFile, RenderCache, TemplateError, Theme};
 use crate::resolve;
 use crate::source::{BookRoot, ReadError, SourceFile};
 
@@ -202,7 +202,7 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         return Ok(report);
     };
     let highlighter = Highlighter::default();
-    let files = render::render_site(&book, &site, &pages, &indexes, &theme, &highlighter)?;
+    let files = render::render_site(&book, &site, &pages, &indexes, &theme, &highlighter, None)?;
     let copies: Vec<(String, String)> = site
         .files
         .iter()
@@ -215,11 +215,12 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 
 /// Builds the book into memory, for the preview server: the site is
 /// rendered even when there are content errors (the preview shows them),
-/// and published files are read in. `highlighter` may carry a cache from
-/// earlier builds.
+/// and published files are read in. `highlighter` and `cache` carry work
+/// from earlier builds, so an unchanged page is not rendered again.
 pub fn build_in_memory(
     book_dir: &Path,
     highlighter: &Highlighter,
+    cache: &RenderCache,
 ) -> Result<(BuildReport, Vec<OutputFile>), BuildError> {
     let options = BuildOptions {
         book_dir: book_dir.to_path_buf(),
@@ -244,7 +245,15 @@ pub fn build_in_memory(
             ..
         } = analyse(&options, true)?;
         let theme = theme.expect("loaded for a build");
-        let mut files = render::render_site(&book, &site, &pages, &indexes, &theme, highlighter)?;
+        let mut files = render::render_site(
+            &book,
+            &site,
+            &pages,
+            &indexes,
+            &theme,
+            highlighter,
+            Some(cache),
+        )?;
         for (from, to) in &site.files {
             files.push(OutputFile {
                 path: to.clone(),

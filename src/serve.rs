@@ -33,6 +33,7 @@ use tokio_stream::StreamExt;
 
 use crate::build::{self, BuildError, BuildReport};
 use crate::render::highlight::Highlighter;
+use crate::render::RenderCache;
 use crate::report;
 
 /// How to serve.
@@ -104,11 +105,13 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
 
 async fn run(options: &ServeOptions) -> Result<(), ServeError> {
     let highlighter = Arc::new(Highlighter::with_cache());
+    let cache = Arc::new(RenderCache::default());
     let book_dir = options.book_dir.clone();
     let first = {
         let highlighter = Arc::clone(&highlighter);
+        let cache = Arc::clone(&cache);
         let dir = book_dir.clone();
-        tokio::task::spawn_blocking(move || build::build_in_memory(&dir, &highlighter))
+        tokio::task::spawn_blocking(move || build::build_in_memory(&dir, &highlighter, &cache))
             .await
             .map_err(|err| ServeError::Io(std::io::Error::other(err)))?
     };
@@ -152,7 +155,7 @@ async fn run(options: &ServeOptions) -> Result<(), ServeError> {
     if options.open {
         open_browser(&url);
     }
-    let _watcher = watch(&book_dir, state.clone(), highlighter).map_err(ServeError::Io)?;
+    let _watcher = watch(&book_dir, state.clone(), highlighter, cache).map_err(ServeError::Io)?;
     let app = Router::new()
         .route("/__folio/events", get(events_stream))
         .fallback(serve_file)
@@ -186,6 +189,7 @@ fn watch(
     book_dir: &Path,
     state: AppState,
     highlighter: Arc<Highlighter>,
+    cache: Arc<RenderCache>,
 ) -> std::io::Result<
     notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
 > {
@@ -205,7 +209,7 @@ fn watch(
                 .iter()
                 .any(|event| is_relevant(&canonical, &event.path));
             if relevant {
-                rebuild(&book_dir, &state, &highlighter);
+                rebuild(&book_dir, &state, &highlighter, &cache);
             }
         }
     });
@@ -240,9 +244,9 @@ fn is_relevant(book_dir: &Path, path: &Path) -> bool {
     !editor_temporary
 }
 
-fn rebuild(book_dir: &Path, state: &AppState, highlighter: &Highlighter) {
+fn rebuild(book_dir: &Path, state: &AppState, highlighter: &Highlighter, cache: &RenderCache) {
     let started = Instant::now();
-    match build::build_in_memory(book_dir, highlighter) {
+    match build::build_in_memory(book_dir, highlighter, cache) {
         Ok((report, files)) => {
             let json = diagnostics_json(&report);
             if let Ok(mut served) = state.served.write() {

@@ -232,6 +232,21 @@ fn saving_a_page_reloads_the_browser_and_broken_links_reach_the_overlay() {
         get(&server.address, "/guide/linux/").1.contains("gone.md"),
         "still served, with the problem shown"
     );
+    book.write(
+        "theme/page.html",
+        "<main>{{ page.title }} in a new theme</main>{{ page.content | safe }}</body>",
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !get(&server.address, "/guide/linux/")
+        .1
+        .contains("On Linux in a new theme")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "a theme change re-renders cached pages"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     book.write("book.toml", "[book]\ntitel = \"typo\"\n");
     wait_for_event(&mut events, "diagnostics", "build-failed");
     assert_eq!(

@@ -42,6 +42,16 @@ pub struct OutputFile {
     pub contents: Vec<u8>,
 }
 
+/// Rendered pages kept between builds (the preview server keeps one): a
+/// page whose inputs did not change is not rendered again.
+#[derive(Default)]
+pub struct RenderCache {
+    /// Page path → (fingerprint of its body's inputs, body HTML).
+    bodies: std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>,
+    /// Page path → (fingerprint of everything the template sees, page).
+    pages: std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>,
+}
+
 /// Renders every page and the theme's static files.
 pub fn render_site(
     book: &Book,
@@ -50,6 +60,7 @@ pub fn render_site(
     indexes: &[Index],
     theme: &Theme,
     highlighter: &Highlighter,
+    cache: Option<&RenderCache>,
 ) -> Result<Vec<OutputFile>, TemplateError> {
     let statics = static_files(theme);
     let asset_paths: BTreeMap<&str, &str> = statics
@@ -70,7 +81,7 @@ pub fn render_site(
                 page: id,
                 indexes,
             };
-            let html = render_page(&inputs, theme, highlighter, &asset_paths)?;
+            let html = render_page(&inputs, theme, highlighter, &asset_paths, cache)?;
             Ok(OutputFile {
                 path: format!("{}index.html", site.page_urls[id]),
                 contents: html.into_bytes(),
@@ -178,6 +189,7 @@ fn render_page(
     theme: &Theme,
     highlighter: &Highlighter,
     asset_paths: &BTreeMap<&str, &str>,
+    cache: Option<&RenderCache>,
 ) -> Result<String, TemplateError> {
     let id = inputs.page;
     let book = inputs.book;
@@ -185,29 +197,37 @@ fn render_page(
     let front_matter = &parsed.front_matter;
     let url = &inputs.site.page_urls[id];
     let (prev, next) = inputs.neighbours();
-    let mut content = markdown::body_html(
-        parsed,
-        &blocks::BlockContext {
-            links: &inputs.site.links[id],
-            page_card: &|to| {
-                let description = inputs.parsed[to]
-                    .front_matter
-                    .description
-                    .as_deref()
-                    .unwrap_or("");
-                (inputs.titles[to].as_str(), description)
+    let render_body = || {
+        markdown::body_html(
+            parsed,
+            &blocks::BlockContext {
+                links: &inputs.site.links[id],
+                page_card: &|to| {
+                    let description = inputs.parsed[to]
+                        .front_matter
+                        .description
+                        .as_deref()
+                        .unwrap_or("");
+                    (inputs.titles[to].as_str(), description)
+                },
+                api_summary: &|link| {
+                    inputs
+                        .site
+                        .api_summaries
+                        .get(&(id, link))
+                        .map(String::as_str)
+                },
+                expression: &|name| expression_value(name, inputs, id),
             },
-            api_summary: &|link| {
-                inputs
-                    .site
-                    .api_summaries
-                    .get(&(id, link))
-                    .map(String::as_str)
-            },
-            expression: &|name| expression_value(name, inputs, id),
-        },
-        highlighter,
-    );
+            highlighter,
+        )
+    };
+    let mut content = cached(
+        cache.map(|c| &c.bodies),
+        &book.pages[id].path,
+        body_fingerprint(inputs),
+        || Ok(render_body()),
+    )?;
     for index in inputs.indexes.iter().filter(|index| index.page == id) {
         content.push_str(&listing::index_html(index, inputs.site));
     }
@@ -266,7 +286,82 @@ fn render_page(
     context.insert("assets", &assets);
     context.insert("root", &root);
     context.insert("generator", &format!("folio {}", env!("CARGO_PKG_VERSION")));
-    theme.render("page.html", &context)
+    let fingerprint = cache.map_or(0, |_| {
+        let json = serde_json::to_string(&context.clone().into_json()).unwrap_or_default();
+        fingerprint(&format!("{}\u{0}{json}", theme.fingerprint()))
+    });
+    cached(
+        cache.map(|c| &c.pages),
+        &book.pages[id].path,
+        fingerprint,
+        || theme.render("page.html", &context),
+    )
+}
+
+type CacheMap = std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>;
+
+/// The cached value for `key` if its fingerprint matches, else `make()`
+/// (then remembered). Without a cache, always `make()`.
+fn cached(
+    cache: Option<&CacheMap>,
+    key: &str,
+    fingerprint: u64,
+    make: impl FnOnce() -> Result<String, TemplateError>,
+) -> Result<String, TemplateError> {
+    let Some(cache) = cache else {
+        return make();
+    };
+    if let Some((stored, value)) = cache.lock().ok().and_then(|map| map.get(key).cloned()) {
+        if stored == fingerprint {
+            return Ok(value);
+        }
+    }
+    let value = make()?;
+    if let Ok(mut map) = cache.lock() {
+        map.insert(key.to_string(), (fingerprint, value.clone()));
+    }
+    Ok(value)
+}
+
+fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Everything a page's body depends on: its source, where its links lead,
+/// the titles and descriptions cards show, API summaries and variables.
+fn body_fingerprint(inputs: &PageInputs<'_>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let id = inputs.page;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    inputs.book.pages[id].source.text.hash(&mut hasher);
+    inputs.parsed[id].links.len().hash(&mut hasher);
+    for link in &inputs.site.links[id] {
+        link.href.hash(&mut hasher);
+        link.file.hash(&mut hasher);
+        if let Some(to) = link.page {
+            inputs.titles[to].hash(&mut hasher);
+            inputs.parsed[to].front_matter.description.hash(&mut hasher);
+        }
+    }
+    // Included files and summaries read from specs can change on their own.
+    for link in &inputs.parsed[id].links {
+        if let Some(origin) = &link.origin {
+            origin.text.hash(&mut hasher);
+        }
+    }
+    for (key, summary) in &inputs.site.api_summaries {
+        if key.0 == id {
+            summary.hash(&mut hasher);
+        }
+    }
+    let section = &inputs.book.sections[inputs.book.pages[id].section];
+    serde_json::to_string(&section.vars)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    hasher.finish()
 }
 
 /// The front matter `cover`, when it resolved to a file and is shown.

@@ -32,6 +32,7 @@ pub struct Theme {
     sources: HashMap<String, (String, String)>,
     /// Static files: name → bytes.
     pub static_files: Vec<(String, Vec<u8>)>,
+    fingerprint: u64,
 }
 
 /// A template that failed to parse or render.
@@ -107,11 +108,26 @@ impl Theme {
             .map_err(|err| template_error(&theme_sources, &err))?;
         let mut static_files: Vec<_> = static_files.into_iter().collect();
         static_files.sort();
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut texts: Vec<(&String, &(String, String))> = sources.iter().collect();
+            texts.sort();
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            texts.hash(&mut hasher);
+            hasher.finish()
+        };
         Ok(Theme {
             tera,
             sources,
             static_files,
+            fingerprint,
         })
+    }
+
+    /// A hash of every template's text: rendered pages cached under another
+    /// fingerprint came from other templates.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// Renders `name` with `context`.

@@ -1,0 +1,640 @@
+// Real-browser checks of folio's default theme (theme/folio.css, folio.js,
+// page.html) on two built sites.
+//
+//   node tests/browser/run.mjs <cdpi-site-dir> <gitbook-site-dir> [--screenshots]
+//
+// Each site is served by a tiny static server on 127.0.0.1 and driven with
+// headless Chromium through playwright-core (executable: $CHROMIUM, else
+// /usr/bin/chromium). Prints `ok - name` / `not ok - name: reason` per check
+// and finally `N passed, M failed`; exits 1 if any check failed. With
+// --screenshots it also writes 1280x800 PNGs of the CDPI home, a content page
+// and the search dialog, light and dark, to docs/screenshots/.
+
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..", "..");
+const AXE = require.resolve("axe-core/axe.min.js");
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 360, height: 740 };
+
+// ---------- arguments ----------
+
+const argv = process.argv.slice(2);
+const screenshots = argv.includes("--screenshots");
+const dirs = argv.filter((a) => !a.startsWith("--"));
+if (dirs.length !== 2) {
+  console.error("usage: node tests/browser/run.mjs <cdpi-site-dir> <gitbook-site-dir> [--screenshots]");
+  process.exit(2);
+}
+for (const d of dirs) {
+  if (!fs.existsSync(path.join(d, "index.html"))) {
+    console.error(`not a built site (no index.html): ${d}`);
+    process.exit(2);
+  }
+}
+
+// ---------- static server ----------
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".avif": "image/avif",
+  ".ico": "image/x-icon",
+  ".txt": "text/plain; charset=utf-8",
+  ".md": "text/markdown; charset=utf-8",
+  ".xml": "application/xml",
+  ".pdf": "application/pdf",
+  ".woff2": "font/woff2",
+  ".woff": "font/woff",
+  ".mp4": "video/mp4",
+  ".webm": "video/webm",
+};
+
+function serve(root) {
+  root = path.resolve(root);
+  const server = http.createServer((req, res) => {
+    const send = (status, file, headers = {}) => {
+      const type = TYPES[path.extname(file).toLowerCase()] || "application/octet-stream";
+      fs.readFile(file, (err, body) => {
+        if (err) {
+          res.writeHead(500, { "content-type": "text/plain" }).end(String(err));
+          return;
+        }
+        res.writeHead(status, { "content-type": type, "content-length": body.length, ...headers });
+        res.end(req.method === "HEAD" ? undefined : body);
+      });
+    };
+    const notFound = () => {
+      const page = path.join(root, "404.html");
+      if (fs.existsSync(page)) send(404, page);
+      else res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+    };
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD" }).end();
+      return;
+    }
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    const file = path.join(root, pathname);
+    if (file !== root && !file.startsWith(root + path.sep)) return notFound();
+    fs.stat(file, (err, st) => {
+      if (err) return notFound();
+      if (st.isDirectory()) {
+        if (!pathname.endsWith("/")) {
+          const q = new URL(req.url, "http://x").search;
+          res.writeHead(301, { location: encodeURI(pathname + "/") + q }).end();
+          return;
+        }
+        const index = path.join(file, "index.html");
+        return fs.existsSync(index) ? send(200, index) : notFound();
+      }
+      send(200, file);
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      resolve({ server, base: `http://127.0.0.1:${server.address().port}` });
+    });
+  });
+}
+
+// ---------- helpers ----------
+
+class Skip extends Error {}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+// Everything that went wrong in any page: console errors, uncaught
+// exceptions, failed requests and HTTP error responses.
+const problems = [];
+const visited = new Set();
+
+function watch(page) {
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`${page.url()}: console error: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`${page.url()}: uncaught exception: ${err.message}`));
+  page.on("requestfailed", (req) => {
+    problems.push(`${page.url()}: request failed: ${req.url()} (${req.failure()?.errorText})`);
+  });
+  page.on("response", (res) => {
+    if (res.status() >= 400) problems.push(`${page.url()}: HTTP ${res.status()} for ${res.url()}`);
+  });
+  page.on("load", () => visited.add(page.url()));
+}
+
+let browser;
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({ viewport: DESKTOP, colorScheme: "light", ...options });
+  context.setDefaultTimeout(10000);
+  const page = await context.newPage();
+  watch(page);
+  return page;
+}
+
+async function withPage(options, fn) {
+  const page = await newPage(options);
+  try {
+    return await fn(page);
+  } finally {
+    await page.context().close();
+  }
+}
+
+function pathOf(page) {
+  return decodeURIComponent(new URL(page.url()).pathname);
+}
+
+async function waitForPath(page, expected) {
+  await page.waitForURL((url) => decodeURIComponent(url.pathname) === expected);
+  await page.waitForLoadState("load");
+}
+
+function luminance(css) {
+  const m = css.match(/rgba?\(([^)]+)\)/);
+  if (!m) throw new Error(`cannot read colour ${css}`);
+  const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+  if (a === 0) return null;
+  const lin = (c) => {
+    c /= 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+async function bodyLuminance(page) {
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const l = luminance(bg);
+  assert(l !== null, `body background is transparent (${bg})`);
+  return { bg, l };
+}
+
+async function selectedIndex(locator) {
+  const states = await locator.evaluateAll((els) => els.map((e) => e.getAttribute("aria-selected")));
+  return { index: states.indexOf("true"), count: states.filter((s) => s === "true").length };
+}
+
+async function openSearchWithResults(page, query = "digital public") {
+  await page.locator("main h1").click({ position: { x: 1, y: 1 } }); // focus the page, not the address bar
+  await page.keyboard.press("/");
+  const dialog = page.locator("dialog.search");
+  await dialog.waitFor({ state: "visible" });
+  assert(await dialog.evaluate((d) => d.open), "dialog is not open after pressing /");
+  const input = dialog.locator("input[type=search]");
+  assert(await input.evaluate((el) => el === document.activeElement), "search input is not focused");
+  await page.keyboard.type(query, { delay: 20 });
+  const options = dialog.locator("[role=option]");
+  await options.first().waitFor({ state: "visible" });
+  return { dialog, input, options };
+}
+
+async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      count: v.nodes.length,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+      summary: v.nodes[0] && v.nodes[0].failureSummary,
+    }));
+  }, AXE_TAGS);
+  if (violations.length) {
+    const lines = violations.map(
+      (v) =>
+        `\n    ${v.id} (${v.impact}, ${v.count} node${v.count === 1 ? "" : "s"}): ${v.help}` +
+        `\n      targets: ${v.targets.join(" | ")}` +
+        (v.summary ? `\n      ${v.summary.replace(/\s*\n\s*/g, " / ")}` : ""),
+    );
+    throw new Error(`${violations.length} axe violation(s):${lines.join("")}`);
+  }
+}
+
+// ---------- the checks ----------
+
+const [cdpiDir, gitbookDir] = dirs;
+let CDPI, GB;
+const checks = [];
+const check = (name, fn) => checks.push({ name, fn });
+
+// 1. Navigation
+check("navigation: sidebar link, aria-current, previous/next", () =>
+  withPage({}, async (page) => {
+    await page.goto(CDPI + "/");
+    const link = page.locator("nav.pages a", { hasText: /^What is DPI$/ });
+    await link.click();
+    await waitForPath(page, "/what-is-dpi/");
+    const current = page.locator('nav.pages a[aria-current="page"]');
+    assert((await current.count()) === 1, `expected one sidebar link with aria-current=page, found ${await current.count()}`);
+    const text = (await current.textContent()).trim();
+    assert(text === "What is DPI", `aria-current=page is on "${text}", not "What is DPI"`);
+    const href = await current.evaluate((a) => a.href);
+    assert(new URL(href).pathname === "/what-is-dpi/", `current link points to ${href}`);
+    assert((await page.locator("h1").textContent()).trim() === "What is DPI", "h1 is not 'What is DPI'");
+
+    await page.locator('nav.pager a[rel="next"]').click();
+    await waitForPath(page, "/dpg-and-dpi/");
+    const now = (await page.locator('nav.pages a[aria-current="page"]').textContent()).trim();
+    assert(now.includes("DPG and DPI"), `after Next, aria-current=page is on "${now}"`);
+    await page.locator('nav.pager a[rel="prev"]').click();
+    await waitForPath(page, "/what-is-dpi/");
+    await page.locator('nav.pager a[rel="prev"]').click();
+    await waitForPath(page, "/");
+    assert((await page.locator('nav.pager a[rel="prev"]').count()) === 0, "home page has a Previous link");
+  }),
+);
+
+// 2. Mobile drawer
+check("mobile drawer at 360x740: Menu disclosure, no horizontal scroll", () =>
+  withPage({ viewport: PHONE }, async (page) => {
+    const scrollWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+    await page.goto(CDPI + "/");
+    const nav = page.locator("nav.pages");
+    const summary = page.locator("details.menu > summary");
+    assert(await summary.isVisible(), "Menu summary is not visible");
+    assert((await summary.textContent()).trim() === "Menu", "disclosure is not labelled Menu");
+    assert(!(await nav.isVisible()), "sidebar nav is visible before the Menu is opened");
+    let w = await scrollWidth();
+    assert(w <= PHONE.width, `home: scrollWidth ${w} > ${PHONE.width} with the menu closed`);
+    await summary.click();
+    await nav.waitFor({ state: "visible" });
+    assert(await page.locator("details.menu").evaluate((d) => d.open), "details.menu is not open");
+    assert(await nav.locator("a", { hasText: "What is DPI" }).isVisible(), "page links are not visible in the open drawer");
+    w = await scrollWidth();
+    assert(w <= PHONE.width, `home: scrollWidth ${w} > ${PHONE.width} with the menu open`);
+    await summary.click();
+    await nav.waitFor({ state: "hidden" });
+
+    const wide = [];
+    for (const [base, p] of [
+      [CDPI, "/dpg-and-dpi/"],
+      [CDPI, "/what-is-dpi/"],
+      [CDPI, "/references/spec-index/"],
+      [GB, "/getting-started/quickstart/"],
+      [GB, "/guides/interactive-blocks/"],
+      [GB, "/guides/layouts-and-media/"],
+      [GB, "/guides/api-explorer/"],
+    ]) {
+      await page.goto(base + p);
+      const sw = await scrollWidth();
+      if (sw > PHONE.width) {
+        const culprits = await page.evaluate((limit) => {
+          const out = [];
+          for (const el of document.querySelectorAll("body *")) {
+            const r = el.getBoundingClientRect();
+            if (r.right > limit + 0.5 && r.width > 0) {
+              const parentToo = el.parentElement && el.parentElement.getBoundingClientRect().right > limit + 0.5;
+              if (!parentToo) out.push(`${el.tagName.toLowerCase()}${el.className ? "." + String(el.className).trim().split(/\s+/).join(".") : ""} (right ${Math.round(r.right)})`);
+            }
+          }
+          return out.slice(0, 5);
+        }, PHONE.width);
+        wide.push(`${p}: scrollWidth ${sw} [${culprits.join(", ")}]`);
+      }
+    }
+    assert(!wide.length, `horizontal page scroll at ${PHONE.width}px: ${wide.join("; ")}`);
+  }),
+);
+
+// 3. Dark mode
+check("dark mode: body background is dark with prefers-color-scheme: dark", () =>
+  withPage({ colorScheme: "dark" }, async (page) => {
+    for (const p of ["/", "/dpg-and-dpi/"]) {
+      await page.goto(CDPI + p);
+      const { bg, l } = await bodyLuminance(page);
+      assert(l < 0.05, `${p}: body background ${bg} has luminance ${l.toFixed(3)} (expected < 0.05)`);
+      const fg = luminance(await page.evaluate(() => getComputedStyle(document.body).color));
+      assert(fg > 0.5, `${p}: body text colour is not light (luminance ${fg.toFixed(3)})`);
+    }
+    await withPage({ colorScheme: "light" }, async (light) => {
+      await light.goto(CDPI + "/dpg-and-dpi/");
+      const { bg, l } = await bodyLuminance(light);
+      assert(l > 0.8, `light scheme: body background ${bg} is not light (luminance ${l.toFixed(3)})`);
+    });
+  }),
+);
+
+check("dark mode: .theme-toggle switches data-theme and persists across navigation", () =>
+  withPage({ colorScheme: "dark" }, async (page) => {
+    await page.goto(CDPI + "/");
+    const toggle = page.locator(".theme-toggle");
+    if ((await toggle.count()) === 0) throw new Skip("no .theme-toggle button in this build");
+    assert((await toggle.count()) === 1, `found ${await toggle.count()} .theme-toggle elements`);
+    assert(await toggle.isVisible(), ".theme-toggle exists but is not visible after the script ran");
+    const theme = () => page.evaluate(() => document.documentElement.getAttribute("data-theme"));
+    const before = await theme();
+    const l0 = (await bodyLuminance(page)).l;
+    assert(l0 < 0.05, "emulated dark scheme does not start dark");
+    await toggle.click();
+    const after = await theme();
+    assert(after && after !== before, `data-theme did not change on click (before ${before}, after ${after})`);
+    assert(after === "light", `in the dark system scheme the first click should give data-theme="light", got "${after}"`);
+    const l1 = (await bodyLuminance(page)).l;
+    assert(l1 > 0.8, `data-theme="light" but body background luminance is ${l1.toFixed(3)}`);
+    await page.locator("nav.pages a", { hasText: /^What is DPI$/ }).click();
+    await waitForPath(page, "/what-is-dpi/");
+    const kept = await theme();
+    assert(kept === after, `data-theme not kept across navigation (was "${after}", now "${kept}")`);
+    const l2 = (await bodyLuminance(page)).l;
+    assert(l2 > 0.8, `after navigation the body background is not light (luminance ${l2.toFixed(3)})`);
+    await page.locator(".theme-toggle").click();
+    const back = await theme();
+    assert(back === "dark" || back === null, `second click gave data-theme="${back}"`);
+    const l3 = (await bodyLuminance(page)).l;
+    assert(l3 < 0.05, `after toggling back the background is not dark (luminance ${l3.toFixed(3)})`);
+  }),
+);
+
+// 4. Search by keyboard
+check("search by keyboard: /, results, arrows, Escape, Enter", () =>
+  withPage({}, async (page) => {
+    await page.goto(CDPI + "/");
+    const opener = page.locator(".search-open");
+    assert(await opener.isVisible(), "the header Search button is not shown");
+    const { dialog, input, options } = await openSearchWithResults(page);
+    const n = await options.count();
+    assert(n >= 2, `expected at least 2 results for "digital public", got ${n}`);
+    assert((await input.getAttribute("aria-expanded")) === "true", "combobox aria-expanded is not true with results");
+    let sel = await selectedIndex(options);
+    assert(sel.count === 0, "an option is selected before any arrow key");
+    await page.keyboard.press("ArrowDown");
+    sel = await selectedIndex(options);
+    assert(sel.index === 0 && sel.count === 1, `after ArrowDown, selected index ${sel.index} (count ${sel.count}), expected 0`);
+    const firstId = await options.nth(0).getAttribute("id");
+    assert((await input.getAttribute("aria-activedescendant")) === firstId, "aria-activedescendant does not name the selected option");
+    await page.keyboard.press("ArrowDown");
+    sel = await selectedIndex(options);
+    assert(sel.index === 1 && sel.count === 1, `after 2x ArrowDown, selected index ${sel.index}, expected 1`);
+    await page.keyboard.press("ArrowUp");
+    sel = await selectedIndex(options);
+    assert(sel.index === 0, `after ArrowUp, selected index ${sel.index}, expected 0`);
+    const status = (await dialog.locator(".search-status").textContent()).trim();
+    assert(/\d+ results?/.test(status), `status line says "${status}"`);
+
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    assert(!(await dialog.evaluate((d) => d.open)), "dialog still open after Escape");
+
+    await page.keyboard.press("/");
+    await dialog.waitFor({ state: "visible" });
+    await options.first().waitFor({ state: "visible" });
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    const href = await options.nth(1).locator("a").evaluate((a) => a.href);
+    await page.keyboard.press("Enter");
+    const target = new URL(href);
+    await page.waitForURL((url) => url.pathname === target.pathname && url.hash === target.hash);
+    await page.waitForLoadState("load");
+    assert((await page.locator("main h1").count()) === 1, `Enter went to ${page.url()}, which has no page heading`);
+    if (target.hash) {
+      const id = decodeURIComponent(target.hash.slice(1));
+      assert(await page.evaluate((i) => !!document.getElementById(i), id), `Enter went to ${href}, but #${id} is not on the page`);
+    }
+  }),
+);
+
+// 5. Tabs by keyboard
+check("tabs by keyboard on /getting-started/quickstart/: arrows, Home, End", () =>
+  withPage({}, async (page) => {
+    await page.goto(GB + "/getting-started/quickstart/");
+    const tabs = page.locator(".tabs-js [role=tablist] [role=tab]");
+    const n = await tabs.count();
+    assert(n === 3, `expected 3 tabs, found ${n}`);
+    const panelOf = async (i) => page.locator("#" + (await tabs.nth(i).getAttribute("aria-controls")));
+    const expectSelected = async (i, why) => {
+      const sel = await selectedIndex(tabs);
+      assert(sel.index === i && sel.count === 1, `${why}: selected tab ${sel.index} (count ${sel.count}), expected ${i}`);
+      assert(await tabs.nth(i).evaluate((t) => t === document.activeElement), `${why}: tab ${i} is not focused`);
+      for (let j = 0; j < n; j++) {
+        const panel = await panelOf(j);
+        const visible = await panel.isVisible();
+        assert(visible === (j === i), `${why}: panel ${j} is ${visible ? "visible" : "hidden"}`);
+        assert((await tabs.nth(j).getAttribute("tabindex")) === (j === i ? "0" : "-1"), `${why}: roving tabindex wrong on tab ${j}`);
+      }
+      const panel = await panelOf(i);
+      assert((await panel.getAttribute("aria-labelledby")) === (await tabs.nth(i).getAttribute("id")), `panel ${i} is not labelled by its tab`);
+    };
+    await tabs.nth(0).focus();
+    await expectSelected(0, "initially");
+    await page.keyboard.press("ArrowRight");
+    await expectSelected(1, "after ArrowRight");
+    const name = (await tabs.nth(1).textContent()).trim();
+    assert(name === "curl", `second tab is "${name}", expected "curl"`);
+    assert(await (await panelOf(1)).getByText("Post directly to the ingest API").isVisible(), "the curl panel content is not shown");
+    await page.keyboard.press("End");
+    await expectSelected(n - 1, "after End");
+    await page.keyboard.press("Home");
+    await expectSelected(0, "after Home");
+    await page.keyboard.press("ArrowLeft");
+    await expectSelected(n - 1, "after ArrowLeft from the first tab (wraps)");
+    await page.keyboard.press("ArrowRight");
+    await expectSelected(0, "after ArrowRight from the last tab (wraps)");
+  }),
+);
+
+// 6. Outline
+check("outline: scrolling to a heading marks its outline link (.active)", () =>
+  withPage({}, async (page) => {
+    await page.goto(CDPI + "/what-is-dpi/");
+    const outline = page.locator("nav.outline");
+    assert(await outline.isVisible(), "outline is not visible at 1280px");
+    const activeHref = () =>
+      page.evaluate(() => [...document.querySelectorAll(".outline a.active")].map((a) => a.getAttribute("href")));
+    let act = await activeHref();
+    assert(act.length === 1 && act[0] === "#core-building-blocks", `at the top, active links are [${act}], expected [#core-building-blocks]`);
+    for (const id of ["payments", "principles", "identity", "core-building-blocks"]) {
+      await page.evaluate((i) => document.getElementById(i).scrollIntoView({ block: "start" }), id);
+      try {
+        await page.waitForFunction(
+          (i) => {
+            const a = [...document.querySelectorAll(".outline a.active")];
+            return a.length === 1 && a[0].getAttribute("href") === "#" + i;
+          },
+          id,
+          { timeout: 3000 },
+        );
+      } catch {
+        act = await activeHref();
+        throw new Error(`scrolled to #${id}, active outline links are [${act}]`);
+      }
+    }
+  }),
+);
+
+// 8. axe-core
+const axePages = [
+  ["cdpi /", () => CDPI + "/", {}],
+  ["cdpi /dpg-and-dpi/", () => CDPI + "/dpg-and-dpi/", {}],
+  ["cdpi /references/spec-index/", () => CDPI + "/references/spec-index/", {}],
+  ["gitbook /guides/interactive-blocks/", () => GB + "/guides/interactive-blocks/", {}],
+  ["gitbook /getting-started/quickstart/", () => GB + "/getting-started/quickstart/", {}],
+  ["gitbook /guides/layouts-and-media/", () => GB + "/guides/layouts-and-media/", {}],
+  ["gitbook /guides/api-explorer/", () => GB + "/guides/api-explorer/", {}],
+  ["cdpi /dpg-and-dpi/ in dark mode", () => CDPI + "/dpg-and-dpi/", { colorScheme: "dark" }],
+  ["cdpi /dpg-and-dpi/ at 360px", () => CDPI + "/dpg-and-dpi/", { viewport: PHONE }],
+];
+for (const [name, url, options] of axePages) {
+  check(`axe (${AXE_TAGS.join(", ")}): ${name}`, () =>
+    withPage(options, async (page) => {
+      await page.goto(url());
+      await axe(page);
+    }),
+  );
+}
+check(`axe (${AXE_TAGS.join(", ")}): cdpi / with the search dialog open and results shown`, () =>
+  withPage({}, async (page) => {
+    await page.goto(CDPI + "/");
+    await openSearchWithResults(page);
+    await page.keyboard.press("ArrowDown");
+    await axe(page);
+  }),
+);
+
+// 9. JavaScript off
+check("JavaScript off: quickstart shows every tab panel; spec index shows every table", () =>
+  withPage({ javaScriptEnabled: false }, async (page) => {
+    await page.goto(GB + "/getting-started/quickstart/");
+    assert((await page.locator("[role=tablist]").count()) === 0, "a tab list exists without JavaScript");
+    const panels = page.locator("div.tabs > section.tab");
+    const n = await panels.count();
+    assert(n === 3, `expected 3 tab sections, found ${n}`);
+    const titles = [];
+    for (let i = 0; i < n; i++) {
+      const panel = panels.nth(i);
+      assert(await panel.isVisible(), `tab section ${i} is hidden`);
+      const title = panel.locator(".tab-title");
+      assert(await title.isVisible(), `tab section ${i} has no visible title`);
+      titles.push((await title.textContent()).trim());
+      const content = panel.locator(":scope > :not(.tab-title)");
+      assert((await content.count()) > 0 && (await content.first().isVisible()), `tab section ${i} content is not visible`);
+    }
+    assert(titles.join("|") === "CLI|curl|Console", `tab titles are ${titles.join(", ")}`);
+    assert(!(await page.locator(".search-open").isVisible()), "the Search button is shown without JavaScript");
+
+    await page.goto(CDPI + "/references/spec-index/");
+    const tables = page.locator("table.index-table");
+    const t = await tables.count();
+    assert(t > 1, `expected several index tables, found ${t}`);
+    for (let i = 0; i < t; i++) assert(await tables.nth(i).isVisible(), `index table ${i} is hidden without JavaScript`);
+    const rows = page.locator("table.index-table tbody tr");
+    const hiddenRows = await rows.evaluateAll((trs) => trs.filter((tr) => !tr.checkVisibility()).length);
+    assert(hiddenRows === 0, `${hiddenRows} index rows are hidden without JavaScript`);
+    assert(!(await page.locator("form.index-filter").isVisible()), "the filter form is shown without JavaScript (it cannot work)");
+  }),
+);
+
+// 7. No console errors or failed requests on any page visited (runs last).
+check("no console errors and no failed requests on every page visited", async () => {
+  assert(visited.size > 0, "no page was visited");
+  const unique = [...new Set(problems)];
+  assert(!unique.length, `${unique.length} problem(s) on ${visited.size} pages:\n    ${unique.join("\n    ")}`);
+});
+
+// ---------- screenshots ----------
+
+async function takeScreenshots() {
+  const out = path.join(repo, "docs", "screenshots");
+  fs.mkdirSync(out, { recursive: true });
+  for (const scheme of ["light", "dark"]) {
+    await withPage({ colorScheme: scheme, viewport: DESKTOP }, async (page) => {
+      await page.goto(CDPI + "/");
+      await page.screenshot({ path: path.join(out, `home-${scheme}.png`) });
+      await page.goto(CDPI + "/dpg-and-dpi/");
+      await page.screenshot({ path: path.join(out, `page-${scheme}.png`) });
+      await page.goto(CDPI + "/");
+      await openSearchWithResults(page);
+      await page.keyboard.press("ArrowDown");
+      await page.screenshot({ path: path.join(out, `search-${scheme}.png`) });
+    });
+  }
+  return out;
+}
+
+// ---------- main ----------
+
+const servers = [];
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+try {
+  const a = await serve(cdpiDir);
+  const b = await serve(gitbookDir);
+  servers.push(a.server, b.server);
+  CDPI = a.base;
+  GB = b.base;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  for (const { name, fn } of checks) {
+    try {
+      await fn();
+      passed++;
+      console.log(`ok - ${name}`);
+    } catch (err) {
+      if (err instanceof Skip) {
+        skipped++;
+        console.log(`ok - ${name} # SKIP ${err.message}`);
+      } else {
+        failed++;
+        const reason = (err && err.message ? err.message : String(err)).replace(/\n(?! {4})/g, "\n    ");
+        console.log(`not ok - ${name}: ${reason}`);
+      }
+    }
+  }
+  if (screenshots) {
+    try {
+      const out = await takeScreenshots();
+      console.log(`# screenshots written to ${path.relative(process.cwd(), out) || out}`);
+    } catch (err) {
+      failed++;
+      console.log(`not ok - screenshots: ${err.message}`);
+    }
+  }
+} catch (err) {
+  failed++;
+  console.log(`not ok - setup: ${err.message}`);
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  for (const s of servers) s.close();
+}
+if (skipped) console.log(`# ${skipped} skipped`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
