@@ -100,11 +100,17 @@ impl From<TemplateError> for BuildError {
 /// Runs the pipeline on a thread pool whose threads have room for deeply
 /// nested navigation (templates recurse once per SUMMARY level).
 pub fn run(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    with_pool(|| run_stages(options))
+}
+
+fn with_pool<T: Send>(
+    work: impl FnOnce() -> Result<T, BuildError> + Send,
+) -> Result<T, BuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(16 << 20)
         .build()
         .map_err(|err| BuildError::Io(io::Error::other(err)))?;
-    pool.install(|| run_stages(options))
+    pool.install(work)
 }
 
 /// Everything the stages up to `resolve` produce.
@@ -230,11 +236,7 @@ pub fn build_in_memory(
         external: false,
         site_url: None,
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(16 << 20)
-        .build()
-        .map_err(|err| BuildError::Io(io::Error::other(err)))?;
-    pool.install(|| {
+    with_pool(|| {
         let Analysis {
             book,
             pages,

@@ -84,49 +84,6 @@ fn the_seed_page_is_published_repaired_with_figures_and_links() {
     );
 }
 
-/// Undoes UTF-8 read as Windows-1252: each character goes back to the byte
-/// it was decoded from.
-fn repair_mojibake(text: &str) -> String {
-    const CP1252: [(char, u8); 27] = [
-        ('€', 0x80),
-        ('‚', 0x82),
-        ('ƒ', 0x83),
-        ('„', 0x84),
-        ('…', 0x85),
-        ('†', 0x86),
-        ('‡', 0x87),
-        ('ˆ', 0x88),
-        ('‰', 0x89),
-        ('Š', 0x8a),
-        ('‹', 0x8b),
-        ('Œ', 0x8c),
-        ('Ž', 0x8e),
-        ('‘', 0x91),
-        ('’', 0x92),
-        ('“', 0x93),
-        ('”', 0x94),
-        ('•', 0x95),
-        ('–', 0x96),
-        ('—', 0x97),
-        ('˜', 0x98),
-        ('™', 0x99),
-        ('š', 0x9a),
-        ('›', 0x9b),
-        ('œ', 0x9c),
-        ('ž', 0x9e),
-        ('Ÿ', 0x9f),
-    ];
-    let mut bytes = Vec::new();
-    for c in text.chars() {
-        match CP1252.iter().find(|(from, _)| *from == c) {
-            Some((_, byte)) => bytes.push(*byte),
-            None if (c as u32) < 0x100 => bytes.push(c as u32 as u8),
-            None => bytes.extend(c.to_string().as_bytes()),
-        }
-    }
-    String::from_utf8(bytes).expect("the seed is UTF-8 read as Windows-1252")
-}
-
 #[test]
 fn published_text_is_the_seed_with_only_its_encoding_and_figures_changed() {
     let seed = fs::read(repository().join("tests/fixtures/seed/dpg-and-dpi.gitbook.md")).unwrap();
@@ -137,7 +94,7 @@ fn published_text_is_the_seed_with_only_its_encoding_and_figures_changed() {
             "the fixture is the user's export byte for byte"
         );
     }
-    let repaired = repair_mojibake(&String::from_utf8(seed).unwrap());
+    let repaired = folio::mojibake::repair(&String::from_utf8(seed).unwrap()).into_owned();
     let published = fs::read_to_string(repository().join("content/dpg-and-dpi.md")).unwrap();
     // The figures became SVG drawings with alt text; nothing else changed.
     let mut normalised = published.replace("AM.svg\"", "AM.png\"");

@@ -32,7 +32,6 @@
   }
 
   function trackOutline() {
-    if (!("IntersectionObserver" in window)) return;
     var links = document.querySelectorAll('.outline a[href^="#"]');
     var entries = [];
     for (var i = 0; i < links.length; i++) {
@@ -43,7 +42,9 @@
 
     var active = null;
     function update() {
-      var line = window.innerHeight * 0.3;
+      // A heading is current once it reaches the place its outline link
+      // scrolls it to (the scroll padding under the sticky header).
+      var line = (parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0) + 16;
       var next = entries[0];
       for (var j = 0; j < entries.length; j++) {
         if (entries[j].target.getBoundingClientRect().top <= line) next = entries[j];
@@ -59,12 +60,17 @@
       active = next;
     }
 
-    var observer = new IntersectionObserver(update, { rootMargin: "0px 0px -70% 0px" });
-    entries.forEach(function (entry) {
-      observer.observe(entry.target);
-    });
-    var end = document.querySelector("main > :last-child");
-    if (end) new IntersectionObserver(update, { threshold: [0, 1] }).observe(end);
+    var queued = false;
+    function queue() {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(function () {
+        queued = false;
+        update();
+      });
+    }
+    window.addEventListener("scroll", queue, { passive: true });
+    window.addEventListener("resize", queue);
     update();
   }
 
@@ -315,7 +321,7 @@
     dialog.innerHTML =
       '<form method="dialog" class="search-form"><label class="vh" for="search-q">Search the book</label>' +
       '<input id="search-q" type="search" autocomplete="off" spellcheck="false" placeholder="Search the book" role="combobox" aria-expanded="false" aria-controls="search-results" aria-autocomplete="list">' +
-      '<button type="submit" class="search-close" aria-label="Close search">Esc</button></form>' +
+      '<button type="submit" class="search-close" aria-label="Close search (Esc)">Esc</button></form>' +
       '<p class="search-status" role="status" aria-live="polite"></p>' +
       '<ul id="search-results" class="search-results" role="listbox" aria-label="Results"></ul>';
     document.body.appendChild(dialog);
@@ -415,11 +421,13 @@
       input.removeAttribute("aria-activedescendant");
       input.setAttribute("aria-expanded", results.length ? "true" : "false");
       results.forEach(function (doc, i) {
+        // The link itself is the option: an option must not contain a link.
         var li = document.createElement("li");
-        li.id = "search-result-" + i;
-        li.setAttribute("role", "option");
-        li.setAttribute("aria-selected", "false");
+        li.setAttribute("role", "none");
         var a = document.createElement("a");
+        a.id = "search-result-" + i;
+        a.setAttribute("role", "option");
+        a.setAttribute("aria-selected", "false");
         a.href = root + doc[0];
         a.tabIndex = -1;
         var title = document.createElement("span");
@@ -428,7 +436,6 @@
         a.appendChild(title);
         a.appendChild(snippet(doc[3], words));
         li.appendChild(a);
-        li.addEventListener("click", function () { location.href = a.href; });
         list.appendChild(li);
       });
     }
@@ -471,10 +478,12 @@
     opener.addEventListener("click", open);
     input.addEventListener("input", search);
     input.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowDown") { event.preventDefault(); select(active + 1); }
+      // Escape closes the dialog at once (a search field would only clear itself).
+      if (event.key === "Escape") { event.preventDefault(); dialog.close(); }
+      else if (event.key === "ArrowDown") { event.preventDefault(); select(active + 1); }
       else if (event.key === "ArrowUp") { event.preventDefault(); select(active - 1); }
       else if (event.key === "Enter") {
-        var items = list.querySelectorAll("[role=option] a");
+        var items = list.querySelectorAll("[role=option]");
         var target = items[active >= 0 ? active : 0];
         if (target) { event.preventDefault(); location.href = target.href; }
       }

@@ -168,6 +168,22 @@ fn decode_entity(entity: &str) -> Option<char> {
     })
 }
 
+/// The text of an HTML fragment: tags removed, entities decoded,
+/// whitespace collapsed.
+pub fn text_of(fragment: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in fragment.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    decode_entities(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// The URLs in a `srcset` value with their ranges inside it.
 pub fn srcset_urls(value: &str) -> Vec<Range<usize>> {
     let mut urls = Vec::new();
@@ -216,6 +232,14 @@ mod tests {
         assert_eq!(
             decode_entities("a&amp;b&#x20;c&#65;&bogus;"),
             "a&b cA&bogus;"
+        );
+    }
+
+    #[test]
+    fn text_of_fragments() {
+        assert_eq!(
+            text_of("<p>The <a href=\"x\">topology</a>\n &amp; more</p>"),
+            "The topology & more"
         );
     }
 

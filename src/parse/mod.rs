@@ -598,7 +598,7 @@ impl<'a> Builder<'a> {
             .split("<figcaption>")
             .nth(1)
             .and_then(|rest| rest.split("</figcaption>").next())
-            .is_none_or(|caption| strip_tags(caption).trim().is_empty());
+            .is_none_or(|caption| html::text_of(caption).is_empty());
         let mut tags: Vec<usize> = attributes
             .iter()
             .filter(|a| a.tag.eq_ignore_ascii_case("img"))
@@ -809,21 +809,6 @@ fn locate(body: &str, text: &str, range: &Range<usize>) -> usize {
     body[range.clone()]
         .find(text.trim_end())
         .map_or(range.start, |i| range.start + i)
-}
-
-/// The text of an HTML fragment without its tags.
-fn strip_tags(fragment: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in fragment.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
 }
 
 /// The text a reader sees in a run of inline events.

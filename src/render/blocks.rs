@@ -292,7 +292,8 @@ fn api_open(block: &Block, context: &BlockContext<'_>) -> String {
     format!("<div class=\"api-op\">{head}{summary}\n")
 }
 
-fn capitalise(word: &str) -> String {
+/// The word with its first letter in capitals.
+pub(super) fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

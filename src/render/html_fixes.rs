@@ -31,7 +31,7 @@ fn caption_as_alt(text: &str) -> String {
     let Some(caption) = between(text, "<figcaption>", "</figcaption>") else {
         return text.to_string();
     };
-    let caption = strip_tags(caption);
+    let caption = html::text_of(caption);
     if caption.is_empty() {
         return text.to_string();
     }
@@ -53,26 +53,6 @@ fn between<'t>(text: &'t str, open: &str, close: &str) -> Option<&'t str> {
     let start = text.find(open)? + open.len();
     let end = start + text[start..].find(close)?;
     Some(&text[start..end])
-}
-
-/// The text of an HTML fragment, tags removed and entities decoded.
-fn strip_tags(fragment: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in fragment.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    html::decode_entities(
-        text.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .as_str(),
-    )
 }
 
 /// GitBook's colour names (and its semantic `$` names) → theme colours.

@@ -30,7 +30,7 @@ pub(super) fn index_html(index: &Index, site: &Site) -> String {
         for column in &config.columns {
             html.push_str(&format!(
                 "<th scope=\"col\">{}</th>",
-                escape_html(&capitalise(column))
+                escape_html(&heading_of(column))
             ));
         }
         html.push_str("</tr></thead>\n<tbody>\n");
@@ -96,7 +96,7 @@ fn filter_form(index: &Index) -> String {
         values.dedup();
         form.push_str(&format!(
             "<label>{} <select name=\"f-{}\"><option value=\"\">All</option>",
-            escape_html(&capitalise(key)),
+            escape_html(&heading_of(key)),
             escape_html(&attribute_name(key))
         ));
         for value in values {
@@ -131,16 +131,9 @@ fn cell_html(value: &str) -> String {
     }
 }
 
-fn capitalise(key: &str) -> String {
-    let mut chars = key.chars();
-    match chars.next() {
-        Some(first) => first
-            .to_uppercase()
-            .chain(chars)
-            .collect::<String>()
-            .replace(['-', '_'], " "),
-        None => String::new(),
-    }
+/// A front matter key as a column heading: `publisher` → `Publisher`.
+fn heading_of(key: &str) -> String {
+    super::blocks::capitalise(key).replace(['-', '_'], " ")
 }
 
 /// A front matter key as an HTML data attribute name.
