@@ -98,6 +98,9 @@ struct RawOutput {
 struct RawHtml {
     site_url: Option<String>,
     theme: Option<String>,
+    edit_url_template: Option<String>,
+    #[serde(default)]
+    last_updated: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -201,6 +204,11 @@ pub struct Config {
     pub site_url: Option<String>,
     /// Book-relative theme directory whose files override the default theme.
     pub theme_dir: String,
+    /// "Edit this page" address; `{path}` becomes the page's book-relative
+    /// path.
+    pub edit_url_template: Option<String>,
+    /// Show each page's last change, from git.
+    pub last_updated: bool,
     /// GitBook space ids → the published URL of that space, so links into
     /// GitBook's editor (`app.gitbook.com/…/s/<id>/…`) reach readers.
     pub gitbook_spaces: std::collections::BTreeMap<String, String>,
@@ -349,6 +357,8 @@ fn resolve(raw: RawConfig, canonical_root: &Path) -> Config {
             }
         }),
         theme_dir: normalise_dir(raw.output.html.theme.as_deref().unwrap_or("theme")),
+        edit_url_template: raw.output.html.edit_url_template,
+        last_updated: raw.output.html.last_updated,
         gitbook_spaces: raw.gitbook.spaces,
         link_root: String::new(),
         sections,

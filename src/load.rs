@@ -36,6 +36,9 @@ pub struct Book {
     pub pages: Vec<LoadedPage>,
     /// Book-relative paths of Markdown files that are not published.
     pub unpublished: HashSet<String>,
+    /// The date (YYYY-MM-DD) of each file's last commit, when
+    /// `last-updated` is on and the book is in a git checkout.
+    pub last_changed: HashMap<String, String>,
     by_path: HashMap<String, PageId>,
 }
 
@@ -151,6 +154,11 @@ pub fn load_book(
                 .with_help("add it to its section's SUMMARY.md, or delete it"),
         );
     }
+    let last_changed = if config.last_updated {
+        git_last_changed(root.canonical())
+    } else {
+        HashMap::new()
+    };
     let Loader {
         paths,
         labels,
@@ -190,6 +198,7 @@ pub fn load_book(
             pages,
             unpublished,
             by_path,
+            last_changed,
         },
         diagnostics,
     ))
@@ -401,6 +410,39 @@ impl Loader<'_> {
         self.sections_of.push(section);
         id
     }
+}
+
+/// Each file's last commit date, from one `git log` over the book
+/// directory. Without git, or outside a checkout, there are no dates.
+pub fn git_last_changed(book_dir: &std::path::Path) -> HashMap<String, String> {
+    let output = std::process::Command::new("git")
+        .args([
+            "log",
+            "--format=%x00%cs",
+            "--name-only",
+            "--relative",
+            "--no-renames",
+            "--",
+            ".",
+        ])
+        .current_dir(book_dir)
+        .output();
+    let Some(output) = output.ok().filter(|o| o.status.success()) else {
+        return HashMap::new();
+    };
+    let mut dates = HashMap::new();
+    let mut date = String::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        if let Some(commit_date) = line.strip_prefix('\0') {
+            date = commit_date.to_string();
+        } else if !line.is_empty() {
+            // The log runs newest first: keep the first date seen.
+            dates
+                .entry(line.to_string())
+                .or_insert_with(|| date.clone());
+        }
+    }
+    dates
 }
 
 /// Every Markdown page file in the sections (SUMMARY files excluded).

@@ -350,3 +350,43 @@ fn search_index_is_split_into_term_shards_and_document_chunks() {
         .output("guide/install/index.html")
         .contains(r#"data-root="../../""#));
 }
+
+#[test]
+fn last_updated_from_git_and_edit_links() {
+    let book = TestBook::fixture("basic");
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"Basic\"\n\n[output.html]\nedit-url-template = \"https://git.example.org/kb/edit/main/{path}\"\nlast-updated = true\n",
+    );
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(book.path())
+            .env("GIT_COMMITTER_DATE", "2024-03-22T10:00:00Z")
+            .env("GIT_AUTHOR_DATE", "2024-03-22T10:00:00Z")
+            .output()
+            .unwrap()
+            .status;
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&[
+        "-c",
+        "user.name=T",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "-qm",
+        "first",
+    ]);
+    book.build_ok();
+    let html = book.output("guide/install/index.html");
+    assert!(
+        html.contains(r#"Last updated <time datetime="2024-03-22">2024-03-22</time>"#),
+        "{html}"
+    );
+    assert!(html.contains(
+        r#"<a href="https://git.example.org/kb/edit/main/guide/install.md">Edit this page</a>"#
+    ));
+}

@@ -39,6 +39,10 @@ pub(super) struct PageView<'a> {
     pub(super) prev: Option<LinkView<'a>>,
     pub(super) next: Option<LinkView<'a>>,
     pub(super) cover: Option<CoverView>,
+    /// "Edit this page" address, or "".
+    pub(super) edit_url: String,
+    /// The date of the page's last change (YYYY-MM-DD), or "".
+    pub(super) last_updated: &'a str,
 }
 
 /// The page's cover image.

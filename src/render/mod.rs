@@ -265,6 +265,16 @@ fn render_page(
         prev,
         next,
         cover: cover(parsed, &inputs.site.links[id]),
+        edit_url: book
+            .config
+            .edit_url_template
+            .as_ref()
+            .map(|template| template.replace("{path}", &paths::encode_path(&book.pages[id].path)))
+            .unwrap_or_default(),
+        last_updated: book
+            .last_changed
+            .get(&book.pages[id].path)
+            .map_or("", String::as_str),
     };
     let root = paths::root_prefix(url);
     let assets: BTreeMap<&str, String> = asset_paths
