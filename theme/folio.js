@@ -321,7 +321,7 @@
     dialog.innerHTML =
       '<form method="dialog" class="search-form"><label class="vh" for="search-q">Search the book</label>' +
       '<input id="search-q" type="search" autocomplete="off" spellcheck="false" placeholder="Search the book" role="combobox" aria-expanded="false" aria-controls="search-results" aria-autocomplete="list">' +
-      '<button type="submit" class="search-close" aria-label="Close search (Esc)">Esc</button></form>' +
+      '<button type="submit" class="search-close" aria-label="Esc: close search">Esc</button></form>' +
       '<p class="search-status" role="status" aria-live="polite"></p>' +
       '<ul id="search-results" class="search-results" role="listbox" aria-label="Results"></ul>';
     document.body.appendChild(dialog);

@@ -134,15 +134,19 @@ const DARK_CODE_BACKGROUND: Color = Color {
 /// WCAG 2.1 AA for normal text, with a little margin for rounding.
 const MINIMUM_CONTRAST: f64 = 4.6;
 
-/// One stylesheet for the `hl-` classes: the light colours, then the dark
-/// ones, which apply when the system prefers dark and the reader has not
-/// chosen light, or when the reader has chosen dark (the theme toggle sets
-/// `data-theme` on `<html>`).
+/// One stylesheet for the `hl-` classes. Each scheme's rules are scoped to
+/// when they apply (the reader's choice in `data-theme` on `<html>`, set by
+/// the theme toggle, else the system preference), so a long selector of one
+/// theme can never outweigh the other.
 pub fn stylesheet() -> String {
     let (light, dark) = stylesheets();
-    let chosen = scope_rules(&dark, ":root[data-theme=\"dark\"]");
-    let system = scope_rules(&dark, ":root:not([data-theme=\"light\"])");
-    format!("{light}\n/* Dark */\n{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}}}\n")
+    format!(
+        "{}\n@media (prefers-color-scheme: light) {{\n{}}}\n{}\n@media (prefers-color-scheme: dark) {{\n{}}}\n",
+        scope_rules(&light, ":root[data-theme=\"light\"]"),
+        scope_rules(&light, ":root:not([data-theme=\"dark\"])"),
+        scope_rules(&dark, ":root[data-theme=\"dark\"]"),
+        scope_rules(&dark, ":root:not([data-theme=\"light\"])"),
+    )
 }
 
 /// Prefixes every selector of a flat stylesheet (no at-rules) with `scope`.
@@ -295,11 +299,25 @@ mod tests {
     }
 
     #[test]
-    fn dark_rules_are_scoped_to_the_chosen_or_system_theme() {
+    fn every_rule_is_scoped_to_the_chosen_or_system_theme() {
         let css = stylesheet();
-        assert!(css.contains(":root[data-theme=\"dark\"] .hl-"), "{css}");
-        assert!(css.contains("@media (prefers-color-scheme: dark) {\n"));
-        assert!(css.contains(":root:not([data-theme=\"light\"]) .hl-"));
+        for scope in [
+            ":root[data-theme=\"dark\"] .hl-",
+            ":root:not([data-theme=\"light\"]) .hl-",
+            ":root[data-theme=\"light\"] .hl-",
+            ":root:not([data-theme=\"dark\"]) .hl-",
+        ] {
+            assert!(css.contains(scope), "{scope}");
+        }
+        for rule in css.split('}') {
+            let selectors = rule.rsplit_once('{').map_or("", |(selectors, _)| selectors);
+            let selectors = selectors.rsplit("*/").next().unwrap_or(selectors).trim();
+            if selectors.contains(".hl-") {
+                for selector in selectors.split(',') {
+                    assert!(selector.trim().starts_with(":root"), "unscoped: {selector}");
+                }
+            }
+        }
         assert_eq!(css.matches('{').count(), css.matches('}').count());
     }
 
