@@ -101,6 +101,7 @@ struct RawHtml {
     edit_url_template: Option<String>,
     #[serde(default)]
     last_updated: bool,
+    mermaid: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -209,6 +210,9 @@ pub struct Config {
     pub edit_url_template: Option<String>,
     /// Show each page's last change, from git.
     pub last_updated: bool,
+    /// A Mermaid script in the book (e.g. `vendor/mermaid.min.js` from npm),
+    /// loaded by pages with `mermaid` fences so diagrams are drawn.
+    pub mermaid: Option<String>,
     /// GitBook space ids → the published URL of that space, so links into
     /// GitBook's editor (`app.gitbook.com/…/s/<id>/…`) reach readers.
     pub gitbook_spaces: std::collections::BTreeMap<String, String>,
@@ -359,6 +363,7 @@ fn resolve(raw: RawConfig, canonical_root: &Path) -> Config {
         theme_dir: normalise_dir(raw.output.html.theme.as_deref().unwrap_or("theme")),
         edit_url_template: raw.output.html.edit_url_template,
         last_updated: raw.output.html.last_updated,
+        mermaid: raw.output.html.mermaid.map(|path| normalise_dir(&path)),
         gitbook_spaces: raw.gitbook.spaces,
         link_root: String::new(),
         sections,
@@ -514,6 +519,23 @@ fn normalise_dir(dir: &str) -> String {
 }
 
 fn validate(config: &Config, root: &BookRoot, source: &SourceFile) -> Result<(), Box<Diagnostic>> {
+    if let Some(script) = config
+        .mermaid
+        .as_deref()
+        .filter(|script| !root.is_file(script))
+    {
+        let at = source.text.find("mermaid").unwrap_or(0);
+        return Err(Box::new(
+            source
+                .diagnostic(
+                    Severity::Error,
+                    Code::InvalidConfig,
+                    at..at + "mermaid".len(),
+                    format!("the Mermaid script `{script}` is not a file in the book"),
+                )
+                .with_help("install it, e.g. `npm install mermaid` and copy node_modules/mermaid/dist/mermaid.min.js"),
+        ));
+    }
     let mut seen_urls = Vec::new();
     for section in &config.sections {
         let error = |needle: &str, message: String| {

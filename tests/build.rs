@@ -390,3 +390,42 @@ fn last_updated_from_git_and_edit_links() {
         r#"<a href="https://git.example.org/kb/edit/main/guide/install.md">Edit this page</a>"#
     ));
 }
+
+#[test]
+fn mermaid_diagrams_load_the_configured_script_only_where_needed() {
+    let book = TestBook::fixture("basic");
+    let config = std::fs::read_to_string(book.path().join("book.toml")).unwrap();
+    book.write(
+        "book.toml",
+        &format!("{config}mermaid = \"vendor/mermaid.min.js\"\n"),
+    );
+    book.write(
+        "vendor/mermaid.min.js",
+        "window.mermaid = { initialize() {}, run() {} };\n",
+    );
+    book.write(
+        "guide/linux.md",
+        "# On Linux\n\n```mermaid\ngraph TD; A-->B\n```\n",
+    );
+    book.build_ok();
+    let linux = book.output("guide/linux/index.html");
+    assert!(
+        linux.contains(r#"<script src="../../vendor/mermaid.min.js" defer></script>"#),
+        "{linux}"
+    );
+    assert!(linux.contains("<pre class=\"mermaid\">graph TD; A--&gt;B\n</pre>"));
+    assert!(
+        !book
+            .output("guide/install/index.html")
+            .contains("mermaid.min.js"),
+        "only pages with diagrams"
+    );
+    assert!(book.output_exists("vendor/mermaid.min.js"));
+    book.write(
+        "book.toml",
+        &format!("{config}mermaid = \"vendor/missing.js\"\n"),
+    );
+    let run = book.run(&["build"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("book.toml:7:1: error[invalid-config]: the Mermaid script `vendor/missing.js` is not a file in the book"), "{}", run.stderr);
+}

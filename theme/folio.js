@@ -522,6 +522,17 @@
     if (query && query.addEventListener) query.addEventListener("change", reflect);
   }
 
+  /* Mermaid diagrams, when the book configures the Mermaid script: drawn
+     from the source in each pre.mermaid, which readers without it see. */
+  function drawDiagrams() {
+    if (!window.mermaid || !document.querySelector("pre.mermaid")) return;
+    var dark = document.documentElement.getAttribute("data-theme") === "dark" ||
+      (document.documentElement.getAttribute("data-theme") !== "light" &&
+        window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
+    window.mermaid.initialize({ startOnLoad: false, theme: dark ? "dark" : "default" });
+    window.mermaid.run({ querySelector: "pre.mermaid" });
+  }
+
   function safely(step) {
     try {
       step();
@@ -531,7 +542,7 @@
   }
 
   function init() {
-    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle].forEach(safely);
+    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle, drawDiagrams].forEach(safely);
     window.addEventListener("hashchange", function () {
       safely(revealHash);
     });

@@ -43,6 +43,8 @@ pub(super) struct PageView<'a> {
     pub(super) edit_url: String,
     /// The date of the page's last change (YYYY-MM-DD), or "".
     pub(super) last_updated: &'a str,
+    /// The Mermaid script, on pages with diagrams, or "".
+    pub(super) mermaid_script: String,
 }
 
 /// The page's cover image.

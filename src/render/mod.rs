@@ -275,6 +275,7 @@ fn render_page(
             .last_changed
             .get(&book.pages[id].path)
             .map_or("", String::as_str),
+        mermaid_script: mermaid_script(inputs),
     };
     let root = paths::root_prefix(url);
     let assets: BTreeMap<&str, String> = asset_paths
@@ -372,6 +373,21 @@ fn body_fingerprint(inputs: &PageInputs<'_>) -> u64 {
         .unwrap_or_default()
         .hash(&mut hasher);
     hasher.finish()
+}
+
+/// The configured Mermaid script, for pages that have a `mermaid` fence.
+fn mermaid_script(inputs: &PageInputs<'_>) -> String {
+    let Some(script) = &inputs.book.config.mermaid else {
+        return String::new();
+    };
+    let has_diagram = inputs.parsed[inputs.page].events.iter().any(|event| {
+        matches!(event, pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info)))
+            if info.split_whitespace().next() == Some("mermaid"))
+    });
+    match inputs.site.files.get(script) {
+        Some(url) if has_diagram => paths::href(&inputs.site.page_urls[inputs.page], url),
+        _ => String::new(),
+    }
 }
 
 /// The front matter `cover`, when it resolved to a file and is shown.

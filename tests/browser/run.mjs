@@ -507,6 +507,15 @@ check("outline: scrolling to a heading marks its outline link (.active)", () =>
   }),
 );
 
+// Mermaid: the GitBook site is built with the Mermaid script configured
+// (tests/browser.rs), so the fence on /install/docker/ becomes a diagram.
+check("mermaid: a mermaid fence is drawn as a diagram", () =>
+  withPage({}, async (page) => {
+    await page.goto(GB + "/install/docker/");
+    await page.waitForSelector("pre.mermaid svg", { timeout: 10000 });
+  }),
+);
+
 // 8. axe-core
 const axePages = [
   ["cdpi /", () => CDPI + "/", {}],
