@@ -56,6 +56,13 @@ fn main() {
             generated as f64 / elapsed,
             html_bytes / generated as u64
         );
+        let (fetched, total) = search_bytes(&out, &["configure", "service"]);
+        println!(
+            "{generated:>6} pages: search for \"configure service\" fetches {:.1} KB of a {:.1} MB index ({:.2}%)",
+            fetched as f64 / 1024.0,
+            total as f64 / 1_048_576.0,
+            100.0 * fetched as f64 / total as f64
+        );
         let check = BuildOptions {
             write: false,
             ..options.clone()
@@ -197,6 +204,49 @@ Back to [the overview](#overview) or [configuration](#configure-the-service-{see
     let path = root.join(rel);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, text).unwrap();
+}
+
+/// What the search dialog downloads for `terms`: the index's meta file,
+/// one shard per term, and the document chunks of the ten best results;
+/// and the size of the whole index.
+fn search_bytes(site: &Path, terms: &[&str]) -> (u64, u64) {
+    let search = site.join("search");
+    let size = |path: &Path| fs::metadata(path).map_or(0, |m| m.len());
+    let meta_path = search.join("meta.json");
+    let meta: serde_json::Value = serde_json::from_str(&fs::read_to_string(&meta_path).unwrap()).unwrap();
+    let chunk = meta["chunk"].as_u64().unwrap();
+    let mut fetched = size(&meta_path);
+    let mut scores: Option<std::collections::HashMap<u64, u64>> = None;
+    for term in terms {
+        let shard: String = term.chars().take(2).collect::<String>().bytes().map(|b| format!("{b:02x}")).collect();
+        let path = search.join(format!("t/{shard}.json"));
+        fetched += size(&path);
+        let postings: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let mut these = std::collections::HashMap::new();
+        for posting in postings[*term].as_array().into_iter().flatten() {
+            these.insert(posting[0].as_u64().unwrap(), posting[1].as_u64().unwrap());
+        }
+        scores = Some(match scores {
+            None => these,
+            Some(previous) => previous
+                .into_iter()
+                .filter_map(|(doc, score)| these.get(&doc).map(|s| (doc, score + s)))
+                .collect(),
+        });
+    }
+    let mut ranked: Vec<(u64, u64)> = scores.unwrap_or_default().into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut chunks: Vec<u64> = ranked.iter().take(10).map(|(doc, _)| doc / chunk).collect();
+    chunks.sort();
+    chunks.dedup();
+    fetched += chunks.iter().map(|c| size(&search.join(format!("d/{c}.json")))).sum::<u64>();
+    let total = walkdir::WalkDir::new(&search)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.metadata().map_or(0, |m| m.len()))
+        .sum();
+    (fetched, total)
 }
 
 fn html_size(dir: &Path) -> u64 {
