@@ -213,15 +213,23 @@ fn search_bytes(site: &Path, terms: &[&str]) -> (u64, u64) {
     let search = site.join("search");
     let size = |path: &Path| fs::metadata(path).map_or(0, |m| m.len());
     let meta_path = search.join("meta.json");
-    let meta: serde_json::Value = serde_json::from_str(&fs::read_to_string(&meta_path).unwrap()).unwrap();
+    let meta: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&meta_path).unwrap()).unwrap();
     let chunk = meta["chunk"].as_u64().unwrap();
     let mut fetched = size(&meta_path);
     let mut scores: Option<std::collections::HashMap<u64, u64>> = None;
     for term in terms {
-        let shard: String = term.chars().take(2).collect::<String>().bytes().map(|b| format!("{b:02x}")).collect();
+        let shard: String = term
+            .chars()
+            .take(2)
+            .collect::<String>()
+            .bytes()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let path = search.join(format!("t/{shard}.json"));
         fetched += size(&path);
-        let postings: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let postings: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
         let mut these = std::collections::HashMap::new();
         for posting in postings[*term].as_array().into_iter().flatten() {
             these.insert(posting[0].as_u64().unwrap(), posting[1].as_u64().unwrap());
@@ -239,7 +247,10 @@ fn search_bytes(site: &Path, terms: &[&str]) -> (u64, u64) {
     let mut chunks: Vec<u64> = ranked.iter().take(10).map(|(doc, _)| doc / chunk).collect();
     chunks.sort();
     chunks.dedup();
-    fetched += chunks.iter().map(|c| size(&search.join(format!("d/{c}.json")))).sum::<u64>();
+    fetched += chunks
+        .iter()
+        .map(|c| size(&search.join(format!("d/{c}.json"))))
+        .sum::<u64>();
     let total = walkdir::WalkDir::new(&search)
         .into_iter()
         .flatten()

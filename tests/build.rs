@@ -205,10 +205,10 @@ fn markdown_extensions_and_highlighting() {
         "{install}"
     );
     assert!(book
-        .output(&book.theme_file("highlight.css"))
+        .output(&book.theme_file("highlight-light.css"))
         .contains(".hl-"));
     assert!(book
-        .output(&book.theme_file("highlight.css"))
+        .output(&book.theme_file("highlight-dark.css"))
         .contains(".hl-"));
 }
 

@@ -134,18 +134,24 @@ const DARK_CODE_BACKGROUND: Color = Color {
 /// WCAG 2.1 AA for normal text, with a little margin for rounding.
 const MINIMUM_CONTRAST: f64 = 4.6;
 
-/// One stylesheet for the `hl-` classes. Each scheme's rules are scoped to
-/// when they apply (the reader's choice in `data-theme` on `<html>`, set by
-/// the theme toggle, else the system preference), so a long selector of one
-/// theme can never outweigh the other.
-pub fn stylesheet() -> String {
+/// The light and the dark stylesheet for the `hl-` classes. Each scheme's
+/// rules are scoped to when they apply (the reader's choice in `data-theme`
+/// on `<html>`, set by the theme toggle, else the system preference), so
+/// both files load on every page and a long selector of one scheme can
+/// never outweigh the other.
+pub fn scoped_stylesheets() -> (String, String) {
     let (light, dark) = stylesheets();
-    format!(
-        "{}\n@media (prefers-color-scheme: light) {{\n{}}}\n{}\n@media (prefers-color-scheme: dark) {{\n{}}}\n",
-        scope_rules(&light, ":root[data-theme=\"light\"]"),
-        scope_rules(&light, ":root:not([data-theme=\"dark\"])"),
-        scope_rules(&dark, ":root[data-theme=\"dark\"]"),
-        scope_rules(&dark, ":root:not([data-theme=\"light\"])"),
+    (
+        format!(
+            "{}\n@media (prefers-color-scheme: light) {{\n{}}}\n",
+            scope_rules(&light, ":root[data-theme=\"light\"]"),
+            scope_rules(&light, ":root:not([data-theme=\"dark\"])"),
+        ),
+        format!(
+            "{}\n@media (prefers-color-scheme: dark) {{\n{}}}\n",
+            scope_rules(&dark, ":root[data-theme=\"dark\"]"),
+            scope_rules(&dark, ":root:not([data-theme=\"light\"])"),
+        ),
     )
 }
 
@@ -300,7 +306,8 @@ mod tests {
 
     #[test]
     fn every_rule_is_scoped_to_the_chosen_or_system_theme() {
-        let css = stylesheet();
+        let (light, dark) = scoped_stylesheets();
+        let css = format!("{light}{dark}");
         for scope in [
             ":root[data-theme=\"dark\"] .hl-",
             ":root:not([data-theme=\"light\"]) .hl-",

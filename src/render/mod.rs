@@ -151,7 +151,11 @@ fn redirect_pages(book: &Book, site: &Site, titles: &[String]) -> Vec<OutputFile
 /// can cache them forever; other files (images a stylesheet may name) keep
 /// their names.
 fn static_files(theme: &Theme) -> Vec<(String, OutputFile)> {
-    let generated = [("highlight.css", highlight::stylesheet().into_bytes())];
+    let (light, dark) = highlight::scoped_stylesheets();
+    let generated = [
+        ("highlight-light.css", light.into_bytes()),
+        ("highlight-dark.css", dark.into_bytes()),
+    ];
     theme
         .static_files
         .iter()
