@@ -429,3 +429,30 @@ fn mermaid_diagrams_load_the_configured_script_only_where_needed() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("book.toml:7:1: error[invalid-config]: the Mermaid script `vendor/missing.js` is not a file in the book"), "{}", run.stderr);
 }
+
+#[test]
+fn the_whole_book_on_one_page_for_printing() {
+    let book = TestBook::fixture("basic");
+    book.build_ok();
+    let print = book.output("print/index.html");
+    let order: Vec<usize> = ["Welcome", "Guide", "Install", "On Linux", "Config files"]
+        .iter()
+        .map(|title| {
+            print
+                .find(&format!("-title\">{title}</h2>"))
+                .unwrap_or_else(|| panic!("{title}"))
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "reading order");
+    assert!(
+        print.contains(r##"<a href="#page-1">guide</a>"##),
+        "links between pages stay in the print page: {print}"
+    );
+    assert!(
+        print.contains(r#"src="../.gitbook/assets/topology%20(1)%20%C3%A9.png""#),
+        "files relative to print/"
+    );
+    assert!(book
+        .output("guide/index.html")
+        .contains(r#"<a href="../print/">The whole book on one page</a>"#));
+}

@@ -85,6 +85,8 @@ pub(super) struct LinkView<'a> {
 #[derive(Serialize)]
 pub(super) struct NavView<'a> {
     pub(super) home_url: String,
+    /// The whole book on one page, for printing.
+    pub(super) print_url: String,
     pub(super) sections: Vec<SectionView<'a>>,
     pub(super) groups: Vec<GroupView<'a>>,
 }
@@ -214,6 +216,7 @@ impl<'a> PageInputs<'a> {
             .filter(|group| !group.items.is_empty())
             .collect();
         NavView {
+            print_url: paths::href(from, "print/"),
             home_url: paths::root_prefix(from).to_string()
                 + if from.is_empty() { "./" } else { "" },
             sections,

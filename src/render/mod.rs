@@ -13,6 +13,7 @@ pub mod highlight;
 mod html_fixes;
 mod listing;
 mod markdown;
+mod print;
 mod search;
 mod site_files;
 pub mod theme;
@@ -70,7 +71,7 @@ pub fn render_site(
     let titles: Vec<String> = (0..book.pages.len())
         .map(|id| index::page_title(book, parsed, id))
         .collect();
-    let mut files: Vec<OutputFile> = (0..book.pages.len())
+    let rendered: Vec<(OutputFile, String)> = (0..book.pages.len())
         .into_par_iter()
         .map(|id| {
             let inputs = PageInputs {
@@ -81,13 +82,24 @@ pub fn render_site(
                 page: id,
                 indexes,
             };
-            let html = render_page(&inputs, theme, highlighter, &asset_paths, cache)?;
-            Ok(OutputFile {
+            let (html, content) = render_page(&inputs, theme, highlighter, &asset_paths, cache)?;
+            let file = OutputFile {
                 path: format!("{}index.html", site.page_urls[id]),
                 contents: html.into_bytes(),
-            })
+            };
+            Ok((file, content))
         })
         .collect::<Result<_, TemplateError>>()?;
+    let (mut files, contents): (Vec<OutputFile>, Vec<String>) = rendered.into_iter().unzip();
+    files.push(print::print_page(
+        book,
+        site,
+        parsed,
+        &titles,
+        &contents,
+        theme,
+        &asset_paths,
+    )?);
     files.extend(redirect_pages(book, site, &titles));
     files.extend(indexes.iter().map(|index| OutputFile {
         path: listing::json_path(index, site),
@@ -194,7 +206,7 @@ fn render_page(
     highlighter: &Highlighter,
     asset_paths: &BTreeMap<&str, &str>,
     cache: Option<&RenderCache>,
-) -> Result<String, TemplateError> {
+) -> Result<(String, String), TemplateError> {
     let id = inputs.page;
     let book = inputs.book;
     let parsed = &inputs.parsed[id];
@@ -235,6 +247,7 @@ fn render_page(
     for index in inputs.indexes.iter().filter(|index| index.page == id) {
         content.push_str(&listing::index_html(index, inputs.site));
     }
+    let print_content = content.clone();
     let page = PageView {
         title: &inputs.titles[id],
         description: front_matter.description.as_deref().unwrap_or(""),
@@ -305,12 +318,13 @@ fn render_page(
         let json = serde_json::to_string(&context.clone().into_json()).unwrap_or_default();
         fingerprint(&format!("{}\u{0}{json}", theme.fingerprint()))
     });
-    cached(
+    let html = cached(
         cache.map(|c| &c.pages),
         &book.pages[id].path,
         fingerprint,
         || theme.render("page.html", &context),
-    )
+    )?;
+    Ok((html, print_content))
 }
 
 type CacheMap = std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>;

@@ -16,6 +16,7 @@ use crate::source::BookRoot;
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("page.html", include_str!("../../theme/page.html")),
     ("macros.html", include_str!("../../theme/macros.html")),
+    ("print.html", include_str!("../../theme/print.html")),
 ];
 
 /// The default theme's static files.
