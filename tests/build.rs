@@ -456,3 +456,16 @@ fn the_whole_book_on_one_page_for_printing() {
         .output("guide/index.html")
         .contains(r#"<a href="../print/">The whole book on one page</a>"#));
 }
+
+#[test]
+fn the_whole_navigation_is_published_once_as_json() {
+    let book = TestBook::fixture("basic");
+    book.build_ok();
+    let nav: serde_json::Value = serde_json::from_str(&book.output("nav.json")).unwrap();
+    let guide = &nav["sections"][0]["groups"][0]["items"][1];
+    assert_eq!(guide["title"], "Guide");
+    assert_eq!(guide["url"], "guide/");
+    assert_eq!(guide["children"][0]["title"], "Installing");
+    assert_eq!(guide["children"][0]["children"][0]["url"], "guide/linux/");
+    assert_eq!(guide["children"][1]["external"], true);
+}

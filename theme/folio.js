@@ -533,6 +533,95 @@
     window.mermaid.run({ querySelector: "pre.mermaid" });
   }
 
+  /* Collapsible sidebar: every entry with pages under it gets a toggle.
+     Entries on the path to this page are open (their pages are in the
+     HTML); others load their pages from nav.json when first opened, so
+     each page stays small however large the book is. */
+  function collapsibleNav() {
+    var nav = document.querySelector("nav.pages");
+    if (!nav || !window.fetch) return;
+    var root = document.documentElement.getAttribute("data-root") || "";
+    var tree = null;
+    function loadTree() {
+      if (!tree) {
+        tree = fetch(root + "nav.json").then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
+      }
+      return tree;
+    }
+    function absolute(href) {
+      var a = document.createElement("a");
+      a.href = href;
+      return a.href;
+    }
+    function find(items, url) {
+      for (var i = 0; i < (items || []).length; i++) {
+        if (items[i].url && !items[i].external && absolute(root + items[i].url) === url) return items[i];
+        var inner = find(items[i].children, url);
+        if (inner) return inner;
+      }
+      return null;
+    }
+    function buildList(children) {
+      var ul = document.createElement("ul");
+      children.forEach(function (child) {
+        var li = document.createElement("li");
+        var label;
+        if (child.url) {
+          label = document.createElement("a");
+          label.href = child.external ? child.url : root + child.url;
+          label.textContent = child.title;
+        } else {
+          label = document.createElement("span");
+          label.className = "lbl";
+          label.textContent = child.title;
+        }
+        li.appendChild(label);
+        if (child.children && child.children.length) {
+          li.className = "more";
+          addToggle(li, false);
+        }
+        ul.appendChild(li);
+      });
+      return ul;
+    }
+    function addToggle(li, open) {
+      var link = li.firstElementChild;
+      if (!link || li.querySelector(":scope > .nav-toggle")) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "nav-toggle";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      button.setAttribute("aria-label", "Pages under " + link.textContent.trim());
+      li.classList.add("has-toggle");
+      link.insertAdjacentElement("afterend", button);
+      button.addEventListener("click", function () {
+        var list = li.querySelector(":scope > ul");
+        var expanded = button.getAttribute("aria-expanded") === "true";
+        if (list) {
+          list.hidden = expanded;
+          button.setAttribute("aria-expanded", expanded ? "false" : "true");
+          return;
+        }
+        loadTree().then(function (data) {
+          if (!data || !link.href) return;
+          var item = null;
+          (data.sections || []).forEach(function (section) {
+            (section.groups || []).forEach(function (group) { item = item || find(group.items, link.href); });
+          });
+          if (!item || !item.children || !item.children.length) return;
+          li.appendChild(buildList(item.children));
+          button.setAttribute("aria-expanded", "true");
+        });
+      });
+    }
+    var entries = nav.querySelectorAll("li");
+    for (var i = 0; i < entries.length; i++) {
+      var li = entries[i];
+      var hasList = !!li.querySelector(":scope > ul");
+      if (hasList || li.classList.contains("more")) addToggle(li, hasList);
+    }
+  }
+
   function safely(step) {
     try {
       step();
@@ -542,7 +631,7 @@
   }
 
   function init() {
-    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle, drawDiagrams].forEach(safely);
+    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle, drawDiagrams, collapsibleNav].forEach(safely);
     window.addEventListener("hashchange", function () {
       safely(revealHash);
     });

@@ -64,7 +64,50 @@ pub(super) fn site_files(
         files.push(text_file("sitemap.xml", sitemap(book, site, parsed)));
     }
     files.push(text_file("404.html", not_found_page(book, stylesheet)));
+    files.push(text_file("nav.json", nav_json(book, site, parsed)));
     files
+}
+
+/// The whole navigation once, for the sidebar script to expand subtrees
+/// that a page's own HTML leaves closed (each page carries only the path to
+/// itself, so pages stay small). URLs are relative to the site root.
+fn nav_json(book: &Book, site: &Site, parsed: &[ParsedPage]) -> String {
+    fn items(
+        site: &Site,
+        parsed: &[ParsedPage],
+        entries: &[crate::load::NavItem],
+    ) -> Vec<serde_json::Value> {
+        entries
+            .iter()
+            .filter(|item| !matches!(item.target, crate::load::NavTarget::Page(id) if parsed[id].front_matter.hidden))
+            .map(|item| {
+                let (url, external) = match &item.target {
+                    crate::load::NavTarget::Page(id) => (paths::encode_path(&site.page_urls[*id]), false),
+                    crate::load::NavTarget::External(url) => (url.clone(), true),
+                    crate::load::NavTarget::None => (String::new(), false),
+                };
+                serde_json::json!({
+                    "title": item.label,
+                    "url": url,
+                    "external": external,
+                    "children": items(site, parsed, &item.children),
+                })
+            })
+            .collect()
+    }
+    let sections: Vec<serde_json::Value> = book
+        .sections
+        .iter()
+        .map(|section| {
+            let groups: Vec<serde_json::Value> = section
+                .groups
+                .iter()
+                .map(|group| serde_json::json!({"title": group.title, "items": items(site, parsed, &group.items)}))
+                .collect();
+            serde_json::json!({"title": section.config.title, "url": paths::encode_path(&section.config.url_prefix), "groups": groups})
+        })
+        .collect();
+    serde_json::json!({ "sections": sections }).to_string()
 }
 
 fn text_file(path: &str, text: String) -> OutputFile {

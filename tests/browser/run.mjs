@@ -507,6 +507,20 @@ check("outline: scrolling to a heading marks its outline link (.active)", () =>
   }),
 );
 
+// Collapsible sidebar: a closed entry loads its pages from nav.json.
+check("sidebar: a closed entry opens from nav.json and closes again", () =>
+  withPage({}, async (page) => {
+    await page.goto(GB + "/help/faq/");
+    const toggle = page.locator('nav.pages .nav-toggle[aria-label="Pages under Guides"]');
+    assert((await toggle.getAttribute("aria-expanded")) === "false", "Guides starts closed");
+    await toggle.click();
+    await page.locator("nav.pages a", { hasText: "Deploy" }).waitFor();
+    assert((await toggle.getAttribute("aria-expanded")) === "true", "Guides is open");
+    await toggle.click();
+    assert(!(await page.locator("nav.pages a", { hasText: "Deploy" }).isVisible()), "Guides closes again");
+  }),
+);
+
 // Mermaid: the GitBook site is built with the Mermaid script configured
 // (tests/browser.rs), so the fence on /install/docker/ becomes a diagram.
 check("mermaid: a mermaid fence is drawn as a diagram", () =>
