@@ -357,6 +357,11 @@ fn gitbook_html_is_rewritten_for_the_theme() {
     );
     assert!(install_page.contains(r#" wide">"#), "layout.width: wide");
     assert!(
+        install_page
+            .contains(r#"<h1><span class="page-icon" aria-hidden="true">⬇️</span> Install</h1>"#),
+        "front matter icon"
+    );
+    assert!(
         !install_page.contains(r#"<p class="lead">"#),
         "layout.description.visible: false"
     );

@@ -45,6 +45,8 @@ pub(super) struct PageView<'a> {
     pub(super) last_updated: &'a str,
     /// The Mermaid script, on pages with diagrams, or "".
     pub(super) mermaid_script: String,
+    /// The front matter `icon` as a symbol, or "".
+    pub(super) icon: &'static str,
 }
 
 /// The page's cover image.

@@ -293,6 +293,7 @@ fn render_page(
             .get(&book.pages[id].path)
             .map_or("", String::as_str),
         mermaid_script: mermaid_script(inputs),
+        icon: front_matter.icon.as_deref().map_or("", icon_symbol),
     };
     let root = paths::root_prefix(url);
     let assets: BTreeMap<&str, String> = asset_paths
@@ -391,6 +392,45 @@ fn body_fingerprint(inputs: &PageInputs<'_>) -> u64 {
         .unwrap_or_default()
         .hash(&mut hasher);
     hasher.finish()
+}
+
+/// GitBook's `icon` names Font Awesome icons; no icon font is loaded (no
+/// request leaves the site), so common names are shown as the Unicode
+/// symbol closest to them, and others not at all.
+fn icon_symbol(name: &str) -> &'static str {
+    match name.trim().trim_start_matches("fa-") {
+        "rocket" | "rocket-launch" => "🚀",
+        "download" | "arrow-down-to-line" => "⬇️",
+        "book" | "book-open" => "📖",
+        "gear" | "gears" | "cog" => "⚙️",
+        "house" | "home" => "🏠",
+        "star" => "⭐",
+        "lightbulb" => "💡",
+        "circle-info" | "info" => "ℹ️",
+        "triangle-exclamation" | "warning" => "⚠️",
+        "circle-question" | "question" => "❓",
+        "lock" | "shield" | "shield-check" => "🔒",
+        "key" => "🔑",
+        "globe" | "earth-americas" => "🌐",
+        "users" | "user" | "people-group" => "👥",
+        "code" | "terminal" => "💻",
+        "list" | "list-check" => "📋",
+        "file" | "file-lines" | "file-code" => "📄",
+        "folder" => "📁",
+        "magnifying-glass" | "search" => "🔍",
+        "bolt" => "⚡",
+        "wrench" | "screwdriver-wrench" => "🔧",
+        "chart-line" | "chart-simple" => "📈",
+        "money-bill" | "coins" | "wallet" => "💰",
+        "building-columns" | "landmark" => "🏛️",
+        "heart" => "❤️",
+        "flag" => "🚩",
+        "calendar" => "📅",
+        "envelope" => "✉️",
+        "link" => "🔗",
+        "check" | "circle-check" => "✅",
+        _ => "",
+    }
 }
 
 /// The configured Mermaid script, for pages that have a `mermaid` fence.
