@@ -295,26 +295,9 @@ fn render_page(
         mermaid_script: mermaid_script(inputs),
         icon: front_matter.icon.as_deref().map_or("", icon_symbol),
     };
-    let root = paths::root_prefix(url);
-    let assets: BTreeMap<&str, String> = asset_paths
-        .iter()
-        .map(|(name, path)| (*name, format!("{root}{path}")))
-        .collect();
-    let mut context = tera::Context::new();
-    context.insert(
-        "book",
-        &BookView {
-            title: &book.config.title,
-            description: &book.config.description,
-            language: &book.config.language,
-            authors: &book.config.authors,
-        },
-    );
+    let mut context = base_context(book, asset_paths, url);
     context.insert("page", &page);
     context.insert("nav", &inputs.nav());
-    context.insert("assets", &assets);
-    context.insert("root", &root);
-    context.insert("generator", &format!("folio {}", env!("CARGO_PKG_VERSION")));
     let fingerprint = cache.map_or(0, |_| {
         let json = serde_json::to_string(&context.clone().into_json()).unwrap_or_default();
         fingerprint(&format!("{}\u{0}{json}", theme.fingerprint()))
@@ -446,6 +429,34 @@ fn mermaid_script(inputs: &PageInputs<'_>) -> String {
         Some(url) if has_diagram => paths::href(&inputs.site.page_urls[inputs.page], url),
         _ => String::new(),
     }
+}
+
+/// What every template gets: the book, the theme's assets and the way to
+/// the site root, all relative to the page at `url`.
+pub(super) fn base_context(
+    book: &Book,
+    asset_paths: &BTreeMap<&str, &str>,
+    url: &str,
+) -> tera::Context {
+    let root = paths::root_prefix(url);
+    let assets: BTreeMap<&str, String> = asset_paths
+        .iter()
+        .map(|(name, path)| (*name, format!("{root}{path}")))
+        .collect();
+    let mut context = tera::Context::new();
+    context.insert(
+        "book",
+        &BookView {
+            title: &book.config.title,
+            description: &book.config.description,
+            language: &book.config.language,
+            authors: &book.config.authors,
+        },
+    );
+    context.insert("assets", &assets);
+    context.insert("root", &root);
+    context.insert("generator", &format!("folio {}", env!("CARGO_PKG_VERSION")));
+    context
 }
 
 /// The front matter `cover`, when it resolved to a file and is shown.

@@ -28,13 +28,6 @@ struct PrintPage<'a> {
     content: String,
 }
 
-#[derive(Serialize)]
-struct PrintBook<'a> {
-    title: &'a str,
-    description: &'a str,
-    language: &'a str,
-}
-
 /// Renders `print/index.html` with the theme's `print.html`.
 pub(super) fn print_page(
     book: &Book,
@@ -62,24 +55,8 @@ pub(super) fn print_page(
             content: rebase(content, &site.page_urls[id], &anchors),
         })
         .collect();
-    let root = paths::root_prefix(PRINT_URL);
-    let assets: BTreeMap<&str, String> = asset_paths
-        .iter()
-        .map(|(name, path)| (*name, format!("{root}{path}")))
-        .collect();
-    let mut context = tera::Context::new();
-    context.insert(
-        "book",
-        &PrintBook {
-            title: &book.config.title,
-            description: &book.config.description,
-            language: &book.config.language,
-        },
-    );
+    let mut context = super::base_context(book, asset_paths, PRINT_URL);
     context.insert("pages", &pages);
-    context.insert("assets", &assets);
-    context.insert("root", &root);
-    context.insert("generator", &format!("folio {}", env!("CARGO_PKG_VERSION")));
     let html = theme.render("print.html", &context)?;
     Ok(OutputFile {
         path: format!("{PRINT_URL}index.html"),
