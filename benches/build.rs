@@ -13,7 +13,7 @@ use std::fs;
 use std::path::Path;
 use std::time::Instant;
 
-use folio::build::{build_in_memory, run, BuildOptions};
+use folio::build::{build_in_memory, run, BuildOptions, ParseCache};
 use folio::render::highlight::Highlighter;
 use folio::render::RenderCache;
 
@@ -78,7 +78,9 @@ fn main() {
         // server adds its 150 ms debounce before the reload message.
         let highlighter = Highlighter::with_cache();
         let cache = RenderCache::default();
-        build_in_memory(dir.path(), &highlighter, &cache).expect("first preview build");
+        let parse_cache = ParseCache::default();
+        build_in_memory(dir.path(), &highlighter, &cache, &parse_cache)
+            .expect("first preview build");
         let edited = dir.path().join("part-0/chapter-0/page-0.md");
         let text = fs::read_to_string(&edited).unwrap();
         fs::write(
@@ -87,7 +89,7 @@ fn main() {
         )
         .unwrap();
         let start = Instant::now();
-        build_in_memory(dir.path(), &highlighter, &cache).expect("rebuild");
+        build_in_memory(dir.path(), &highlighter, &cache, &parse_cache).expect("rebuild");
         println!(
             "{generated:>6} pages: serve, saved page to reload message {:.2} s (+150 ms debounce)",
             start.elapsed().as_secs_f64()

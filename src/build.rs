@@ -5,6 +5,7 @@
 //! output is written only when no error was found. It never prints: the CLI
 //! formats the report and chooses the exit code.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -125,7 +126,79 @@ struct Analysis {
 }
 
 /// load → parse → index → resolve (→ external checks), with the report.
-fn analyse(options: &BuildOptions, load_theme: bool) -> Result<Analysis, BuildError> {
+/// Parsed pages kept between builds (the preview server keeps one): a page
+/// whose text, and the text of every file it includes, is unchanged is not
+/// parsed again.
+#[derive(Default)]
+pub struct ParseCache {
+    pages: std::sync::Mutex<HashMap<String, CachedParse>>,
+}
+
+#[derive(Clone)]
+struct CachedParse {
+    text: u64,
+    /// Included files and their text, as read for this page.
+    includes: Vec<(String, u64)>,
+    parsed: ParsedPage,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Parses one page, or reuses the cached parse when nothing it read changed.
+fn parse_with_cache(
+    page: &load::LoadedPage,
+    root: &BookRoot,
+    cache: Option<&ParseCache>,
+) -> (ParsedPage, Vec<Diagnostic>) {
+    let includes = BookIncludes {
+        root,
+        read: std::sync::Mutex::new(Vec::new()),
+    };
+    let Some(cache) = cache else {
+        return parse::parse_page(&page.source, &includes);
+    };
+    let text = text_hash(&page.source.text);
+    let cached = cache
+        .pages
+        .lock()
+        .ok()
+        .and_then(|pages| pages.get(&page.path).cloned());
+    if let Some(cached) = cached {
+        let includes_unchanged = cached.includes.iter().all(|(path, hash)| {
+            root.read_source(path)
+                .is_ok_and(|source| text_hash(&source.text) == *hash)
+        });
+        if cached.text == text && includes_unchanged {
+            return (cached.parsed, cached.diagnostics);
+        }
+    }
+    let (parsed, diagnostics) = parse::parse_page(&page.source, &includes);
+    let read = includes.read.into_inner().unwrap_or_default();
+    if let Ok(mut pages) = cache.pages.lock() {
+        pages.insert(
+            page.path.clone(),
+            CachedParse {
+                text,
+                includes: read,
+                parsed: parsed.clone(),
+                diagnostics: diagnostics.clone(),
+            },
+        );
+    }
+    (parsed, diagnostics)
+}
+
+fn analyse(
+    options: &BuildOptions,
+    load_theme: bool,
+    parse_cache: Option<&ParseCache>,
+) -> Result<Analysis, BuildError> {
     let root = BookRoot::open(&options.book_dir)?;
     let (mut config, config_warnings) = config::load_config(&root).map_err(BuildError::Config)?;
     if let Some(url) = &options.site_url {
@@ -152,11 +225,10 @@ fn analyse(options: &BuildOptions, load_theme: bool) -> Result<Analysis, BuildEr
     let (book, mut diagnostics) = load::load_book(root, config, &exclude)?;
     diagnostics.extend(config_warnings);
 
-    let includes = BookIncludes { root: &book.root };
     let parsed: Vec<(ParsedPage, Vec<Diagnostic>)> = book
         .pages
         .par_iter()
-        .map(|page| parse::parse_page(&page.source, &includes))
+        .map(|page| parse_with_cache(page, &book.root, parse_cache))
         .collect();
     let (mut pages, page_diagnostics): (Vec<ParsedPage>, Vec<Vec<Diagnostic>>) =
         parsed.into_iter().unzip();
@@ -190,7 +262,7 @@ fn analyse(options: &BuildOptions, load_theme: bool) -> Result<Analysis, BuildEr
 }
 
 fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let analysis = analyse(options, options.write)?;
+    let analysis = analyse(options, options.write, None)?;
     let Analysis {
         book,
         pages,
@@ -221,12 +293,14 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 
 /// Builds the book into memory, for the preview server: the site is
 /// rendered even when there are content errors (the preview shows them),
-/// and published files are read in. `highlighter` and `cache` carry work
-/// from earlier builds, so an unchanged page is not rendered again.
+/// and published files are read in. `highlighter`, `cache` and
+/// `parse_cache` carry work from earlier builds, so an unchanged page is
+/// neither parsed nor rendered again.
 pub fn build_in_memory(
     book_dir: &Path,
     highlighter: &Highlighter,
     cache: &RenderCache,
+    parse_cache: &ParseCache,
 ) -> Result<(BuildReport, Vec<OutputFile>), BuildError> {
     let options = BuildOptions {
         book_dir: book_dir.to_path_buf(),
@@ -245,7 +319,7 @@ pub fn build_in_memory(
             report,
             theme,
             ..
-        } = analyse(&options, true)?;
+        } = analyse(&options, true, Some(parse_cache))?;
         let theme = theme.expect("loaded for a build");
         let mut files = render::render_site(
             &book,
@@ -326,9 +400,11 @@ fn check_external(
 }
 
 /// Reads `{% include %}` files for `parse`, relative to the including
-/// file and never outside the book.
+/// file and never outside the book, and notes what it read (for the parse
+/// cache).
 struct BookIncludes<'a> {
     root: &'a BookRoot,
+    read: std::sync::Mutex<Vec<(String, u64)>>,
 }
 
 impl parse::IncludeSource for BookIncludes<'_> {
@@ -341,7 +417,12 @@ impl parse::IncludeSource for BookIncludes<'_> {
             return Err(format!("included file `{argument}` does not exist"));
         }
         match self.root.read_source(&joined.path) {
-            Ok(source) => Ok(Arc::new(source)),
+            Ok(source) => {
+                if let Ok(mut read) = self.read.lock() {
+                    read.push((joined.path.clone(), text_hash(&source.text)));
+                }
+                Ok(Arc::new(source))
+            }
             Err(ReadError::Encoding(diagnostic)) => Err(diagnostic.message),
             Err(ReadError::Io(err)) => Err(err.to_string()),
         }

@@ -31,7 +31,7 @@ use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamExt;
 
-use crate::build::{self, BuildError, BuildReport};
+use crate::build::{self, BuildError, BuildReport, ParseCache};
 use crate::render::highlight::Highlighter;
 use crate::render::RenderCache;
 use crate::report;
@@ -70,6 +70,13 @@ impl std::fmt::Display for ServeError {
     }
 }
 
+/// What rebuilds reuse: parsed and rendered pages.
+#[derive(Default)]
+struct Caches {
+    parse: ParseCache,
+    render: RenderCache,
+}
+
 /// The last good site and the current diagnostics.
 struct Served {
     files: HashMap<String, Arc<Vec<u8>>>,
@@ -105,15 +112,17 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
 
 async fn run(options: &ServeOptions) -> Result<(), ServeError> {
     let highlighter = Arc::new(Highlighter::with_cache());
-    let cache = Arc::new(RenderCache::default());
+    let cache = Arc::new(Caches::default());
     let book_dir = options.book_dir.clone();
     let first = {
         let highlighter = Arc::clone(&highlighter);
         let cache = Arc::clone(&cache);
         let dir = book_dir.clone();
-        tokio::task::spawn_blocking(move || build::build_in_memory(&dir, &highlighter, &cache))
-            .await
-            .map_err(|err| ServeError::Io(std::io::Error::other(err)))?
+        tokio::task::spawn_blocking(move || {
+            build::build_in_memory(&dir, &highlighter, &cache.render, &cache.parse)
+        })
+        .await
+        .map_err(|err| ServeError::Io(std::io::Error::other(err)))?
     };
     let (report, files) = first.map_err(ServeError::Build)?;
     print_report(&report, &book_dir);
@@ -189,7 +198,7 @@ fn watch(
     book_dir: &Path,
     state: AppState,
     highlighter: Arc<Highlighter>,
-    cache: Arc<RenderCache>,
+    cache: Arc<Caches>,
 ) -> std::io::Result<
     notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
 > {
@@ -244,9 +253,9 @@ fn is_relevant(book_dir: &Path, path: &Path) -> bool {
     !editor_temporary
 }
 
-fn rebuild(book_dir: &Path, state: &AppState, highlighter: &Highlighter, cache: &RenderCache) {
+fn rebuild(book_dir: &Path, state: &AppState, highlighter: &Highlighter, cache: &Caches) {
     let started = Instant::now();
-    match build::build_in_memory(book_dir, highlighter, cache) {
+    match build::build_in_memory(book_dir, highlighter, &cache.render, &cache.parse) {
         Ok((report, files)) => {
             let json = diagnostics_json(&report);
             if let Ok(mut served) = state.served.write() {

@@ -257,6 +257,38 @@ fn saving_a_page_reloads_the_browser_and_broken_links_reach_the_overlay() {
 }
 
 #[test]
+fn editing_an_included_file_updates_the_pages_that_include_it() {
+    let book = TestBook::fixture("basic");
+    book.write(
+        "guide/note.md",
+        "---\ntitle: note\n---\nFirst version of the note.\n",
+    );
+    book.write(
+        "guide/linux.md",
+        "# On Linux\n\n{% include \"note.md\" %}\n",
+    );
+    let server = start(&book);
+    assert!(get(&server.address, "/guide/linux/")
+        .1
+        .contains("First version of the note."));
+    book.write(
+        "guide/note.md",
+        "---\ntitle: note\n---\nSecond version of the note.\n",
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !get(&server.address, "/guide/linux/")
+        .1
+        .contains("Second version of the note.")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the including page was parsed again"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
 fn a_thousand_requests_from_fifty_clients() {
     let book = TestBook::fixture("basic");
     let server = start(&book);

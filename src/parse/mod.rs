@@ -33,7 +33,7 @@ use blocks::{Node, TagNode};
 use headings::{slug, IdAllocator};
 
 /// A page after parsing.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ParsedPage {
     /// Front matter keys.
     pub front_matter: FrontMatter,
@@ -51,6 +51,9 @@ pub struct ParsedPage {
     pub blocks: Vec<BlockMark>,
     /// Byte offset of the Markdown body (after the front matter).
     pub body_offset: usize,
+    /// A hash of the text of each file the page includes, so caches can
+    /// tell when an included file changed.
+    pub included: Vec<u64>,
 }
 
 /// A block opening or closing before the event at `at`.
@@ -223,6 +226,7 @@ pub fn parse_page(
         events,
         blocks,
         found,
+        included,
         ..
     } = builder;
     diagnostics.extend(found);
@@ -237,6 +241,7 @@ pub fn parse_page(
             events,
             blocks,
             body_offset: split.body_offset,
+            included,
         },
         diagnostics,
     )
@@ -276,6 +281,8 @@ struct Builder<'a> {
     origin: Option<Arc<SourceFile>>,
     /// Paths of the files being included, to catch cycles.
     include_stack: Vec<String>,
+    /// Hashes of the included files' text.
+    included: Vec<u64>,
     blocks: Vec<BlockMark>,
     title: Option<String>,
     headings: Vec<Heading>,
@@ -297,6 +304,7 @@ impl<'a> Builder<'a> {
             base: 0,
             origin: None,
             include_stack: Vec::new(),
+            included: Vec::new(),
             blocks: Vec::new(),
             title: None,
             headings: Vec::new(),
@@ -452,6 +460,12 @@ impl<'a> Builder<'a> {
             );
             return;
         }
+        self.included.push({
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            included.text.hash(&mut hasher);
+            hasher.finish()
+        });
         let mut ignored = Vec::new();
         let split = front_matter::split_front_matter(&included, &mut ignored);
         let body = included.text[split.body_offset..].to_string();

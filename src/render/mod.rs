@@ -360,11 +360,7 @@ fn body_fingerprint(inputs: &PageInputs<'_>) -> u64 {
         }
     }
     // Included files and summaries read from specs can change on their own.
-    for link in &inputs.parsed[id].links {
-        if let Some(origin) = &link.origin {
-            origin.text.hash(&mut hasher);
-        }
-    }
+    inputs.parsed[id].included.hash(&mut hasher);
     for (key, summary) in &inputs.site.api_summaries {
         if key.0 == id {
             summary.hash(&mut hasher);
