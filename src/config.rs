@@ -102,6 +102,7 @@ struct RawHtml {
     #[serde(default)]
     last_updated: bool,
     mermaid: Option<String>,
+    print: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -210,6 +211,8 @@ pub struct Config {
     pub edit_url_template: Option<String>,
     /// Show each page's last change, from git.
     pub last_updated: bool,
+    /// Publish `print/`, the whole book on one page (on by default).
+    pub print: bool,
     /// A Mermaid script in the book (e.g. `vendor/mermaid.min.js` from npm),
     /// loaded by pages with `mermaid` fences so diagrams are drawn.
     pub mermaid: Option<String>,
@@ -364,6 +367,7 @@ fn resolve(raw: RawConfig, canonical_root: &Path) -> Config {
         edit_url_template: raw.output.html.edit_url_template,
         last_updated: raw.output.html.last_updated,
         mermaid: raw.output.html.mermaid.map(|path| normalise_dir(&path)),
+        print: raw.output.html.print.unwrap_or(true),
         gitbook_spaces: raw.gitbook.spaces,
         link_root: String::new(),
         sections,

@@ -469,3 +469,15 @@ fn the_whole_navigation_is_published_once_as_json() {
     assert_eq!(guide["children"][0]["children"][0]["url"], "guide/linux/");
     assert_eq!(guide["children"][1]["external"], true);
 }
+
+#[test]
+fn the_print_page_can_be_turned_off() {
+    let book = TestBook::fixture("basic");
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"Basic\"\n\n[output.html]\nprint = false\n",
+    );
+    book.build_ok();
+    assert!(!book.output_exists("print/index.html"));
+    assert!(!book.output("guide/index.html").contains("print-link"));
+}

@@ -218,7 +218,11 @@ impl<'a> PageInputs<'a> {
             .filter(|group| !group.items.is_empty())
             .collect();
         NavView {
-            print_url: paths::href(from, "print/"),
+            print_url: if self.book.config.print {
+                paths::href(from, "print/")
+            } else {
+                String::new()
+            },
             home_url: paths::root_prefix(from).to_string()
                 + if from.is_empty() { "./" } else { "" },
             sections,

@@ -91,15 +91,17 @@ pub fn render_site(
         })
         .collect::<Result<_, TemplateError>>()?;
     let (mut files, contents): (Vec<OutputFile>, Vec<String>) = rendered.into_iter().unzip();
-    files.push(print::print_page(
-        book,
-        site,
-        parsed,
-        &titles,
-        &contents,
-        theme,
-        &asset_paths,
-    )?);
+    if book.config.print {
+        files.push(print::print_page(
+            book,
+            site,
+            parsed,
+            &titles,
+            &contents,
+            theme,
+            &asset_paths,
+        )?);
+    }
     files.extend(redirect_pages(book, site, &titles));
     files.extend(indexes.iter().map(|index| OutputFile {
         path: listing::json_path(index, site),
