@@ -143,13 +143,6 @@ struct CachedParse {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn text_hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut hasher);
-    hasher.finish()
-}
-
 /// Parses one page, or reuses the cached parse when nothing it read changed.
 fn parse_with_cache(
     page: &load::LoadedPage,
@@ -163,7 +156,7 @@ fn parse_with_cache(
     let Some(cache) = cache else {
         return parse::parse_page(&page.source, &includes);
     };
-    let text = text_hash(&page.source.text);
+    let text = page.source.content_hash();
     let cached = cache
         .pages
         .lock()
@@ -172,7 +165,7 @@ fn parse_with_cache(
     if let Some(cached) = cached {
         let includes_unchanged = cached.includes.iter().all(|(path, hash)| {
             root.read_source(path)
-                .is_ok_and(|source| text_hash(&source.text) == *hash)
+                .is_ok_and(|source| source.content_hash() == *hash)
         });
         if cached.text == text && includes_unchanged {
             return (cached.parsed, cached.diagnostics);
@@ -419,7 +412,7 @@ impl parse::IncludeSource for BookIncludes<'_> {
         match self.root.read_source(&joined.path) {
             Ok(source) => {
                 if let Ok(mut read) = self.read.lock() {
-                    read.push((joined.path.clone(), text_hash(&source.text)));
+                    read.push((joined.path.clone(), source.content_hash()));
                 }
                 Ok(Arc::new(source))
             }

@@ -12,7 +12,7 @@
 //! It knows nothing of pages: it takes addresses and returns their status.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -514,11 +514,6 @@ impl Progress {
             eprintln!();
         }
     }
-}
-
-/// Where the cache lives for a book directory (for documentation).
-pub fn cache_path(book_dir: &Path, config: &ExternalConfig) -> PathBuf {
-    book_dir.join(&config.cache)
 }
 
 #[cfg(test)]

@@ -195,6 +195,14 @@ impl SourceFile {
         }
     }
 
+    /// A hash of the text, for caches that must notice a change.
+    pub fn content_hash(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.text.hash(&mut hasher);
+        hasher.finish()
+    }
+
     /// The 1-based line and character column of a byte offset. Offsets past
     /// the end, or inside a multibyte character, are clamped.
     pub fn position(&self, offset: usize) -> Position {

@@ -101,6 +101,15 @@ fn wait_for_event(events: &mut BufReader<TcpStream>, name: &str, needle: &str) -
     panic!("no {name} event containing {needle:?}");
 }
 
+/// Polls a page until it contains `text` (a rebuild lands within a moment).
+fn wait_for_page(address: &str, path: &str, text: &str, why: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !get(address, path).1.contains(text) {
+        assert!(Instant::now() < deadline, "{why}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn subscribe(address: &str) -> BufReader<TcpStream> {
     let mut stream = TcpStream::connect(address).unwrap();
     stream
@@ -236,17 +245,12 @@ fn saving_a_page_reloads_the_browser_and_broken_links_reach_the_overlay() {
         "theme/page.html",
         "<main>{{ page.title }} in a new theme</main>{{ page.content | safe }}</body>",
     );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !get(&server.address, "/guide/linux/")
-        .1
-        .contains("On Linux in a new theme")
-    {
-        assert!(
-            Instant::now() < deadline,
-            "a theme change re-renders cached pages"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_for_page(
+        &server.address,
+        "/guide/linux/",
+        "On Linux in a new theme",
+        "a theme change re-renders cached pages",
+    );
     book.write("book.toml", "[book]\ntitel = \"typo\"\n");
     wait_for_event(&mut events, "diagnostics", "build-failed");
     assert_eq!(
@@ -275,17 +279,12 @@ fn editing_an_included_file_updates_the_pages_that_include_it() {
         "guide/note.md",
         "---\ntitle: note\n---\nSecond version of the note.\n",
     );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !get(&server.address, "/guide/linux/")
-        .1
-        .contains("Second version of the note.")
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the including page was parsed again"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_for_page(
+        &server.address,
+        "/guide/linux/",
+        "Second version of the note.",
+        "the including page was parsed again",
+    );
 }
 
 #[test]

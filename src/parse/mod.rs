@@ -460,12 +460,7 @@ impl<'a> Builder<'a> {
             );
             return;
         }
-        self.included.push({
-            use std::hash::{Hash, Hasher};
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            included.text.hash(&mut hasher);
-            hasher.finish()
-        });
+        self.included.push(included.content_hash());
         let mut ignored = Vec::new();
         let split = front_matter::split_front_matter(&included, &mut ignored);
         let body = included.text[split.body_offset..].to_string();

@@ -186,10 +186,5 @@ pub(super) fn index_json(index: &Index, site: &Site) -> String {
 
 /// Where the JSON copy of an index is published: beside its page.
 pub(super) fn json_path(index: &Index, site: &Site) -> String {
-    let url = site.page_urls[index.page].trim_end_matches('/');
-    if url.is_empty() {
-        "index.json".into()
-    } else {
-        format!("{url}.json")
-    }
+    super::site_files::beside_page(&site.page_urls[index.page], "json")
 }

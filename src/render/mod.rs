@@ -243,13 +243,17 @@ fn render_page(
     let mut content = cached(
         cache.map(|c| &c.bodies),
         &book.pages[id].path,
-        body_fingerprint(inputs),
+        cache.map_or(0, |_| body_fingerprint(inputs)),
         || Ok(render_body()),
     )?;
     for index in inputs.indexes.iter().filter(|index| index.page == id) {
         content.push_str(&listing::index_html(index, inputs.site));
     }
-    let print_content = content.clone();
+    let print_content = if book.config.print {
+        content.clone()
+    } else {
+        String::new()
+    };
     let page = PageView {
         title: &inputs.titles[id],
         description: front_matter.description.as_deref().unwrap_or(""),

@@ -11,15 +11,20 @@ use crate::parse::ParsedPage;
 use crate::paths;
 use crate::resolve::Site;
 
-/// Where a page's Markdown is published: `a/b/` → `a/b.md`, the root →
-/// `index.md`.
-pub(super) fn markdown_path(page_url: &str) -> String {
+/// A file published beside a page: `a/b/` with `md` → `a/b.md`, the root
+/// → `index.md`.
+pub(super) fn beside_page(page_url: &str, extension: &str) -> String {
     let trimmed = page_url.trim_end_matches('/');
     if trimmed.is_empty() {
-        "index.md".into()
+        format!("index.{extension}")
     } else {
-        format!("{trimmed}.md")
+        format!("{trimmed}.{extension}")
     }
+}
+
+/// Where a page's Markdown is published.
+fn markdown_path(page_url: &str) -> String {
+    beside_page(page_url, "md")
 }
 
 /// A page's Markdown body (front matter removed).
