@@ -56,13 +56,18 @@ fn main() {
             generated as f64 / elapsed,
             html_bytes / generated as u64
         );
-        let (fetched, total) = search_bytes(&out, &["configure", "service"]);
-        println!(
-            "{generated:>6} pages: search for \"configure service\" fetches {:.1} KB of a {:.1} MB index ({:.2}%)",
-            fetched as f64 / 1024.0,
-            total as f64 / 1_048_576.0,
-            100.0 * fetched as f64 / total as f64
-        );
+        // A phrase on every page, and one found on a single page.
+        let rare = (generated / 2).to_string();
+        for query in [["configure", "service"], ["service", rare.as_str()]] {
+            let (fetched, total) = search_bytes(&out, &query);
+            println!(
+                "{generated:>6} pages: search for \"{}\" fetches {:.1} KB of a {:.1} MB index ({:.2}%)",
+                query.join(" "),
+                fetched as f64 / 1024.0,
+                total as f64 / 1_048_576.0,
+                100.0 * fetched as f64 / total as f64
+            );
+        }
         let check = BuildOptions {
             write: false,
             ..options.clone()
@@ -214,51 +219,90 @@ Back to [the overview](#overview) or [configuration](#configure-the-service-{see
     fs::write(path, text).unwrap();
 }
 
-/// What the search dialog downloads for `terms`: the index's meta file,
-/// one shard per term, and the document chunks of the ten best results;
-/// and the size of the whole index.
+/// What the search dialog downloads for `terms`, following `folio.js`: the
+/// meta file, each term's shard, further tiers of common terms while fewer
+/// than ten documents hold every term, and the document chunks of the ten
+/// best; and the size of the whole index.
 fn search_bytes(site: &Path, terms: &[&str]) -> (u64, u64) {
+    use serde_json::Value;
+    use std::collections::HashMap;
     let search = site.join("search");
-    let size = |path: &Path| fs::metadata(path).map_or(0, |m| m.len());
-    let meta_path = search.join("meta.json");
-    let meta: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(&meta_path).unwrap()).unwrap();
-    let chunk = meta["chunk"].as_u64().unwrap();
-    let mut fetched = size(&meta_path);
-    let mut scores: Option<std::collections::HashMap<u64, u64>> = None;
-    for term in terms {
-        let shard: String = term
-            .chars()
-            .take(2)
-            .collect::<String>()
-            .bytes()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        let path = search.join(format!("t/{shard}.json"));
-        fetched += size(&path);
-        let postings: serde_json::Value =
-            serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
-        let mut these = std::collections::HashMap::new();
-        for posting in postings[*term].as_array().into_iter().flatten() {
-            these.insert(posting[0].as_u64().unwrap(), posting[1].as_u64().unwrap());
+    let mut fetched = 0;
+    let mut fetch = |rel: String| -> Value {
+        let path = search.join(rel);
+        fetched += fs::metadata(&path).map_or(0, |m| m.len());
+        serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap()
+    };
+    let meta = fetch("meta.json".into());
+    let (documents, shards, prefix, chunk) = (
+        meta["documents"].as_f64().unwrap(),
+        meta["shards"].as_u64().unwrap(),
+        meta["prefix"].as_u64().unwrap() as usize,
+        meta["chunk"].as_u64().unwrap(),
+    );
+    let add = |scores: &mut HashMap<u64, f64>, groups: &Value, weight: f64| {
+        for group in groups.as_array().into_iter().flatten() {
+            let group = group.as_array().unwrap();
+            let mut doc = 0;
+            for gap in &group[1..] {
+                doc += gap.as_u64().unwrap();
+                *scores.entry(doc).or_default() += group[0].as_f64().unwrap() * weight;
+            }
         }
-        scores = Some(match scores {
-            None => these,
-            Some(previous) => previous
-                .into_iter()
-                .filter_map(|(doc, score)| these.get(&doc).map(|s| (doc, score + s)))
-                .collect(),
+    };
+    // (scores, tier files still to fetch, the term's weight)
+    let mut words: Vec<(HashMap<u64, f64>, Vec<u64>, f64)> = Vec::new();
+    for term in terms {
+        let first: String = term.chars().take(prefix).collect();
+        let hash = first.bytes().fold(0x811c_9dc5u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
         });
+        let shard = fetch(format!("t/{}.json", u64::from(hash) % shards));
+        let entry = &shard[*term];
+        let n = entry["n"].as_f64().unwrap();
+        let weight = (1.0 + (documents - n + 0.5) / (n + 0.5)).ln();
+        let mut scores = HashMap::new();
+        add(&mut scores, &entry["p"], weight);
+        let more = entry["more"].as_array().into_iter().flatten();
+        words.push((
+            scores,
+            more.map(|id| id.as_u64().unwrap()).collect(),
+            weight,
+        ));
     }
-    let mut ranked: Vec<(u64, u64)> = scores.unwrap_or_default().into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let ranked = loop {
+        let (first, rest) = words.split_first().unwrap();
+        let both: Vec<(u64, f64)> = first
+            .0
+            .iter()
+            .filter_map(|(doc, score)| {
+                rest.iter()
+                    .map(|w| w.0.get(doc))
+                    .try_fold(*score, |sum, s| s.map(|s| sum + s))
+                    .map(|sum| (*doc, sum))
+            })
+            .collect();
+        let bound = words
+            .iter()
+            .filter(|w| w.1.is_empty())
+            .map(|w| w.0.len())
+            .fold(10, usize::min);
+        if both.len() >= bound || words.iter().all(|w| w.1.is_empty()) {
+            break both;
+        }
+        for (scores, more, weight) in words.iter_mut().filter(|w| !w.1.is_empty()) {
+            let tier = fetch(format!("p/{}.json", more.remove(0)));
+            add(scores, &tier, *weight);
+        }
+    };
+    let mut ranked = ranked;
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let mut chunks: Vec<u64> = ranked.iter().take(10).map(|(doc, _)| doc / chunk).collect();
     chunks.sort();
     chunks.dedup();
-    fetched += chunks
-        .iter()
-        .map(|c| size(&search.join(format!("d/{c}.json"))))
-        .sum::<u64>();
+    for c in chunks {
+        fetch(format!("d/{c}.json"));
+    }
     let total = walkdir::WalkDir::new(&search)
         .into_iter()
         .flatten()

@@ -326,11 +326,17 @@ fn search_index_is_split_into_term_shards_and_document_chunks() {
     book.build_ok();
     let meta: serde_json::Value = serde_json::from_str(&book.output("search/meta.json")).unwrap();
     let chunk = meta["chunk"].as_u64().unwrap();
-    // "proxy": shard named after the hex of its first two characters.
-    let shard: serde_json::Value =
-        serde_json::from_str(&book.output("search/t/7072.json")).unwrap();
-    let postings = shard["proxy"].as_array().expect("the term is indexed");
-    let doc = postings[0][0].as_u64().unwrap();
+    let shards: Vec<serde_json::Value> = (0..meta["shards"].as_u64().unwrap())
+        .map(|n| serde_json::from_str(&book.output(&format!("search/t/{n}.json"))).unwrap())
+        .collect();
+    let holding: Vec<_> = shards.iter().filter(|s| s.get("proxy").is_some()).collect();
+    assert_eq!(holding.len(), 1, "each term lives in one shard");
+    let entry = &holding[0]["proxy"];
+    assert_eq!(entry["n"], 1, "one section mentions a proxy");
+    // Postings are [impact, doc, +gap…] groups.
+    let group = entry["p"][0].as_array().unwrap();
+    assert!((1..=15).contains(&group[0].as_u64().unwrap()));
+    let doc = group[1].as_u64().unwrap();
     let documents: serde_json::Value =
         serde_json::from_str(&book.output(&format!("search/d/{}.json", doc / chunk))).unwrap();
     let found = &documents[(doc % chunk) as usize];
@@ -349,6 +355,62 @@ fn search_index_is_split_into_term_shards_and_document_chunks() {
     assert!(book
         .output("guide/install/index.html")
         .contains(r#"data-root="../../""#));
+}
+
+#[test]
+fn a_common_word_keeps_its_best_postings_in_the_shard_and_the_rest_in_tiers() {
+    let book = TestBook::fixture("basic");
+    let mut page = String::from("# Lanterns\n");
+    for n in 0..400 {
+        // The word is in every section; section 7 says it most.
+        let times = if n == 7 { 6 } else { 1 };
+        page.push_str(&format!(
+            "\n## Part {n}\n\n{}\n",
+            "A lantern shines. ".repeat(times)
+        ));
+    }
+    book.write("guide/linux.md", &page);
+    book.build_ok();
+    let meta: serde_json::Value = serde_json::from_str(&book.output("search/meta.json")).unwrap();
+    let entry = (0..meta["shards"].as_u64().unwrap())
+        .map(|n| {
+            serde_json::from_str::<serde_json::Value>(&book.output(&format!("search/t/{n}.json")))
+                .unwrap()
+        })
+        .find_map(|shard| shard.get("lantern").cloned())
+        .expect("indexed");
+    assert_eq!(entry["n"], 400);
+    let docs = |groups: &serde_json::Value| -> Vec<(u64, u64)> {
+        let mut out = Vec::new();
+        for group in groups.as_array().unwrap() {
+            let group = group.as_array().unwrap();
+            let mut doc = 0;
+            for gap in &group[1..] {
+                doc += gap.as_u64().unwrap();
+                out.push((doc, group[0].as_u64().unwrap()));
+            }
+        }
+        out
+    };
+    let first = docs(&entry["p"]);
+    assert_eq!(first.len(), 256, "the first tier stays in the shard");
+    assert!(
+        first.windows(2).all(|w| w[0].1 >= w[1].1),
+        "best impact first"
+    );
+    let best = first[0].0;
+    let chunk = meta["chunk"].as_u64().unwrap();
+    let documents: serde_json::Value =
+        serde_json::from_str(&book.output(&format!("search/d/{}.json", best / chunk))).unwrap();
+    assert_eq!(documents[(best % chunk) as usize][2], "Part 7");
+    let more = entry["more"].as_array().expect("a second tier");
+    assert_eq!(more.len(), 1);
+    let rest: serde_json::Value =
+        serde_json::from_str(&book.output(&format!("search/p/{}.json", more[0]))).unwrap();
+    let mut all: Vec<u64> = first.iter().chain(&docs(&rest)).map(|d| d.0).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 400, "every section once across the tiers");
 }
 
 #[test]

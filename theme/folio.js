@@ -306,9 +306,11 @@
   }
 
   /* Search: a dialog opened by the header button, "/" or Ctrl/Cmd+K. The
-     index (search/ beside the site root) is split by the first two
-     characters of each term and into small chunks of documents, so a query
-     fetches only what it needs. */
+     index (search/ beside the site root, laid out in src/render/search.rs)
+     is split into term shards, tiers of postings and chunks of documents,
+     so a query fetches only what it needs: each word's shard, further tiers
+     of a common word only while fewer than ten results are found, and the
+     chunks of the results shown. */
   function setUpSearch() {
     var opener = document.querySelector(".search-open");
     if (!opener || !window.fetch || !window.HTMLDialogElement) return;
@@ -337,9 +339,12 @@
       }
       return cache[path];
     }
-    function hex(text) {
-      var bytes = new TextEncoder().encode(Array.from(text).slice(0, 2).join(""));
-      return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    // FNV-1a of the UTF-8 of a term's first characters: the shard it is in.
+    function shardOf(term) {
+      var bytes = new TextEncoder().encode(Array.from(term).slice(0, meta.prefix).join(""));
+      var hash = 0x811c9dc5;
+      for (var i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193) >>> 0;
+      return hash % meta.shards;
     }
     function cjk(c) {
       var n = c.codePointAt(0);
@@ -370,17 +375,57 @@
       flush();
       return out;
     }
-    function postings(term, prefix) {
-      return json("search/t/" + hex(term) + ".json").then(function (shard) {
-        var docs = {};
-        if (!shard) return docs;
-        Object.keys(shard).forEach(function (t) {
-          if (t === term || (prefix && t.indexOf(term) === 0)) {
-            shard[t].forEach(function (p) { docs[p[0]] = (docs[p[0]] || 0) + p[1] * (t === term ? 2 : 1); });
-          }
-        });
-        return docs;
+    // Adds `[impact, doc, +gap, …]` groups to a word's scores.
+    function addGroups(word, groups, weight) {
+      (groups || []).forEach(function (g) {
+        var doc = 0;
+        for (var i = 1; i < g.length; i++) {
+          doc += g[i];
+          word.scores[doc] = (word.scores[doc] || 0) + g[0] * weight;
+        }
       });
+    }
+    // A word's first tiers: the exact term, and while typing the last word
+    // every term it begins. Later tiers of the exact term wait in `more`.
+    function lookUp(term, prefix) {
+      return json("search/t/" + shardOf(term) + ".json").then(function (shard) {
+        var word = { scores: {}, more: [], weight: 0, count: 0 };
+        Object.keys(shard || {}).forEach(function (t) {
+          var exact = t === term;
+          if (!exact && !(prefix && t.indexOf(term) === 0)) return;
+          var entry = shard[t];
+          // Rarer terms weigh more (BM25's inverse document frequency).
+          var weight = Math.log(1 + (meta.documents - entry.n + 0.5) / (entry.n + 0.5)) * (exact ? 1 : 0.5);
+          addGroups(word, entry.p, weight);
+          word.count = Math.max(word.count, entry.n);
+          if (exact) { word.more = (entry.more || []).slice(); word.weight = weight; }
+        });
+        return word;
+      });
+    }
+    // Documents that hold every word, fetching later tiers of common words
+    // until ten are found or nothing is left to fetch.
+    function intersect(words) {
+      var scores = {};
+      Object.keys(words[0].scores).forEach(function (d) {
+        var total = 0;
+        for (var i = 0; i < words.length; i++) {
+          if (!(d in words[i].scores)) return;
+          total += words[i].scores[d];
+        }
+        scores[d] = total;
+      });
+      var waiting = words.filter(function (w) { return w.more.length; });
+      // A word with nothing left to fetch bounds how many documents can match.
+      var bound = 10;
+      words.forEach(function (w) { if (!w.more.length) bound = Math.min(bound, Object.keys(w.scores).length); });
+      if (Object.keys(scores).length >= bound || !waiting.length) {
+        var complete = !waiting.length;
+        return { scores: scores, complete: complete, count: Math.max(words.length === 1 ? words[0].count : 0, Object.keys(scores).length) };
+      }
+      return Promise.all(waiting.map(function (w) {
+        return json("search/p/" + w.more.shift() + ".json").then(function (groups) { addGroups(w, groups, w.weight); });
+      })).then(function () { return intersect(words); });
     }
     function snippet(text, words) {
       var lower = text.toLowerCase();
@@ -446,17 +491,15 @@
       if (!words.length) { show([], []); status.textContent = ""; return; }
       json("search/meta.json").then(function (m) {
         meta = m;
-        return Promise.all(words.map(function (w, i) { return postings(w, i === words.length - 1); }));
-      }).then(function (lists) {
-        if (ticket !== pending || !meta) return;
-        var scores = lists[0];
-        for (var i = 1; i < lists.length; i++) {
-          var next = {};
-          Object.keys(scores).forEach(function (d) { if (lists[i][d]) next[d] = scores[d] + lists[i][d]; });
-          scores = next;
-        }
+        if (!meta) return null;
+        return Promise.all(words.map(function (w, i) { return lookUp(w, i === words.length - 1); }));
+      }).then(function (found) {
+        return found && intersect(found);
+      }).then(function (result) {
+        if (ticket !== pending || !result) return;
+        var scores = result.scores;
         var top = Object.keys(scores).sort(function (a, b) { return scores[b] - scores[a] || a - b; }).slice(0, 10);
-        var total = Object.keys(scores).length;
+        var count = result.count;
         return Promise.all(top.map(function (d) {
           return json("search/d/" + Math.floor(d / meta.chunk) + ".json").then(function (chunk) {
             return chunk ? chunk[d % meta.chunk] : null;
@@ -465,7 +508,8 @@
           if (ticket !== pending) return;
           docs = docs.filter(Boolean);
           show(docs, words);
-          status.textContent = total ? total + (total === 1 ? " result" : " results") : "No results for “" + query + "”";
+          var more = result.complete || words.length === 1 ? "" : "+";
+          status.textContent = count ? count + more + (count === 1 && !more ? " result" : " results") : "No results for “" + query + "”";
         });
       });
     }
@@ -496,6 +540,29 @@
     });
   }
 
+  /* A <picture> source for one colour scheme (GitBook's dark images) follows
+     the reader's choice, not only the system's: its media query is
+     rewritten to always or never match, and restored when no choice is
+     stored. */
+  function syncPictures(chosen) {
+    var sources = document.querySelectorAll("picture source[media*=prefers-color-scheme], picture source[data-folio-media]");
+    Array.prototype.forEach.call(sources, function (source) {
+      var original = source.getAttribute("data-folio-media");
+      if (original === null) {
+        original = source.getAttribute("media");
+        source.setAttribute("data-folio-media", original);
+      }
+      var scheme = /prefers-color-scheme\s*:\s*(dark|light)/.exec(original);
+      if (!scheme || (chosen !== "dark" && chosen !== "light")) {
+        source.setAttribute("media", original);
+      } else if (scheme[1] === chosen) {
+        source.setAttribute("media", original.replace(/\(\s*prefers-color-scheme\s*:\s*(dark|light)\s*\)/, "(min-width: 0px)"));
+      } else {
+        source.setAttribute("media", "not all");
+      }
+    });
+  }
+
   /* Theme toggle: light or dark, remembered across pages (the page head
      applies the stored choice before the first paint). */
   function themeToggle() {
@@ -510,6 +577,7 @@
     }
     function reflect() {
       button.setAttribute("aria-pressed", current() === "dark" ? "true" : "false");
+      syncPictures(root.getAttribute("data-theme"));
     }
     button.hidden = false;
     reflect();

@@ -6,12 +6,27 @@
 //! start of its text for snippets). Words come from Unicode word
 //! segmentation, lower-cased; runs of CJK characters are indexed as
 //! character bigrams, since those scripts do not separate words with
-//! spaces. Postings are sharded by the first two characters of each term
-//! (`search/t/<shard>.json`), documents in chunks of [`DOCS_PER_CHUNK`]
-//! (`search/d/<n>.json`), so a query fetches one shard per term and the
-//! chunks of the results it shows. Building our own index keeps the
-//! site free of a separate tool and binary (Pagefind's crate bundles its own
-//! HTML parser and UI), at the cost of a simpler ranking.
+//! spaces.
+//!
+//! Layout under `search/`:
+//! - `meta.json`: document count, chunk size, shard count.
+//! - `t/<n>.json`: term shards. A term lives in shard
+//!   `fnv1a(first three characters) % shards`, so all terms sharing a
+//!   prefix sit together (the last word matches as a prefix while typing)
+//!   and every shard exists (no 404 for an unknown word). The shard count
+//!   grows with the index so shards stay small.
+//! - Each term's postings are ordered by impact (a BM25 weight, quantised)
+//!   and cut into tiers: the first tier sits in the shard, later ones, each
+//!   [`TIER_GROWTH`] times larger, in `p/<n>.json`. A word found on every
+//!   page costs its first tier; the dialog fetches later tiers only when
+//!   the tiers it has do not yet give ten results.
+//! - Postings are written as groups `[impact, doc, +gap, +gap, …]` (same
+//!   impact, ascending documents), so a posting costs two or three bytes.
+//! - `d/<n>.json`: documents in chunks of [`DOCS_PER_CHUNK`].
+//!
+//! Building our own index keeps the site free of a separate tool and
+//! binary (Pagefind's crate bundles its own HTML parser and UI), at the cost
+//! of a simpler ranking.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -25,12 +40,24 @@ use crate::paths;
 use crate::resolve::Site;
 
 /// Documents per chunk file.
-pub(super) const DOCS_PER_CHUNK: usize = 16;
+const DOCS_PER_CHUNK: usize = 8;
 /// Characters of section text kept for snippets.
 const SNIPPET_TEXT: usize = 300;
-
-/// (document, how often the term occurs in it).
-type Postings = Vec<(u32, u16)>;
+/// Postings of a term kept in its shard; the rest go to tier files.
+const FIRST_TIER: usize = 256;
+/// Each tier file holds this many times the postings of the tier before.
+const TIER_GROWTH: usize = 4;
+/// Rough size a term shard aims for; the shard count follows from it.
+const SHARD_BYTES: usize = 8 * 1024;
+/// Characters of a term that pick its shard.
+const SHARD_PREFIX: usize = 3;
+/// A word in a heading (or the title) counts this many times.
+const HEADING_WEIGHT: u32 = 3;
+/// Impacts run from 1 to this.
+const IMPACT_LEVELS: f64 = 15.0;
+/// BM25 parameters (the usual defaults).
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
 
 struct Document {
     url: String,
@@ -39,34 +66,104 @@ struct Document {
     text: String,
 }
 
+/// (document, impact): postings of one term, best first.
+type Postings = Vec<(u32, u8)>;
+
 /// The index files, under `search/`.
 pub(super) fn search_files(
     site: &Site,
     parsed: &[ParsedPage],
     titles: &[String],
 ) -> Vec<OutputFile> {
+    let (documents, counts) = collect(site, parsed, titles);
+    let postings = impacts(&counts);
+    let shard_count = shard_count(&postings);
+    let mut shards = vec![serde_json::Map::new(); shard_count];
+    let mut files = Vec::new();
+    for (term, list) in &postings {
+        let mut tiers = tiers(list).into_iter();
+        let first = tiers.next().unwrap_or_default();
+        let mut more = Vec::new();
+        for tier in tiers {
+            let id = files.len();
+            files.push(OutputFile {
+                path: format!("search/p/{id}.json"),
+                contents: serde_json::to_vec(&groups(tier)).unwrap_or_default(),
+            });
+            more.push(id);
+        }
+        let mut entry = serde_json::Map::new();
+        entry.insert("n".into(), list.len().into());
+        entry.insert("p".into(), groups(first).into());
+        if !more.is_empty() {
+            entry.insert("more".into(), more.into());
+        }
+        shards[shard_of(term, shard_count)].insert(term.clone(), entry.into());
+    }
+    for (n, shard) in shards.into_iter().enumerate() {
+        files.push(OutputFile {
+            path: format!("search/t/{n}.json"),
+            contents: serde_json::to_vec(&shard).unwrap_or_default(),
+        });
+    }
+    for (chunk, docs) in documents.chunks(DOCS_PER_CHUNK).enumerate() {
+        let docs: Vec<_> = docs
+            .iter()
+            .map(|d| json!([d.url, d.title, d.heading, d.text]))
+            .collect();
+        files.push(OutputFile {
+            path: format!("search/d/{chunk}.json"),
+            contents: serde_json::to_vec(&docs).unwrap_or_default(),
+        });
+    }
+    let meta = json!({
+        "documents": documents.len(),
+        "chunk": DOCS_PER_CHUNK,
+        "shards": shard_count,
+        "prefix": SHARD_PREFIX,
+    });
+    files.push(OutputFile {
+        path: "search/meta.json".into(),
+        contents: meta.to_string().into_bytes(),
+    });
+    files
+}
+
+/// Term counts of one document: term → (times in its text, times in its
+/// heading or title), and its length in terms.
+struct Counts {
+    terms: HashMap<String, (u32, u32)>,
+    length: u32,
+}
+
+/// Every section of every indexed page as a document, with its term counts.
+fn collect(site: &Site, parsed: &[ParsedPage], titles: &[String]) -> (Vec<Document>, Vec<Counts>) {
     let mut documents = Vec::new();
-    let mut postings: BTreeMap<String, Postings> = BTreeMap::new();
+    let mut counts = Vec::new();
     for (id, page) in parsed.iter().enumerate() {
         if page.front_matter.no_index {
             continue;
         }
         for (anchor, heading, text) in sections(page) {
-            let doc = documents.len() as u32;
-            let mut counts: HashMap<String, u16> = HashMap::new();
-            for term in terms(&format!(
-                "{} {heading} {text}",
-                if heading.is_empty() {
-                    titles[id].as_str()
-                } else {
-                    ""
-                }
-            )) {
-                *counts.entry(term).or_default() += 1;
+            // The part before the first heading is found by the page title.
+            let heading_text = if heading.is_empty() {
+                titles[id].as_str()
+            } else {
+                heading.as_str()
+            };
+            let mut these = Counts {
+                terms: HashMap::new(),
+                length: 0,
+            };
+            for term in terms(heading_text) {
+                these.terms.entry(term).or_default().1 += 1;
+                these.length += 1;
             }
-            for (term, count) in counts {
-                postings.entry(term).or_default().push((doc, count));
+            for term in terms(&text) {
+                these.terms.entry(term).or_default().0 += 1;
+                these.length += 1;
             }
+            counts.push(these);
             let url = match anchor {
                 Some(anchor) => format!(
                     "{}#{}",
@@ -83,48 +180,91 @@ pub(super) fn search_files(
             });
         }
     }
-    let mut shards: BTreeMap<String, BTreeMap<&str, &Postings>> = BTreeMap::new();
-    for (term, list) in &postings {
-        shards.entry(shard_of(term)).or_default().insert(term, list);
-    }
-    let mut files: Vec<OutputFile> = shards
-        .iter()
-        .map(|(shard, terms)| OutputFile {
-            path: format!("search/t/{shard}.json"),
-            contents: serde_json::to_vec(terms).unwrap_or_default(),
-        })
-        .collect();
-    for (chunk, docs) in documents.chunks(DOCS_PER_CHUNK).enumerate() {
-        let docs: Vec<_> = docs
-            .iter()
-            .map(|d| json!([d.url, d.title, d.heading, d.text]))
-            .collect();
-        files.push(OutputFile {
-            path: format!("search/d/{chunk}.json"),
-            contents: serde_json::to_vec(&docs).unwrap_or_default(),
-        });
-    }
-    let meta = json!({
-        "documents": documents.len(),
-        "chunk": DOCS_PER_CHUNK,
-        "shards": shards.keys().collect::<Vec<_>>(),
-    });
-    files.push(OutputFile {
-        path: "search/meta.json".into(),
-        contents: meta.to_string().into_bytes(),
-    });
-    files
+    (documents, counts)
 }
 
-/// The shard file a term lives in: its first two characters, hex-encoded so
-/// any script gives a safe file name.
-pub(super) fn shard_of(term: &str) -> String {
-    term.chars()
-        .take(2)
-        .collect::<String>()
-        .bytes()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// Each term's postings with their impacts, best first (ties by document).
+///
+/// The impact is BM25's term-frequency part (saturating, normalised by the
+/// section's length) scaled to 1..=15; the dialog multiplies it by the
+/// term's rarity, which it computes from the posting count.
+fn impacts(counts: &[Counts]) -> BTreeMap<String, Postings> {
+    let average =
+        counts.iter().map(|c| f64::from(c.length)).sum::<f64>() / counts.len().max(1) as f64;
+    let mut postings: BTreeMap<String, Postings> = BTreeMap::new();
+    for (doc, these) in counts.iter().enumerate() {
+        let norm = 1.0 - B + B * f64::from(these.length) / average.max(1.0);
+        for (term, (text, heading)) in &these.terms {
+            let tf = f64::from(text + HEADING_WEIGHT * heading);
+            let weight = tf * (K1 + 1.0) / (tf + K1 * norm);
+            let impact = (weight / (K1 + 1.0) * IMPACT_LEVELS)
+                .round()
+                .clamp(1.0, IMPACT_LEVELS);
+            postings
+                .entry(term.clone())
+                .or_default()
+                .push((doc as u32, impact as u8));
+        }
+    }
+    for list in postings.values_mut() {
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
+    postings
+}
+
+/// Enough shards that each holds about [`SHARD_BYTES`] of first tiers; a
+/// power of two so the count changes rarely as a book grows.
+fn shard_count(postings: &BTreeMap<String, Postings>) -> usize {
+    let bytes: usize = postings
+        .iter()
+        .map(|(term, list)| term.len() + 16 + 3 * list.len().min(FIRST_TIER))
+        .sum();
+    (bytes / SHARD_BYTES).max(1).next_power_of_two()
+}
+
+/// A term's postings cut into tiers: [`FIRST_TIER`], then each
+/// [`TIER_GROWTH`] times larger than the last.
+fn tiers(list: &[(u32, u8)]) -> Vec<&[(u32, u8)]> {
+    let mut tiers = Vec::new();
+    let mut rest = list;
+    let mut size = FIRST_TIER;
+    while !rest.is_empty() {
+        let (tier, after) = rest.split_at(size.min(rest.len()));
+        tiers.push(tier);
+        rest = after;
+        size *= TIER_GROWTH;
+    }
+    tiers
+}
+
+/// Postings as `[impact, doc, +gap, +gap, …]` groups: one per run of equal
+/// impact, documents ascending within it.
+fn groups(tier: &[(u32, u8)]) -> Vec<Vec<u32>> {
+    let mut groups: Vec<Vec<u32>> = Vec::new();
+    let mut previous: Option<(u32, u8)> = None;
+    for &(doc, impact) in tier {
+        match previous {
+            Some((last, level)) if level == impact => {
+                groups.last_mut().expect("a group is open").push(doc - last)
+            }
+            _ => groups.push(vec![u32::from(impact), doc]),
+        }
+        previous = Some((doc, impact));
+    }
+    groups
+}
+
+/// The shard of a term: FNV-1a of the UTF-8 of its first
+/// [`SHARD_PREFIX`] characters. `folio.js` computes the same.
+fn shard_of(term: &str, shards: usize) -> usize {
+    let prefix: String = term.chars().take(SHARD_PREFIX).collect();
+    fnv1a(prefix.as_bytes()) as usize % shards
+}
+
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |hash, &byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// A page's sections: (heading id, heading text, plain text). The part
@@ -235,9 +375,35 @@ mod tests {
     }
 
     #[test]
-    fn shards_are_safe_file_names() {
-        assert_eq!(shard_of("digital"), "6469");
-        assert_eq!(shard_of("é"), "c3a9");
-        assert_eq!(shard_of("数字"), "e695b0e5ad97");
+    fn terms_sharing_a_prefix_share_a_shard() {
+        // Published FNV-1a test vectors.
+        assert_eq!(fnv1a(b""), 0x811c_9dc5);
+        assert_eq!(fnv1a(b"foobar"), 0xbf9c_f968);
+        assert_eq!(shard_of("configure", 64), shard_of("configuration", 64));
+        assert_eq!(shard_of("数字", 64), fnv1a("数字".as_bytes()) as usize % 64);
+        assert_eq!(shard_of("anything", 1), 0);
+    }
+
+    #[test]
+    fn tiers_grow_and_postings_are_gap_coded_by_impact() {
+        let list: Vec<(u32, u8)> = (0..2000).map(|doc| (doc, 1)).collect();
+        let sizes: Vec<usize> = tiers(&list).iter().map(|t| t.len()).collect();
+        assert_eq!(sizes, [FIRST_TIER, FIRST_TIER * 4, 2000 - FIRST_TIER * 5]);
+        assert_eq!(
+            groups(&[(7, 15), (9, 15), (20, 15), (3, 4), (8, 4)]),
+            [vec![15, 7, 2, 11], vec![4, 3, 5]]
+        );
+    }
+
+    #[test]
+    fn a_word_in_a_heading_outweighs_the_same_word_in_text() {
+        let doc = |text: u32, heading: u32| Counts {
+            terms: HashMap::from([("proxy".to_string(), (text, heading))]),
+            length: 20,
+        };
+        let postings = impacts(&[doc(1, 0), doc(0, 1), doc(5, 0)]);
+        let order: Vec<u32> = postings["proxy"].iter().map(|p| p.0).collect();
+        assert_eq!(order, [2, 1, 0], "best first");
+        assert!(postings["proxy"].iter().all(|p| (1..=15).contains(&p.1)));
     }
 }

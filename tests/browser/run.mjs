@@ -371,6 +371,23 @@ check("dark mode: .theme-toggle switches data-theme and persists across navigati
   }),
 );
 
+check("dark mode: a <picture> dark source follows the toggle, not only the system", () =>
+  withPage({ colorScheme: "light" }, async (page) => {
+    await page.goto(GB + "/guides/layouts-and-media/");
+    const img = page.locator("picture img").first();
+    const shown = (name) =>
+      page.waitForFunction((n) => (document.querySelector("picture img").currentSrc || "").endsWith(n), name, { timeout: 3000 })
+        .catch(async () => { throw new Error(`picture shows ${await img.evaluate((i) => i.currentSrc)}, expected ${name}`); });
+    await shown("logo-light.png");
+    await page.locator(".theme-toggle").click();
+    await shown("logo-dark.png");
+    await page.reload();
+    await shown("logo-dark.png");
+    await page.locator(".theme-toggle").click();
+    await shown("logo-light.png");
+  }),
+);
+
 // 4. Search by keyboard
 check("search by keyboard: /, results, arrows, Escape, Enter", () =>
   withPage({}, async (page) => {
@@ -429,6 +446,45 @@ check("search by keyboard: /, results, arrows, Escape, Enter", () =>
       const id = decodeURIComponent(target.hash.slice(1));
       assert(await page.evaluate((i) => !!document.getElementById(i), id), `Enter went to ${target.href}, but #${id} is not on the page`);
     }
+  }),
+);
+
+check("search finds a phrase from every page of the CDPI site", () =>
+  withPage({}, async (page) => {
+    const pages = [];
+    (function walk(dir, rel) {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory() && !["_folio", "search", "print"].includes(entry.name)) walk(path.join(dir, entry.name), rel + entry.name + "/");
+        else if (entry.name === "index.html") pages.push("/" + rel);
+      }
+    })(cdpiDir, "");
+    assert(pages.length > 20, `only ${pages.length} pages found`);
+    await page.goto(CDPI + "/");
+    const missed = [];
+    for (const url of pages) {
+      // Four words from the middle of the page's longest paragraph.
+      const phrase = await page.evaluate(async (u) => {
+        const html = await (await fetch(u)).text();
+        const doc = new DOMParser().parseFromString(html, "text/html");
+        if (doc.querySelector('meta[http-equiv="refresh"]')) return null; // a redirect stub
+        const texts = [...doc.querySelectorAll("main p")].map((p) => p.textContent.trim().split(/\s+/));
+        const words = texts.sort((a, b) => b.length - a.length)[0] || [];
+        const middle = Math.max(0, Math.floor(words.length / 2) - 2);
+        return words.slice(middle, middle + 4).join(" ");
+      }, url);
+      if (phrase === null) continue;
+      assert(phrase && phrase.split(" ").length === 4, `${url} has no paragraph of four words`);
+      if (!(await page.locator("dialog.search").evaluate((d) => d.open).catch(() => false))) await page.keyboard.press("/");
+      const input = page.locator("dialog.search input[type=search]");
+      // Emptying the field clears the status; it is set again by this query.
+      await input.fill("");
+      await page.waitForFunction(() => document.querySelector(".search-status").textContent.trim() === "");
+      await input.fill(phrase);
+      await page.waitForFunction(() => document.querySelector(".search-status").textContent.trim() !== "");
+      const hrefs = await page.locator("dialog.search [role=option]").evaluateAll((os) => os.map((o) => new URL(o.href).pathname));
+      if (!hrefs.includes(new URL(CDPI + url).pathname)) missed.push(`${url} ("${phrase}") → ${hrefs.join(", ") || "nothing"}`);
+    }
+    assert(missed.length === 0, `pages not found by a phrase of their own:\n  ${missed.join("\n  ")}`);
   }),
 );
 
