@@ -77,7 +77,7 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
+        if bytes[i] == b'%' && i + 3 <= bytes.len() {
             if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
                 out.push(byte);
                 i += 3;
@@ -300,4 +300,81 @@ fn deployment_recipes_are_valid() {
     assert!(gitlab["pages"]["script"].is_array());
     let nginx = std::fs::read_to_string(docs.join("nginx.conf")).unwrap();
     assert!(nginx.contains("error_page 404 /404.html;") && nginx.contains("try_files"));
+}
+
+#[test]
+fn sitemap_and_llms_txt_validate_against_their_formats() {
+    let site_url = "https://example.org/kb/";
+    let (_keep, site) = build_cdpi(Some(site_url));
+    let read = |rel: &str| std::fs::read_to_string(site.join(rel)).unwrap();
+    let exists = |rel: &str| {
+        let rel = percent_decode(rel);
+        let path = site.join(&rel);
+        path.is_file() || path.join("index.html").is_file()
+    };
+
+    // sitemaps.org 0.9: <urlset> in its namespace, one <loc> per <url>,
+    // absolute, under the site, at most 2,048 characters; W3C dates.
+    let sitemap = read("sitemap.xml");
+    let xml = roxmltree::Document::parse(&sitemap).expect("sitemap.xml is well-formed XML");
+    let root = xml.root_element();
+    assert_eq!(root.tag_name().name(), "urlset");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.sitemaps.org/schemas/sitemap/0.9")
+    );
+    let urls: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert!(urls.len() >= 30, "{} URLs", urls.len());
+    for url in &urls {
+        assert_eq!(url.tag_name().name(), "url");
+        let locs: Vec<&str> = url
+            .children()
+            .filter(|n| n.has_tag_name("loc"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert_eq!(locs.len(), 1);
+        let loc = locs[0];
+        assert!(loc.len() <= 2048);
+        let rel = loc.strip_prefix(site_url).expect("under the site URL");
+        assert!(exists(rel), "{loc} is not in the built site");
+        for date in url.children().filter(|n| n.has_tag_name("lastmod")) {
+            let date = date.text().unwrap();
+            assert!(
+                date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-',
+                "lastmod {date} is not a W3C date"
+            );
+        }
+    }
+    assert!(read("robots.txt").contains("Sitemap: https://example.org/kb/sitemap.xml"));
+
+    // llmstxt.org: an H1 title, a blockquote summary, then H2 sections of
+    // "- [name](url): notes" lists whose links exist.
+    let llms = read("llms.txt");
+    let mut lines = llms.lines().filter(|l| !l.trim().is_empty());
+    assert_eq!(lines.next(), Some("# CDPI knowledge base"));
+    assert!(lines.next().unwrap().starts_with("> "));
+    let mut links = 0;
+    for line in lines {
+        if line.starts_with("## ") {
+            continue;
+        }
+        let item = line
+            .strip_prefix("- [")
+            .unwrap_or_else(|| panic!("not a list item: {line}"));
+        let (_name, rest) = item.split_once("](").expect("a link");
+        let (url, notes) = rest.split_once(')').expect("a closed link");
+        assert!(notes.is_empty() || notes.starts_with(": "), "{line}");
+        let rel = url
+            .strip_prefix(site_url)
+            .expect("absolute with a site URL");
+        assert!(
+            rel.ends_with(".md") && exists(rel),
+            "{url} is not in the built site"
+        );
+        links += 1;
+    }
+    assert_eq!(links, urls.len(), "every page once");
+    let full = read("llms-full.txt");
+    assert!(full.contains("Title: 🆚 DPG and DPI\nDescription: Are DPGs and DPI the same thing?"));
+    assert!(full.contains("are two distinct yet complementary concepts."));
 }

@@ -41,6 +41,8 @@ fn address(book: &Book, path: &str) -> String {
     let encoded = paths::encode_path(path);
     match &book.config.site_url {
         Some(site) => format!("{site}{encoded}"),
+        // The home page, relative to the site's root.
+        None if encoded.is_empty() => "./".into(),
         None => encoded,
     }
 }
@@ -65,8 +67,20 @@ pub(super) fn site_files(
         llms_full_txt(book, site, parsed, titles),
     ));
     files.push(text_file("robots.txt", robots_txt(book)));
-    if book.config.site_url.is_some() {
-        files.push(text_file("sitemap.xml", sitemap(book, site, parsed)));
+    if let Some(site_url) = &book.config.site_url {
+        let entries: Vec<(String, Option<&str>)> = site
+            .page_urls
+            .iter()
+            .enumerate()
+            .filter(|(id, _)| !parsed[*id].front_matter.no_index)
+            .map(|(id, url)| {
+                let changed = book.last_changed.get(&book.pages[id].path);
+                (address(book, url), changed.map(String::as_str))
+            })
+            .collect();
+        for (path, xml) in sitemaps(site_url, &entries, SITEMAP_LIMIT) {
+            files.push(text_file(&path, xml));
+        }
     }
     files.push(text_file("404.html", not_found_page(book, stylesheet)));
     files.push(text_file("nav.json", nav_json(book, site, parsed)));
@@ -151,11 +165,13 @@ fn llms_full_txt(book: &Book, site: &Site, parsed: &[ParsedPage], titles: &[Stri
     for (id, title) in titles.iter().enumerate() {
         let _ = write!(
             text,
-            "---\n\nSource: {}\nTitle: {}\n\n{}\n\n",
+            "---\n\nSource: {}\nTitle: {title}\n",
             address(book, &site.page_urls[id]),
-            title,
-            markdown_of(book, parsed, id).trim_end()
         );
+        if let Some(description) = &parsed[id].front_matter.description {
+            let _ = writeln!(text, "Description: {}", description.trim());
+        }
+        let _ = write!(text, "\n{}\n\n", markdown_of(book, parsed, id).trim_end());
     }
     text
 }
@@ -168,20 +184,48 @@ fn robots_txt(book: &Book) -> String {
     text
 }
 
-fn sitemap(book: &Book, site: &Site, parsed: &[ParsedPage]) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (id, url) in site.page_urls.iter().enumerate() {
-        if parsed[id].front_matter.no_index {
-            continue;
+/// URLs one sitemap file may hold (sitemaps.org protocol).
+const SITEMAP_LIMIT: usize = 50_000;
+
+/// `sitemap.xml` for (address, last commit date) entries; past `limit`
+/// entries the URLs go to `sitemap-<n>.xml` files and `sitemap.xml`
+/// becomes their index, as the protocol requires.
+fn sitemaps(
+    site_url: &str,
+    entries: &[(String, Option<&str>)],
+    limit: usize,
+) -> Vec<(String, String)> {
+    const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    const NAMESPACE: &str = "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"";
+    let urlset = |entries: &[(String, Option<&str>)]| {
+        let mut xml = format!("{HEAD}<urlset {NAMESPACE}>\n");
+        for (address, changed) in entries {
+            let _ = write!(xml, "  <url><loc>{}</loc>", escape_html(address));
+            if let Some(date) = changed {
+                let _ = write!(xml, "<lastmod>{date}</lastmod>");
+            }
+            xml.push_str("</url>\n");
         }
-        let _ = writeln!(
-            xml,
-            "  <url><loc>{}</loc></url>",
-            escape_html(&address(book, url))
-        );
+        xml.push_str("</urlset>\n");
+        xml
+    };
+    if entries.len() <= limit {
+        return vec![("sitemap.xml".into(), urlset(entries))];
     }
-    xml.push_str("</urlset>\n");
-    xml
+    let mut files = Vec::new();
+    let mut index = format!("{HEAD}<sitemapindex {NAMESPACE}>\n");
+    for (n, part) in entries.chunks(limit).enumerate() {
+        let path = format!("sitemap-{}.xml", n + 1);
+        let _ = writeln!(
+            index,
+            "  <sitemap><loc>{}</loc></sitemap>",
+            escape_html(&format!("{site_url}{path}"))
+        );
+        files.push((path, urlset(part)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(("sitemap.xml".into(), index));
+    files
 }
 
 /// Served at any missing URL, so its links cannot be relative to where it
@@ -213,5 +257,46 @@ mod tests {
         assert_eq!(markdown_path(""), "index.md");
         assert_eq!(markdown_path("a/b/"), "a/b.md");
         assert_eq!(markdown_path("references/"), "references.md");
+    }
+
+    #[test]
+    fn a_large_sitemap_becomes_an_index_of_sitemaps() {
+        let site = "https://example.org/kb/";
+        let entries: Vec<(String, Option<&str>)> = (0..5)
+            .map(|n| (format!("{site}p{n}/?a&b"), (n == 0).then_some("2026-11-27")))
+            .collect();
+        let one = sitemaps(site, &entries, 5);
+        assert_eq!(one.len(), 1);
+        let xml = roxmltree::Document::parse(&one[0].1).expect("well-formed");
+        assert_eq!(xml.root_element().tag_name().name(), "urlset");
+        let first = xml.descendants().find(|n| n.has_tag_name("url")).unwrap();
+        let text = |tag: &str| {
+            first
+                .children()
+                .find(|n| n.has_tag_name(tag))
+                .and_then(|n| n.text())
+        };
+        assert_eq!(text("loc"), Some("https://example.org/kb/p0/?a&b"));
+        assert_eq!(text("lastmod"), Some("2026-11-27"));
+
+        let split = sitemaps(site, &entries, 2);
+        let names: Vec<&str> = split.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        let index = roxmltree::Document::parse(&split[3].1).expect("well-formed");
+        assert_eq!(index.root_element().tag_name().name(), "sitemapindex");
+        let locs: Vec<&str> = index
+            .descendants()
+            .filter(|n| n.has_tag_name("loc"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert_eq!(locs[2], "https://example.org/kb/sitemap-3.xml");
     }
 }
