@@ -337,6 +337,7 @@ fn gitbook_html_is_rewritten_for_the_theme() {
         "id-3.-configure-the-proxy-1",
         "the-team-s-workflow",
         "überblick",
+        "数字公共基础设施",
     ] {
         assert!(
             headings.contains(&format!(r#"<h2 id="{id}">"#))

@@ -488,6 +488,24 @@ check("search finds a phrase from every page of the CDPI site", () =>
   }),
 );
 
+check("search finds non-English words: Cyrillic, German, Chinese (by character pairs)", () =>
+  withPage({}, async (page) => {
+    await page.goto(GB + "/");
+    await page.keyboard.press("/");
+    const input = page.locator("dialog.search input[type=search]");
+    for (const [query, heading] of [["Установка", "Установка"], ["überblick", "Überblick"], ["开放标准", "数字公共基础设施"], ["公共基础", "数字公共基础设施"]]) {
+      await input.fill("");
+      await page.waitForFunction(() => document.querySelector(".search-status").textContent.trim() === "");
+      await input.fill(query);
+      await page.waitForFunction(() => document.querySelector(".search-status").textContent.trim() !== "");
+      const titles = await page.locator("dialog.search [role=option] .search-title").allTextContents();
+      assert(titles.some((t) => t.endsWith("› " + heading)), `"${query}" found ${JSON.stringify(titles)}, not the "${heading}" section`);
+      const marks = await page.locator("dialog.search [role=option] mark").allTextContents();
+      assert(marks.length > 0, `"${query}": no match is marked in the snippets`);
+    }
+  }),
+);
+
 // 5. Tabs by keyboard
 check("tabs by keyboard on /getting-started/quickstart/: arrows, Home, End", () =>
   withPage({}, async (page) => {
