@@ -28,9 +28,11 @@
 //! binary (Pagefind's crate bundles its own HTML parser and UI), at the cost
 //! of a simpler ranking.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
+use rayon::prelude::*;
 use serde_json::json;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -78,44 +80,34 @@ pub(super) fn search_files(
     let (documents, counts) = collect(site, parsed, titles);
     let postings = impacts(&counts);
     let shard_count = shard_count(&postings);
-    let mut shards = vec![serde_json::Map::new(); shard_count];
-    let mut files = Vec::new();
+    // Tier files are numbered in term order, so a build is reproducible.
+    let mut next_tier = 0;
+    let mut shards: Vec<Vec<(&str, &[(u32, u8)], usize)>> = vec![Vec::new(); shard_count];
     for (term, list) in &postings {
-        let mut tiers = tiers(list).into_iter();
-        let first = tiers.next().unwrap_or_default();
-        let mut more = Vec::new();
-        for tier in tiers {
-            let id = files.len();
-            files.push(OutputFile {
-                path: format!("search/p/{id}.json"),
-                contents: serde_json::to_vec(&groups(tier)).unwrap_or_default(),
-            });
-            more.push(id);
-        }
-        let mut entry = serde_json::Map::new();
-        entry.insert("n".into(), list.len().into());
-        entry.insert("p".into(), groups(first).into());
-        if !more.is_empty() {
-            entry.insert("more".into(), more.into());
-        }
-        shards[shard_of(term, shard_count)].insert(term.clone(), entry.into());
+        shards[shard_of(term, shard_count)].push((term, list, next_tier));
+        next_tier += tier_count(list.len()) - 1;
     }
-    for (n, shard) in shards.into_iter().enumerate() {
-        files.push(OutputFile {
-            path: format!("search/t/{n}.json"),
-            contents: serde_json::to_vec(&shard).unwrap_or_default(),
-        });
-    }
-    for (chunk, docs) in documents.chunks(DOCS_PER_CHUNK).enumerate() {
-        let docs: Vec<_> = docs
-            .iter()
-            .map(|d| json!([d.url, d.title, d.heading, d.text]))
-            .collect();
-        files.push(OutputFile {
-            path: format!("search/d/{chunk}.json"),
-            contents: serde_json::to_vec(&docs).unwrap_or_default(),
-        });
-    }
+    let mut files: Vec<OutputFile> = shards
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(n, terms)| shard_files(n, terms))
+        .collect();
+    files.extend(
+        documents
+            .par_chunks(DOCS_PER_CHUNK)
+            .enumerate()
+            .map(|(chunk, docs)| {
+                let docs: Vec<_> = docs
+                    .iter()
+                    .map(|d| json!([d.url, d.title, d.heading, d.text]))
+                    .collect();
+                OutputFile {
+                    path: format!("search/d/{chunk}.json"),
+                    contents: serde_json::to_vec(&docs).unwrap_or_default(),
+                }
+            })
+            .collect::<Vec<_>>(),
+    );
     let meta = json!({
         "documents": documents.len(),
         "chunk": DOCS_PER_CHUNK,
@@ -129,6 +121,44 @@ pub(super) fn search_files(
     files
 }
 
+/// One shard file, `{"term": {"n": postings, "p": first tier, "more":
+/// [tier files]}}`, and the tier files of its terms.
+fn shard_files(n: usize, terms: &[(&str, &[(u32, u8)], usize)]) -> Vec<OutputFile> {
+    let mut shard = String::from("{");
+    let mut files = Vec::new();
+    for (i, &(term, list, first_tier_file)) in terms.iter().enumerate() {
+        let mut tiers = tiers(list).into_iter();
+        let first = tiers.next().unwrap_or_default();
+        let more: Vec<usize> = (first_tier_file..).take(tiers.len()).collect();
+        for (id, tier) in more.iter().zip(tiers) {
+            files.push(OutputFile {
+                path: format!("search/p/{id}.json"),
+                contents: groups_json(tier).into_bytes(),
+            });
+        }
+        if i > 0 {
+            shard.push(',');
+        }
+        let term = serde_json::to_string(term).unwrap_or_default();
+        let _ = write!(
+            shard,
+            "{term}:{{\"n\":{},\"p\":{}",
+            list.len(),
+            groups_json(first)
+        );
+        if !more.is_empty() {
+            let _ = write!(shard, ",\"more\":{more:?}");
+        }
+        shard.push('}');
+    }
+    shard.push('}');
+    files.push(OutputFile {
+        path: format!("search/t/{n}.json"),
+        contents: shard.into_bytes(),
+    });
+    files
+}
+
 /// Term counts of one document: term → (times in its text, times in its
 /// heading or title), and its length in terms.
 struct Counts {
@@ -136,62 +166,67 @@ struct Counts {
     length: u32,
 }
 
-/// Every section of every indexed page as a document, with its term counts.
+/// Every section of every indexed page as a document, with its term
+/// counts; pages in parallel.
 fn collect(site: &Site, parsed: &[ParsedPage], titles: &[String]) -> (Vec<Document>, Vec<Counts>) {
-    let mut documents = Vec::new();
-    let mut counts = Vec::new();
-    for (id, page) in parsed.iter().enumerate() {
-        if page.front_matter.no_index {
-            continue;
-        }
-        for (anchor, heading, text) in sections(page) {
-            // The part before the first heading is found by the page title.
-            let heading_text = if heading.is_empty() {
-                titles[id].as_str()
-            } else {
-                heading.as_str()
-            };
-            let mut these = Counts {
-                terms: HashMap::new(),
-                length: 0,
-            };
-            for term in terms(heading_text) {
-                these.terms.entry(term).or_default().1 += 1;
-                these.length += 1;
-            }
-            for term in terms(&text) {
-                these.terms.entry(term).or_default().0 += 1;
-                these.length += 1;
-            }
-            counts.push(these);
-            let url = match anchor {
-                Some(anchor) => format!(
-                    "{}#{}",
-                    paths::encode_path(&site.page_urls[id]),
-                    paths::encode_fragment(&anchor)
-                ),
-                None => paths::encode_path(&site.page_urls[id]),
-            };
-            documents.push(Document {
-                url,
-                title: titles[id].clone(),
-                heading,
-                text: text.chars().take(SNIPPET_TEXT).collect(),
-            });
-        }
-    }
-    (documents, counts)
+    let per_page: Vec<Vec<(Document, Counts)>> = parsed
+        .par_iter()
+        .enumerate()
+        .filter(|(_, page)| !page.front_matter.no_index)
+        .map(|(id, page)| {
+            sections(page)
+                .into_iter()
+                .map(|section| section_document(site, id, &titles[id], section))
+                .collect()
+        })
+        .collect();
+    per_page.into_iter().flatten().unzip()
 }
 
-/// Each term's postings with their impacts, best first (ties by document).
+fn section_document(
+    site: &Site,
+    id: usize,
+    title: &str,
+    (anchor, heading, text): (Option<String>, String, String),
+) -> (Document, Counts) {
+    // The part before the first heading is found by the page title.
+    let heading_text = if heading.is_empty() { title } else { &heading };
+    let mut counts = Counts {
+        terms: HashMap::new(),
+        length: 0,
+    };
+    for term in terms(heading_text) {
+        counts.terms.entry(term).or_default().1 += 1;
+        counts.length += 1;
+    }
+    for term in terms(&text) {
+        counts.terms.entry(term).or_default().0 += 1;
+        counts.length += 1;
+    }
+    let page_url = paths::encode_path(&site.page_urls[id]);
+    let url = match anchor {
+        Some(anchor) => format!("{page_url}#{}", paths::encode_fragment(&anchor)),
+        None => page_url,
+    };
+    let document = Document {
+        url,
+        title: title.to_string(),
+        heading,
+        text: text.chars().take(SNIPPET_TEXT).collect(),
+    };
+    (document, counts)
+}
+
+/// Each term's postings with their impacts, best first (ties by document),
+/// in term order.
 ///
 /// The impact is BM25's term-frequency part (saturating, normalised by the
 /// section's length) scaled to 1..=15; the dialog multiplies it by the
 /// term's rarity, which it computes from the posting count.
-fn impacts(counts: &[Counts]) -> BTreeMap<String, Postings> {
+fn impacts(counts: &[Counts]) -> Vec<(&str, Postings)> {
     let average =
         counts.iter().map(|c| f64::from(c.length)).sum::<f64>() / counts.len().max(1) as f64;
-    let mut postings: BTreeMap<String, Postings> = BTreeMap::new();
+    let mut postings: HashMap<&str, Postings> = HashMap::new();
     for (doc, these) in counts.iter().enumerate() {
         let norm = 1.0 - B + B * f64::from(these.length) / average.max(1.0);
         for (term, (text, heading)) in &these.terms {
@@ -201,25 +236,38 @@ fn impacts(counts: &[Counts]) -> BTreeMap<String, Postings> {
                 .round()
                 .clamp(1.0, IMPACT_LEVELS);
             postings
-                .entry(term.clone())
+                .entry(term.as_str())
                 .or_default()
                 .push((doc as u32, impact as u8));
         }
     }
-    for list in postings.values_mut() {
-        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    }
+    let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    postings
+        .par_iter_mut()
+        .for_each(|(_, list)| list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0))));
     postings
 }
 
 /// Enough shards that each holds about [`SHARD_BYTES`] of first tiers; a
 /// power of two so the count changes rarely as a book grows.
-fn shard_count(postings: &BTreeMap<String, Postings>) -> usize {
+fn shard_count(postings: &[(&str, Postings)]) -> usize {
     let bytes: usize = postings
         .iter()
         .map(|(term, list)| term.len() + 16 + 3 * list.len().min(FIRST_TIER))
         .sum();
     (bytes / SHARD_BYTES).max(1).next_power_of_two()
+}
+
+/// How many tiers a list of `postings` is cut into.
+fn tier_count(postings: usize) -> usize {
+    let (mut count, mut covered, mut size) = (1, FIRST_TIER, FIRST_TIER);
+    while covered < postings {
+        size *= TIER_GROWTH;
+        covered += size;
+        count += 1;
+    }
+    count
 }
 
 /// A term's postings cut into tiers: [`FIRST_TIER`], then each
@@ -252,6 +300,24 @@ fn groups(tier: &[(u32, u8)]) -> Vec<Vec<u32>> {
         previous = Some((doc, impact));
     }
     groups
+}
+
+/// [`groups`] as JSON, written directly: the index holds millions of
+/// these numbers.
+fn groups_json(tier: &[(u32, u8)]) -> String {
+    let mut json = String::from("[");
+    for (i, group) in groups(tier).iter().enumerate() {
+        json.push_str(if i == 0 { "[" } else { ",[" });
+        for (j, number) in group.iter().enumerate() {
+            if j > 0 {
+                json.push(',');
+            }
+            let _ = write!(json, "{number}");
+        }
+        json.push(']');
+    }
+    json.push(']');
+    json
 }
 
 /// The shard of a term: FNV-1a of the UTF-8 of its first
@@ -389,10 +455,13 @@ mod tests {
         let list: Vec<(u32, u8)> = (0..2000).map(|doc| (doc, 1)).collect();
         let sizes: Vec<usize> = tiers(&list).iter().map(|t| t.len()).collect();
         assert_eq!(sizes, [FIRST_TIER, FIRST_TIER * 4, 2000 - FIRST_TIER * 5]);
+        assert_eq!(tier_count(2000), 3, "the count agrees with the cut");
+        assert_eq!((tier_count(1), tier_count(256), tier_count(257)), (1, 1, 2));
         assert_eq!(
-            groups(&[(7, 15), (9, 15), (20, 15), (3, 4), (8, 4)]),
-            [vec![15, 7, 2, 11], vec![4, 3, 5]]
+            groups_json(&[(7, 15), (9, 15), (20, 15), (3, 4), (8, 4)]),
+            "[[15,7,2,11],[4,3,5]]"
         );
+        assert_eq!(groups_json(&[]), "[]");
     }
 
     #[test]
@@ -401,9 +470,12 @@ mod tests {
             terms: HashMap::from([("proxy".to_string(), (text, heading))]),
             length: 20,
         };
-        let postings = impacts(&[doc(1, 0), doc(0, 1), doc(5, 0)]);
-        let order: Vec<u32> = postings["proxy"].iter().map(|p| p.0).collect();
+        let counts = [doc(1, 0), doc(0, 1), doc(5, 0)];
+        let postings = impacts(&counts);
+        let (term, list) = &postings[0];
+        assert_eq!(*term, "proxy");
+        let order: Vec<u32> = list.iter().map(|p| p.0).collect();
         assert_eq!(order, [2, 1, 0], "best first");
-        assert!(postings["proxy"].iter().all(|p| (1..=15).contains(&p.1)));
+        assert!(list.iter().all(|p| (1..=15).contains(&p.1)));
     }
 }
