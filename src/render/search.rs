@@ -71,6 +71,10 @@ struct Document {
 /// (document, impact): postings of one term, best first.
 type Postings = Vec<(u32, u8)>;
 
+/// A term in its shard: the term, its postings, and the number of its
+/// first tier file.
+type ShardEntry<'a> = (&'a str, &'a [(u32, u8)], usize);
+
 /// The index files, under `search/`.
 pub(super) fn search_files(
     site: &Site,
@@ -82,7 +86,7 @@ pub(super) fn search_files(
     let shard_count = shard_count(&postings);
     // Tier files are numbered in term order, so a build is reproducible.
     let mut next_tier = 0;
-    let mut shards: Vec<Vec<(&str, &[(u32, u8)], usize)>> = vec![Vec::new(); shard_count];
+    let mut shards: Vec<Vec<ShardEntry>> = vec![Vec::new(); shard_count];
     for (term, list) in &postings {
         shards[shard_of(term, shard_count)].push((term, list, next_tier));
         next_tier += tier_count(list.len()) - 1;
@@ -123,7 +127,7 @@ pub(super) fn search_files(
 
 /// One shard file, `{"term": {"n": postings, "p": first tier, "more":
 /// [tier files]}}`, and the tier files of its terms.
-fn shard_files(n: usize, terms: &[(&str, &[(u32, u8)], usize)]) -> Vec<OutputFile> {
+fn shard_files(n: usize, terms: &[ShardEntry]) -> Vec<OutputFile> {
     let mut shard = String::from("{");
     let mut files = Vec::new();
     for (i, &(term, list, first_tier_file)) in terms.iter().enumerate() {
