@@ -484,6 +484,19 @@
         list.appendChild(li);
       });
     }
+    // Among the results shown, those holding the query as typed (words
+    // next to each other, in order) come first: in a heading, then in text.
+    function rerank(docs, query) {
+      var phrase = query.toLowerCase().replace(/\s+/g, " ");
+      if (phrase.indexOf(" ") < 0) return docs;
+      function bonus(doc) {
+        if ((doc[1] + " " + doc[2]).toLowerCase().indexOf(phrase) >= 0) return 2;
+        return doc[3].toLowerCase().indexOf(phrase) >= 0 ? 1 : 0;
+      }
+      return docs.map(function (doc, i) { return { doc: doc, i: i, bonus: bonus(doc) }; })
+        .sort(function (a, b) { return b.bonus - a.bonus || a.i - b.i; })
+        .map(function (r) { return r.doc; });
+    }
     function search() {
       var query = input.value.trim();
       var words = terms(query);
@@ -506,7 +519,7 @@
           });
         })).then(function (docs) {
           if (ticket !== pending) return;
-          docs = docs.filter(Boolean);
+          docs = rerank(docs.filter(Boolean), query);
           show(docs, words);
           var more = result.complete || words.length === 1 ? "" : "+";
           status.textContent = count ? count + more + (count === 1 && !more ? " result" : " results") : "No results for “" + query + "”";

@@ -397,6 +397,10 @@ check("search by keyboard: /, results, arrows, Escape, Enter", () =>
     const { dialog, input, options } = await openSearchWithResults(page);
     const n = await options.count();
     assert(n >= 2, `expected at least 2 results for "digital public", got ${n}`);
+    const texts = (await options.allTextContents()).map((t) => t.toLowerCase().replace(/\s+/g, " "));
+    const phrased = texts.map((t) => t.includes("digital public"));
+    assert(phrased.indexOf(false) < 0 || phrased.lastIndexOf(true) < phrased.indexOf(false),
+      `results holding the phrase do not come first: ${JSON.stringify(phrased)}`);
     assert((await input.getAttribute("aria-expanded")) === "true", "combobox aria-expanded is not true with results");
     let sel = await selectedIndex(options);
     assert(sel.count === 0, "an option is selected before any arrow key");
