@@ -355,9 +355,20 @@ fn check_external(
             }
         }
     }
-    let urls: Vec<String> = places.iter().map(|(_, _, url)| url.clone()).collect();
+    let mut urls: Vec<String> = places.iter().map(|(_, _, url)| url.clone()).collect();
+    // The theme's edit links come from one template: checking the first
+    // page's tells whether the template is right without a request per page.
+    let edit_url = book
+        .pages
+        .first()
+        .and_then(|page| book.config.edit_url(&page.path))
+        .filter(|url| url.starts_with("http://") || url.starts_with("https://"));
+    urls.extend(edit_url.clone());
     let statuses = external::check_urls(&urls, &book.config.link_check, book_dir);
-    let mut diagnostics = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = edit_url
+        .and_then(|url| edit_link_diagnostic(book, &url, statuses.get(&url)?))
+        .into_iter()
+        .collect();
     for (id, index, url) in places {
         let link = &pages[id].links[index];
         let source = link.origin.as_deref().unwrap_or(&book.pages[id].source);
@@ -390,6 +401,35 @@ fn check_external(
         diagnostics.push(diagnostic);
     }
     diagnostics
+}
+
+/// A failing edit link, reported at `edit-url-template` in `book.toml`.
+fn edit_link_diagnostic(
+    book: &load::Book,
+    url: &str,
+    status: &external::UrlStatus,
+) -> Option<Diagnostic> {
+    let problem = match status {
+        external::UrlStatus::Failed(reason) => format!("is unreachable: {reason}"),
+        external::UrlStatus::MovedPermanently(to) => format!("has moved permanently to `{to}`"),
+        _ => return None,
+    };
+    let severity = match status {
+        external::UrlStatus::MovedPermanently(_) => Severity::Warning,
+        _ => Severity::Error,
+    };
+    let source = book.root.read_source("book.toml").ok()?;
+    let span = config::Config::key_span(&source.text, "edit-url-template")?;
+    let diagnostic = source
+        .diagnostic(
+            severity,
+            Code::ExternalLink,
+            span,
+            format!("the edit link of the first page, `{url}`, {problem}"),
+        )
+        .with_target(url.to_string())
+        .with_help("every page's \"Edit this page\" link comes from this template; check its host, repository and branch");
+    Some(diagnostic)
 }
 
 /// Reads `{% include %}` files for `parse`, relative to the including

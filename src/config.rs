@@ -103,6 +103,8 @@ struct RawHtml {
     last_updated: bool,
     mermaid: Option<String>,
     print: Option<bool>,
+    logo: Option<String>,
+    logo_dark: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -216,6 +218,10 @@ pub struct Config {
     /// A Mermaid script in the book (e.g. `vendor/mermaid.min.js` from npm),
     /// loaded by pages with `mermaid` fences so diagrams are drawn.
     pub mermaid: Option<String>,
+    /// An image in the book shown in the header in place of the title.
+    pub logo: Option<String>,
+    /// The logo for dark mode.
+    pub logo_dark: Option<String>,
     /// GitBook space ids → the published URL of that space, so links into
     /// GitBook's editor (`app.gitbook.com/…/s/<id>/…`) reach readers.
     pub gitbook_spaces: std::collections::BTreeMap<String, String>,
@@ -261,6 +267,47 @@ pub struct Redirect {
     /// Where the target is written in that file.
     pub span: Range<usize>,
 }
+impl Config {
+    /// The "Edit this page" address of the page at a book-relative path.
+    pub fn edit_url(&self, page_path: &str) -> Option<String> {
+        let template = self.edit_url_template.as_ref()?;
+        Some(template.replace("{path}", &crate::paths::encode_path(page_path)))
+    }
+
+    /// Where `key = …` is set in `book.toml`'s text, for diagnostics about
+    /// a setting found wrong after loading (an unreachable edit link).
+    pub fn key_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+        find_key(text, key).map(|at| at..at + key.len())
+    }
+
+    /// Files of the book the theme publishes because the configuration
+    /// names them, with their `book.toml` keys.
+    pub fn theme_files(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("mermaid", &self.mermaid),
+            ("logo", &self.logo),
+            ("logo-dark", &self.logo_dark),
+        ]
+        .into_iter()
+        .filter_map(|(key, path)| Some((key, path.as_deref()?)))
+    }
+}
+
+/// Where `key = …` starts in a TOML text (the first line setting it).
+fn find_key(text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                return Some(offset + line.len() - trimmed.len());
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
 impl SectionConfig {
     /// A book-relative path of a file inside this section.
     pub fn file(&self, name: &str) -> String {
@@ -367,6 +414,8 @@ fn resolve(raw: RawConfig, canonical_root: &Path) -> Config {
         edit_url_template: raw.output.html.edit_url_template,
         last_updated: raw.output.html.last_updated,
         mermaid: raw.output.html.mermaid.map(|path| normalise_dir(&path)),
+        logo: raw.output.html.logo.map(|path| normalise_dir(&path)),
+        logo_dark: raw.output.html.logo_dark.map(|path| normalise_dir(&path)),
         print: raw.output.html.print.unwrap_or(true),
         gitbook_spaces: raw.gitbook.spaces,
         link_root: String::new(),
@@ -523,21 +572,25 @@ fn normalise_dir(dir: &str) -> String {
 }
 
 fn validate(config: &Config, root: &BookRoot, source: &SourceFile) -> Result<(), Box<Diagnostic>> {
-    if let Some(script) = config
-        .mermaid
-        .as_deref()
-        .filter(|script| !root.is_file(script))
-    {
-        let at = source.text.find("mermaid").unwrap_or(0);
+    for (key, path) in config.theme_files() {
+        if root.is_file(path) {
+            continue;
+        }
+        let at = find_key(&source.text, key).unwrap_or(0);
+        let (what, help) = match key {
+            "mermaid" => ("the Mermaid script", "install it, e.g. `npm install mermaid` and copy node_modules/mermaid/dist/mermaid.min.js"),
+            "logo" => ("the logo", "give an image path relative to the book directory, inside it"),
+            _ => ("the dark-mode logo", "give an image path relative to the book directory, inside it"),
+        };
         return Err(Box::new(
             source
                 .diagnostic(
                     Severity::Error,
                     Code::InvalidConfig,
-                    at..at + "mermaid".len(),
-                    format!("the Mermaid script `{script}` is not a file in the book"),
+                    at..at + key.len(),
+                    format!("{what} `{path}` is not a file in the book"),
                 )
-                .with_help("install it, e.g. `npm install mermaid` and copy node_modules/mermaid/dist/mermaid.min.js"),
+                .with_help(help),
         ));
     }
     let mut seen_urls = Vec::new();

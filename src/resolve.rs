@@ -69,9 +69,9 @@ pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, Vec<Diagnostic>
     };
     resolver.add_upload_folders();
     resolver.add_redirects();
-    if let Some(script) = &book.config.mermaid {
-        let url = resolver.file_url(script);
-        resolver.files.insert(script.clone(), url);
+    for (_, path) in book.config.theme_files() {
+        let url = resolver.file_url(path);
+        resolver.files.insert(path.to_string(), url);
     }
     let links: Vec<Vec<ResolvedLink>> = (0..pages.len())
         .map(|id| {

@@ -13,7 +13,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("yaml", &[]),
     ("mojibake", &[]),
     ("external", &[]),
-    ("config", &["diag", "external", "source", "yaml"]),
+    ("config", &["diag", "external", "paths", "source", "yaml"]),
     ("summary", &["diag", "source"]),
     (
         "load",

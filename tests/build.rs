@@ -493,6 +493,43 @@ fn mermaid_diagrams_load_the_configured_script_only_where_needed() {
 }
 
 #[test]
+fn a_logo_replaces_the_title_and_has_a_dark_variant() {
+    let book = TestBook::fixture("basic");
+    book.write(
+        "brand/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    book.write(
+        "brand/logo-dark.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let config = "[book]\ntitle = \"Basic logo book\"\n\n[output.html]\n";
+    book.write(
+        "book.toml",
+        &format!("{config}logo = \"brand/logo.svg\"\nlogo-dark = \"./brand/logo-dark.svg\"\n"),
+    );
+    book.build_ok();
+    let nested = book.output("guide/install/index.html");
+    assert!(
+        nested.contains(r#"<a class="brand" href="../../"><picture><source srcset="../../brand/logo-dark.svg" media="(prefers-color-scheme: dark)"><img class="logo" src="../../brand/logo.svg" alt="Basic logo book"></picture></a>"#),
+        "{nested}"
+    );
+    assert!(book.output_exists("brand/logo.svg") && book.output_exists("brand/logo-dark.svg"));
+
+    book.write(
+        "book.toml",
+        &format!("{config}logo-dark = \"brand/logo-dark.svg\"\nlogo = \"../outside.svg\"\n"),
+    );
+    let run = book.run(&["build"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("book.toml:6:1: error[invalid-config]: the logo `../outside.svg` is not a file in the book"),
+        "the key's own line, not logo-dark's: {}",
+        run.stderr
+    );
+}
+
+#[test]
 fn the_whole_book_on_one_page_for_printing() {
     let book = TestBook::fixture("basic");
     book.build_ok();

@@ -59,6 +59,7 @@ fn answer(mut stream: TcpStream, hits: &Hits) {
     };
     let (status, extra, body) = match path.as_str() {
         "/ok" | "/excluded-but-fine" => ("200 OK", String::new(), String::new()),
+        edit if edit.starts_with("/edit/main/") => ("200 OK", String::new(), String::new()),
         "/missing" => ("404 Not Found", String::new(), String::new()),
         "/flaky" if count == 1 => ("500 Internal Server Error", String::new(), String::new()),
         "/flaky" => ("200 OK", String::new(), String::new()),
@@ -256,4 +257,41 @@ fn without_external_nothing_is_requested() {
     let run = book.run(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(hits.lock().unwrap().is_empty());
+}
+
+#[test]
+fn the_edit_link_template_is_checked_once_at_its_book_toml_line() {
+    let (base, hits) = start_server();
+    let book = TestBook::empty();
+    book.write("SUMMARY.md", "* [Home](README.md)\n* [Other](other.md)\n");
+    book.write("README.md", "# Home\n");
+    book.write("other.md", "# Other\n");
+    let config = |template: &str| {
+        format!(
+            "[book]\ntitle = \"Edit\"\n\n[output.html]\nedit-url-template = \"{base}{template}\"\n"
+        )
+    };
+    book.write("book.toml", &config("/edit/main/{path}"));
+    let good = book.run(&["check", "--external"]);
+    assert_eq!(good.code, 0, "{}", good.stderr);
+    assert_eq!(
+        hits.lock().unwrap().get("HEAD /edit/main/README.md"),
+        Some(&1),
+        "the first page's edit link, once"
+    );
+    assert!(!hits
+        .lock()
+        .unwrap()
+        .contains_key("HEAD /edit/main/other.md"));
+
+    book.write("book.toml", &config("/wrong-branch/{path}"));
+    let bad = book.run(&["check", "--external"]);
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.contains(&format!(
+            "book.toml:5:1: error[external-link]: the edit link of the first page, `{base}/wrong-branch/README.md`, is unreachable"
+        )),
+        "{}",
+        bad.stderr
+    );
 }

@@ -22,6 +22,10 @@ pub(super) struct BookView<'a> {
     pub(super) description: &'a str,
     pub(super) language: &'a str,
     pub(super) authors: &'a [String],
+    /// The header logo relative to the page, or "" (`[output.html] logo`).
+    pub(super) logo: String,
+    /// The dark-mode logo relative to the page, or "".
+    pub(super) logo_dark: String,
 }
 
 /// The page being rendered.

@@ -290,9 +290,7 @@ fn render_page(
         cover: cover(parsed, &inputs.site.links[id]),
         edit_url: book
             .config
-            .edit_url_template
-            .as_ref()
-            .map(|template| template.replace("{path}", &paths::encode_path(&book.pages[id].path)))
+            .edit_url(&book.pages[id].path)
             .unwrap_or_default(),
         last_updated: book
             .last_changed
@@ -301,7 +299,7 @@ fn render_page(
         mermaid_script: mermaid_script(inputs),
         icon: front_matter.icon.as_deref().map_or("", icon_symbol),
     };
-    let mut context = base_context(book, asset_paths, url);
+    let mut context = base_context(book, inputs.site, asset_paths, url);
     context.insert("page", &page);
     context.insert("nav", &inputs.nav());
     let fingerprint = cache.map_or(0, |_| {
@@ -437,9 +435,16 @@ fn mermaid_script(inputs: &PageInputs<'_>) -> String {
 /// the site root, all relative to the page at `url`.
 pub(super) fn base_context(
     book: &Book,
+    site: &Site,
     asset_paths: &BTreeMap<&str, &str>,
     url: &str,
 ) -> tera::Context {
+    let published = |path: &Option<String>| {
+        path.as_ref()
+            .and_then(|path| site.files.get(path))
+            .map(|file| paths::href(url, file))
+            .unwrap_or_default()
+    };
     let root = paths::root_prefix(url);
     let assets: BTreeMap<&str, String> = asset_paths
         .iter()
@@ -453,6 +458,8 @@ pub(super) fn base_context(
             description: &book.config.description,
             language: &book.config.language,
             authors: &book.config.authors,
+            logo: published(&book.config.logo),
+            logo_dark: published(&book.config.logo_dark),
         },
     );
     context.insert("assets", &assets);

@@ -55,7 +55,7 @@ pub(super) fn print_page(
             content: rebase(content, &site.page_urls[id], &anchors),
         })
         .collect();
-    let mut context = super::base_context(book, asset_paths, PRINT_URL);
+    let mut context = super::base_context(book, site, asset_paths, PRINT_URL);
     context.insert("pages", &pages);
     let html = theme.render("print.html", &context)?;
     Ok(OutputFile {
