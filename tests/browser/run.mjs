@@ -280,12 +280,15 @@ check("mobile drawer at 360x740: Menu disclosure, no horizontal scroll", () =>
     assert(await summary.isVisible(), "Menu summary is not visible");
     assert((await summary.textContent()).trim() === "Menu", "disclosure is not labelled Menu");
     assert(!(await nav.isVisible()), "sidebar nav is visible before the Menu is opened");
+    const printLink = page.locator(".print-link");
+    assert(!(await printLink.isVisible()), "the sidebar's print link shows outside the closed drawer");
     let w = await scrollWidth();
     assert(w <= PHONE.width, `home: scrollWidth ${w} > ${PHONE.width} with the menu closed`);
     await summary.click();
     await nav.waitFor({ state: "visible" });
     assert(await page.locator("details.menu").evaluate((d) => d.open), "details.menu is not open");
     assert(await nav.locator("a", { hasText: "What is DPI" }).isVisible(), "page links are not visible in the open drawer");
+    assert(await printLink.isVisible(), "the print link is not in the open drawer");
     w = await scrollWidth();
     assert(w <= PHONE.width, `home: scrollWidth ${w} > ${PHONE.width} with the menu open`);
     await summary.click();
