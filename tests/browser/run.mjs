@@ -147,6 +147,13 @@ function watch(page) {
   page.on("response", (res) => {
     if (res.status() >= 400) problems.push(`${page.url()}: HTTP ${res.status()} for ${res.url()}`);
   });
+  page.on("request", (req) => {
+    // No request may leave the site: no CDN fonts, scripts or trackers.
+    const url = new URL(req.url());
+    if ((url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "127.0.0.1") {
+      problems.push(`${page.url()}: request leaves the site: ${req.url()}`);
+    }
+  });
   page.on("load", () => visited.add(page.url()));
 }
 
@@ -510,6 +517,52 @@ check("search finds non-English words: Cyrillic, German, Chinese (by character p
       const marks = await page.locator("dialog.search [role=option] mark").allTextContents();
       assert(marks.length > 0, `"${query}": no match is marked in the snippets`);
     }
+  }),
+);
+
+check("search opens with Ctrl+K and Cmd+K as well as /", () =>
+  withPage({}, async (page) => {
+    await page.goto(GB + "/guides/");
+    const dialog = page.locator("dialog.search");
+    for (const keys of ["Control+k", "Meta+k"]) {
+      await page.locator("main h1").click({ position: { x: 1, y: 1 } });
+      await page.keyboard.press(keys);
+      await dialog.waitFor({ state: "visible" });
+      assert(await page.locator("#search-q").evaluate((el) => el === document.activeElement), `${keys}: the field is not focused`);
+      await page.keyboard.press("Escape");
+      await dialog.waitFor({ state: "hidden" });
+    }
+  }),
+);
+
+check("code blocks: the Copy button copies the code, by mouse and by keyboard", () =>
+  withPage({ permissions: ["clipboard-read", "clipboard-write"] }, async (page) => {
+    await page.goto(GB + "/getting-started/quickstart/");
+    const wrap = page.locator("main .code-wrap:visible").first();
+    const button = wrap.locator("button.copy");
+    const code = await wrap.locator("pre").evaluate((pre) => (pre.querySelector("code") || pre).textContent);
+    assert(code.trim().length > 0, "the code block is empty");
+    await wrap.hover();
+    await button.click();
+    await page.waitForFunction((b) => b.textContent === "Copied", await button.elementHandle());
+    assert((await page.evaluate(() => navigator.clipboard.readText())) === code, "the clipboard does not hold the code");
+    await page.evaluate(() => navigator.clipboard.writeText(""));
+    await button.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => navigator.clipboard.readText().then((t) => t.length > 0));
+    assert((await page.evaluate(() => navigator.clipboard.readText())) === code, "Enter on the button does not copy the code");
+  }),
+);
+
+check("sidebar: the current page is scrolled into view when the sidebar is long", () =>
+  withPage({ viewport: { width: 1280, height: 360 } }, async (page) => {
+    await page.goto(GB + "/");
+    const last = await page.locator("nav.pages a").last().getAttribute("href");
+    await page.goto(new URL(last, GB + "/").href);
+    const side = await page.locator(".side").evaluate((el) => ({ scrollable: el.scrollHeight > el.clientHeight, top: el.getBoundingClientRect().top, bottom: el.getBoundingClientRect().bottom }));
+    assert(side.scrollable, "the sidebar does not scroll at this height; the check proves nothing");
+    const current = await page.locator('nav.pages [aria-current="page"]').evaluate((el) => el.getBoundingClientRect());
+    assert(current.top >= side.top && current.bottom <= side.bottom, `the current page's link (${current.top}-${current.bottom}) is outside the sidebar's view (${side.top}-${side.bottom})`);
   }),
 );
 
