@@ -346,10 +346,13 @@
       for (var i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193) >>> 0;
       return hash % meta.shards;
     }
-    function cjk(c) {
+    // Scripts written without spaces, indexed as character pairs (the same
+    // list as src/render/search.rs).
+    function unspaced(c) {
       var n = c.codePointAt(0);
-      return (n >= 0x3040 && n <= 0x30ff) || (n >= 0x3400 && n <= 0x4dbf) || (n >= 0x4e00 && n <= 0x9fff) ||
-        (n >= 0xac00 && n <= 0xd7af) || (n >= 0xf900 && n <= 0xfaff) || n >= 0x20000;
+      return (n >= 0x0e00 && n <= 0x0eff) || (n >= 0x1000 && n <= 0x109f) || (n >= 0x1780 && n <= 0x17ff) ||
+        (n >= 0x3040 && n <= 0x30ff) || (n >= 0x3400 && n <= 0x4dbf) || (n >= 0x4e00 && n <= 0x9fff) ||
+        (n >= 0xac00 && n <= 0xd7af) || (n >= 0xf900 && n <= 0xfaff) || (n >= 0x20000 && n <= 0x2fa1f);
     }
     function terms(text) {
       var words = [];
@@ -368,7 +371,7 @@
       }
       words.forEach(function (w) {
         var chars = Array.from(w);
-        if (chars.every(cjk)) { run = run.concat(chars); return; }
+        if (chars.every(unspaced)) { run = run.concat(chars); return; }
         flush();
         if (chars.length > 1 || /^\d+$/.test(w)) out.push(w);
       });

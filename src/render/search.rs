@@ -392,11 +392,13 @@ fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The terms of a text: lower-cased Unicode words; CJK runs as bigrams
-/// (word segmentation yields CJK one character at a time).
+/// The terms of a text: lower-cased Unicode words; runs of scripts written
+/// without spaces as character bigrams (Unicode word segmentation does not
+/// split them into words, and browsers split them by dictionaries, so
+/// bigrams are what both sides agree on).
 pub(super) fn terms(text: &str) -> Vec<String> {
     let mut terms = Vec::new();
-    let mut cjk_run: Vec<char> = Vec::new();
+    let mut run: Vec<char> = Vec::new();
     let flush = |run: &mut Vec<char>, terms: &mut Vec<String>| {
         match run.len() {
             0 => {}
@@ -407,23 +409,26 @@ pub(super) fn terms(text: &str) -> Vec<String> {
     };
     for word in text.unicode_words() {
         let lower = word.to_lowercase();
-        if lower.chars().all(is_cjk) {
-            cjk_run.extend(lower.chars());
+        if lower.chars().all(is_unspaced) {
+            run.extend(lower.chars());
             continue;
         }
-        flush(&mut cjk_run, &mut terms);
+        flush(&mut run, &mut terms);
         if lower.chars().count() > 1 || lower.chars().all(|c| c.is_ascii_digit()) {
             terms.push(lower);
         }
     }
-    flush(&mut cjk_run, &mut terms);
+    flush(&mut run, &mut terms);
     terms
 }
 
-/// Han, Hiragana, Katakana and Hangul: scripts written without spaces.
-fn is_cjk(c: char) -> bool {
+/// Scripts written without spaces between words: Thai, Lao, Myanmar,
+/// Khmer, Hiragana, Katakana, Han (and Hangul, indexed the same way).
+/// `folio.js` has the same list.
+fn is_unspaced(c: char) -> bool {
     matches!(c as u32,
-        0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff | 0x20000..=0x2fa1f)
+        0x0e00..=0x0eff | 0x1000..=0x109f | 0x1780..=0x17ff
+        | 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff | 0x20000..=0x2fa1f)
 }
 
 #[cfg(test)]
@@ -441,6 +446,8 @@ mod tests {
             ["überblick", "über", "api", "v2.1"]
         );
         assert_eq!(terms("数字公共"), ["数字", "字公", "公共"]);
+        // Thai: one run however segmentation splits it, tone marks kept.
+        assert_eq!(terms("ดิจิทัล API"), ["ดิ", "ิจ", "จิ", "ิท", "ทั", "ัล", "api"]);
         assert_eq!(terms("a 1 b"), ["1"]);
     }
 

@@ -502,12 +502,12 @@ check("search finds a phrase from every page of the CDPI site", () =>
   }),
 );
 
-check("search finds non-English words: Cyrillic, German, Chinese (by character pairs)", () =>
+check("search finds non-English words: Cyrillic, German, Chinese and Thai (by character pairs)", () =>
   withPage({}, async (page) => {
     await page.goto(GB + "/");
     await page.keyboard.press("/");
     const input = page.locator("dialog.search input[type=search]");
-    for (const [query, heading] of [["Установка", "Установка"], ["überblick", "Überblick"], ["开放标准", "数字公共基础设施"], ["公共基础", "数字公共基础设施"]]) {
+    for (const [query, heading] of [["Установка", "Установка"], ["überblick", "Überblick"], ["开放标准", "数字公共基础设施"], ["公共基础", "数字公共基础设施"], ["ดิจิทัล", "数字公共基础设施"], ["บริการ", "数字公共基础设施"]]) {
       await input.fill("");
       await page.waitForFunction(() => document.querySelector(".search-status").textContent.trim() === "");
       await input.fill(query);
