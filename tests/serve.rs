@@ -288,6 +288,27 @@ fn editing_an_included_file_updates_the_pages_that_include_it() {
 }
 
 #[test]
+fn renaming_a_page_updates_the_sidebar_of_pages_not_saved() {
+    let book = TestBook::fixture("basic");
+    let server = start(&book);
+    let before = get(&server.address, "/guide/").1;
+    assert!(before.contains(">Installing<"), "the sidebar names the page");
+    // Only SUMMARY.md changes: the guide's page must be rendered again,
+    // since it shows the sidebar.
+    let summary = std::fs::read_to_string(book.path().join("SUMMARY.md")).unwrap();
+    book.write(
+        "SUMMARY.md",
+        &summary.replace("\"Installing\"", "\"Setting up\""),
+    );
+    wait_for_page(
+        &server.address,
+        "/guide/",
+        ">Setting up<",
+        "a page that was not saved shows the new sidebar label",
+    );
+}
+
+#[test]
 fn a_thousand_requests_from_fifty_clients() {
     let book = TestBook::fixture("basic");
     let server = start(&book);

@@ -15,6 +15,26 @@ use crate::parse::ParsedPage;
 use crate::paths;
 use crate::resolve::Site;
 
+/// What every template gets: `book`, `assets` (theme file → URL), `root`
+/// (the way to the site root) and `generator`.
+#[derive(Serialize)]
+pub(super) struct BaseView<'a> {
+    pub(super) book: BookView<'a>,
+    pub(super) assets: std::collections::BTreeMap<&'a str, String>,
+    pub(super) root: String,
+    pub(super) generator: String,
+}
+
+/// Everything `page.html` sees; serialised once for the render cache's
+/// fingerprint and, when that misses, into the template's context.
+#[derive(Serialize)]
+pub(super) struct PageContext<'a> {
+    #[serde(flatten)]
+    pub(super) base: BaseView<'a>,
+    pub(super) page: PageView<'a>,
+    pub(super) nav: NavView<'a>,
+}
+
 /// Book-wide values.
 #[derive(Serialize)]
 pub(super) struct BookView<'a> {

@@ -27,7 +27,7 @@ use crate::load::{Book, PageId};
 use crate::parse::ParsedPage;
 use crate::paths;
 use crate::resolve::Site;
-use context::{BookView, LayoutView, OutlineEntry, PageInputs, PageView};
+use context::{BaseView, BookView, LayoutView, OutlineEntry, PageContext, PageInputs, PageView};
 use highlight::Highlighter;
 pub use theme::{TemplateError, Theme};
 
@@ -299,18 +299,17 @@ fn render_page(
         mermaid_script: mermaid_script(inputs),
         icon: front_matter.icon.as_deref().map_or("", icon_symbol),
     };
-    let mut context = base_context(book, inputs.site, asset_paths, url);
-    context.insert("page", &page);
-    context.insert("nav", &inputs.nav());
-    let fingerprint = cache.map_or(0, |_| {
-        let json = serde_json::to_string(&context.clone().into_json()).unwrap_or_default();
-        fingerprint(&format!("{}\u{0}{json}", theme.fingerprint()))
-    });
+    let view = PageContext {
+        base: base_view(book, inputs.site, asset_paths, url),
+        page,
+        nav: inputs.nav(),
+    };
+    let fingerprint = cache.map_or(0, |_| view_fingerprint(&view, theme));
     let html = cached(
         cache.map(|c| &c.pages),
         &book.pages[id].path,
         fingerprint,
-        || theme.render("page.html", &context),
+        || theme.render("page.html", &template_context("page.html", &view)?),
     )?;
     Ok((html, print_content))
 }
@@ -340,11 +339,36 @@ fn cached(
     Ok(value)
 }
 
-fn fingerprint(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut hasher);
-    hasher.finish()
+/// A fingerprint of everything a template sees, its views serialised
+/// straight into the hasher (no context is built for a page that hits).
+fn view_fingerprint(view: &impl serde::Serialize, theme: &Theme) -> u64 {
+    use std::hash::Hasher;
+    struct HashWriter(std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut writer = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    writer.0.write_u64(theme.fingerprint());
+    let _ = serde_json::to_writer(&mut writer, view);
+    writer.0.finish()
+}
+
+/// A template context from a view whose fields are its top-level names.
+fn template_context(
+    template: &str,
+    view: &impl serde::Serialize,
+) -> Result<tera::Context, TemplateError> {
+    tera::Context::from_serialize(view).map_err(|error| TemplateError {
+        file: template.to_string(),
+        line: None,
+        message: format!("its context could not be built: {error}"),
+    })
 }
 
 /// Everything a page's body depends on: its source, where its links lead,
@@ -431,14 +455,13 @@ fn mermaid_script(inputs: &PageInputs<'_>) -> String {
     }
 }
 
-/// What every template gets: the book, the theme's assets and the way to
-/// the site root, all relative to the page at `url`.
-pub(super) fn base_context(
-    book: &Book,
+/// What every template gets, relative to the page at `url`.
+fn base_view<'a>(
+    book: &'a Book,
     site: &Site,
-    asset_paths: &BTreeMap<&str, &str>,
+    asset_paths: &BTreeMap<&'a str, &str>,
     url: &str,
-) -> tera::Context {
+) -> BaseView<'a> {
     let published = |path: &Option<String>| {
         path.as_ref()
             .and_then(|path| site.files.get(path))
@@ -446,14 +469,8 @@ pub(super) fn base_context(
             .unwrap_or_default()
     };
     let root = paths::root_prefix(url);
-    let assets: BTreeMap<&str, String> = asset_paths
-        .iter()
-        .map(|(name, path)| (*name, format!("{root}{path}")))
-        .collect();
-    let mut context = tera::Context::new();
-    context.insert(
-        "book",
-        &BookView {
+    BaseView {
+        book: BookView {
             title: &book.config.title,
             description: &book.config.description,
             language: &book.config.language,
@@ -461,11 +478,13 @@ pub(super) fn base_context(
             logo: published(&book.config.logo),
             logo_dark: published(&book.config.logo_dark),
         },
-    );
-    context.insert("assets", &assets);
-    context.insert("root", &root);
-    context.insert("generator", &format!("folio {}", env!("CARGO_PKG_VERSION")));
-    context
+        assets: asset_paths
+            .iter()
+            .map(|(name, path)| (*name, format!("{root}{path}")))
+            .collect(),
+        root,
+        generator: format!("folio {}", env!("CARGO_PKG_VERSION")),
+    }
 }
 
 /// The front matter `cover`, when it resolved to a file and is shown.

@@ -55,9 +55,17 @@ pub(super) fn print_page(
             content: rebase(content, &site.page_urls[id], &anchors),
         })
         .collect();
-    let mut context = super::base_context(book, site, asset_paths, PRINT_URL);
-    context.insert("pages", &pages);
-    let html = theme.render("print.html", &context)?;
+    #[derive(serde::Serialize)]
+    struct PrintContext<'a> {
+        #[serde(flatten)]
+        base: super::BaseView<'a>,
+        pages: Vec<PrintPage<'a>>,
+    }
+    let view = PrintContext {
+        base: super::base_view(book, site, asset_paths, PRINT_URL),
+        pages,
+    };
+    let html = theme.render("print.html", &super::template_context("print.html", &view)?)?;
     Ok(OutputFile {
         path: format!("{PRINT_URL}index.html"),
         contents: html.into_bytes(),
