@@ -292,7 +292,10 @@ fn renaming_a_page_updates_the_sidebar_of_pages_not_saved() {
     let book = TestBook::fixture("basic");
     let server = start(&book);
     let before = get(&server.address, "/guide/").1;
-    assert!(before.contains(">Installing<"), "the sidebar names the page");
+    assert!(
+        before.contains(">Installing<"),
+        "the sidebar names the page"
+    );
     // Only SUMMARY.md changes: the guide's page must be rendered again,
     // since it shows the sidebar.
     let summary = std::fs::read_to_string(book.path().join("SUMMARY.md")).unwrap();
