@@ -50,6 +50,20 @@ fn the_sites_work_and_are_accessible_in_chromium() {
     std::fs::remove_dir_all(export.join("docs/broken")).unwrap();
     let summary = std::fs::read_to_string(export.join("docs/SUMMARY.md")).unwrap();
     let clean = &summary[..summary.find("## Broken on purpose").unwrap()];
+    // A page whose common word has more postings than a shard keeps, with
+    // a rare word only in its weakest section: the dialog must fetch later
+    // tiers to find it.
+    let mut lanterns = String::from("# Lanterns\n");
+    for part in 0..400 {
+        let text = if part == 399 {
+            "A lantern and a zebrafish."
+        } else {
+            "A lantern, a lantern, a lantern lit."
+        };
+        lanterns.push_str(&format!("\n## Part {part}\n\n{text}\n"));
+    }
+    std::fs::write(export.join("docs/reference/lanterns.md"), lanterns).unwrap();
+    let clean = format!("{clean}* [Lanterns](reference/lanterns.md)\n");
     std::fs::write(export.join("docs/SUMMARY.md"), clean).unwrap();
     // Diagrams are drawn by the Mermaid script from npm, configured in a
     // book.toml beside the export.

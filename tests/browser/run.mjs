@@ -520,6 +520,19 @@ check("search finds non-English words: Cyrillic, German, Chinese and Thai (by ch
   }),
 );
 
+check("search fetches later tiers of a common word when its first tier has no match", () =>
+  withPage({}, async (page) => {
+    await page.goto(GB + "/");
+    await page.keyboard.press("/");
+    await page.locator("dialog.search input[type=search]").fill("lantern zebrafish");
+    await page.waitForFunction(() => document.querySelector(".search-status").textContent.trim() !== "");
+    const titles = await page.locator("dialog.search [role=option] .search-title").allTextContents();
+    assert(titles.some((t) => t.endsWith("› Part 399")), `"lantern zebrafish" found ${JSON.stringify(titles)}`);
+    const tiers = await page.evaluate(() => performance.getEntriesByType("resource").filter((e) => e.name.includes("/search/p/")).length);
+    assert(tiers > 0, "no tier file was fetched, so the check proves nothing");
+  }),
+);
+
 check("search opens with Ctrl+K and Cmd+K as well as /", () =>
   withPage({}, async (page) => {
     await page.goto(GB + "/guides/");
