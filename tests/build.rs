@@ -346,6 +346,16 @@ fn search_index_is_split_into_term_shards_and_document_chunks() {
     );
     assert_eq!(found[1], "Install");
     assert_eq!(found[2], "3. Configure the proxy");
+    let version = meta["version"].as_str().unwrap().to_string();
+    assert_eq!(version.len(), 16);
+    book.write("guide/linux.md", "# On Linux\n\nNow with a lantern.\n");
+    book.build_ok();
+    let meta: serde_json::Value = serde_json::from_str(&book.output("search/meta.json")).unwrap();
+    assert_ne!(
+        meta["version"].as_str().unwrap(),
+        version,
+        "a changed index gets a new version, so browsers do not mix cached files"
+    );
     let html = book.output("index.html");
     assert!(
         html.contains(r#"<button type="button" class="search-open" hidden"#),

@@ -160,6 +160,10 @@ fn pages_and_assets_are_served_with_types_and_the_reload_script() {
     assert!(head.contains("location: /guide/"));
     assert_eq!(get(&server.address, "/no/such/page/").0, 404);
     assert_eq!(get(&server.address, "/__folio/live.js").0, 200);
+    // The search dialog asks for index files with a version query.
+    let (status, head, _) = request(&server.address, "GET", "/search/t/0.json?v=0123abcd");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: application/json"), "{head}");
     assert!(
         !book.path().join("book").exists(),
         "serve writes nothing to disk"

@@ -333,9 +333,13 @@
     var active = -1;
     var pending = 0;
 
+    // Index files carry the build's version, so a browser never mixes files
+    // cached from an earlier build; meta.json itself is always revalidated.
     function json(path) {
       if (!cache[path]) {
-        cache[path] = fetch(root + path).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
+        var url = path === "search/meta.json" ? root + path : root + path + "?v=" + meta.version;
+        var options = path === "search/meta.json" ? { cache: "no-cache" } : {};
+        cache[path] = fetch(url, options).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
       }
       return cache[path];
     }

@@ -9,7 +9,8 @@
 //! spaces.
 //!
 //! Layout under `search/`:
-//! - `meta.json`: document count, chunk size, shard count.
+//! - `meta.json`: document count, chunk size, shard count, and a version
+//!   the dialog adds to every other file's URL (stale caches cannot mix).
 //! - `t/<n>.json`: term shards. A term lives in shard
 //!   `fnv1a(first three characters) % shards`, so all terms sharing a
 //!   prefix sit together (the last word matches as a prefix while typing)
@@ -117,12 +118,26 @@ pub(super) fn search_files(
         "chunk": DOCS_PER_CHUNK,
         "shards": shard_count,
         "prefix": SHARD_PREFIX,
+        "version": version(&files),
     });
     files.push(OutputFile {
         path: "search/meta.json".into(),
         contents: meta.to_string().into_bytes(),
     });
     files
+}
+
+/// A hash of the index files. The dialog asks for each file with it
+/// (`?v=…`), so a browser that cached files of an earlier build never
+/// mixes them with this build's (document numbers change between builds).
+fn version(files: &[OutputFile]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for file in files {
+        file.path.hash(&mut hasher);
+        file.contents.hash(&mut hasher);
+    }
+    format!("{:016x}", hasher.finish())
 }
 
 /// One shard file, `{"term": {"n": postings, "p": first tier, "more":
