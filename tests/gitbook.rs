@@ -357,11 +357,43 @@ fn gitbook_html_is_rewritten_for_the_theme() {
         "layout.cover.visible: false"
     );
     assert!(install_page.contains(r#" wide">"#), "layout.width: wide");
+    // Front matter icons: Font Awesome symbols of one sprite holding only
+    // the icons the book uses, in the title and in the sidebar.
+    let sprite_name = install_page
+        .split("_folio/icons.")
+        .nth(1)
+        .and_then(|rest| rest.split(".svg").next())
+        .expect("the page links the icon sprite");
+    let sprite_path = format!("_folio/icons.{sprite_name}.svg");
     assert!(
-        install_page
-            .contains(r#"<h1><span class="page-icon" aria-hidden="true">⬇️</span> Install</h1>"#),
-        "front matter icon"
+        install_page.contains(&format!(
+            r##"<h1><span class="page-icon"><svg class="icon" aria-hidden="true"><use href="../{sprite_path}#fa-download"></use></svg></span> Install</h1>"##
+        )),
+        "front matter icon in the title"
     );
+    let guides = book.output("guides/index.html");
+    assert!(
+        guides.contains(&format!(
+            r##"<span class="t"><svg class="icon" aria-hidden="true"><use href="../{sprite_path}#fa-code"></use></svg>API explorer</span>"##
+        )),
+        "a sibling's icon in the sidebar"
+    );
+    let sprite = book.output(&sprite_path);
+    assert!(sprite.contains("Font Awesome Free") && sprite.contains("CC BY 4.0"));
+    for used in ["download", "rocket", "code", "terminal", "aws", "life-ring"] {
+        assert!(
+            sprite.contains(&format!("<symbol id=\"fa-{used}\"")),
+            "{used}"
+        );
+    }
+    assert_eq!(
+        sprite.matches("<symbol ").count(),
+        9,
+        "only the icons used (list-timeline is Font Awesome Pro, not in the sprite)"
+    );
+    assert!(book
+        .output("nav.json")
+        .contains(&format!("\"icons\":\"{sprite_path}\"")));
     assert!(
         !install_page.contains(r#"<p class="lead">"#),
         "layout.description.visible: false"

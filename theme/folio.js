@@ -649,7 +649,25 @@
       }
       return null;
     }
-    function buildList(children) {
+    // A page's icon, as the server renders it: a symbol of the icon sprite,
+    // or an emoji.
+    function icon(name, sprite) {
+      if (name.indexOf("fa-") === 0 && sprite) {
+        var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+        svg.setAttribute("class", "icon");
+        svg.setAttribute("aria-hidden", "true");
+        var use = document.createElementNS("http://www.w3.org/2000/svg", "use");
+        use.setAttribute("href", root + sprite + "#" + name);
+        svg.appendChild(use);
+        return svg;
+      }
+      var span = document.createElement("span");
+      span.className = "icon";
+      span.setAttribute("aria-hidden", "true");
+      span.textContent = name;
+      return span;
+    }
+    function buildList(children, sprite) {
       var ul = document.createElement("ul");
       children.forEach(function (child) {
         var li = document.createElement("li");
@@ -657,7 +675,16 @@
         if (child.url) {
           label = document.createElement("a");
           label.href = child.external ? child.url : root + child.url;
-          label.textContent = child.title;
+          if (child.icon) {
+            // Icon and title in one flex item, as the server writes them.
+            var title = document.createElement("span");
+            title.className = "t";
+            title.appendChild(icon(child.icon, sprite));
+            title.appendChild(document.createTextNode(child.title));
+            label.appendChild(title);
+          } else {
+            label.textContent = child.title;
+          }
         } else {
           label = document.createElement("span");
           label.className = "lbl";
@@ -697,7 +724,7 @@
             (section.groups || []).forEach(function (group) { item = item || find(group.items, link.href); });
           });
           if (!item || !item.children || !item.children.length) return;
-          li.appendChild(buildList(item.children));
+          li.appendChild(buildList(item.children, data.icons));
           button.setAttribute("aria-expanded", "true");
         });
       });

@@ -69,8 +69,9 @@ pub(super) struct PageView<'a> {
     pub(super) last_updated: &'a str,
     /// The Mermaid script, on pages with diagrams, or "".
     pub(super) mermaid_script: String,
-    /// The front matter `icon` as a symbol, or "".
-    pub(super) icon: &'static str,
+    /// The front matter `icon` as HTML (an SVG of the icon sprite or an
+    /// emoji), or "".
+    pub(super) icon: String,
 }
 
 /// The page's cover image.
@@ -136,6 +137,8 @@ pub(super) struct GroupView<'a> {
 #[derive(Serialize)]
 pub(super) struct ItemView<'a> {
     pub(super) title: &'a str,
+    /// The page's icon as HTML, or "".
+    pub(super) icon: String,
     pub(super) url: String,
     pub(super) external: bool,
     pub(super) current: bool,
@@ -152,6 +155,7 @@ pub(super) struct PageInputs<'a> {
     pub(super) titles: &'a [String],
     pub(super) page: PageId,
     pub(super) indexes: &'a [crate::index::Index],
+    pub(super) icons: &'a super::icons::Icons,
 }
 
 impl<'a> PageInputs<'a> {
@@ -270,8 +274,18 @@ impl<'a> PageInputs<'a> {
                     // A label has no page to visit, so its entries stay visible.
                     NavTarget::None => (String::new(), false, false, true),
                 };
+                let icon = match item.target {
+                    NavTarget::Page(id) => self.parsed[id]
+                        .front_matter
+                        .icon
+                        .as_deref()
+                        .map(|name| self.icons.html(name, &self.site.page_urls[self.page]))
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
                 ItemView {
                     title: &item.label,
+                    icon,
                     url,
                     external,
                     current,

@@ -11,6 +11,7 @@ mod blocks;
 mod context;
 pub mod highlight;
 mod html_fixes;
+mod icons;
 mod listing;
 mod markdown;
 mod print;
@@ -71,6 +72,7 @@ pub fn render_site(
     let titles: Vec<String> = (0..book.pages.len())
         .map(|id| index::page_title(book, parsed, id))
         .collect();
+    let icons = icons::Icons::for_pages(parsed);
     let rendered: Vec<(OutputFile, String)> = (0..book.pages.len())
         .into_par_iter()
         .map(|id| {
@@ -81,6 +83,7 @@ pub fn render_site(
                 titles: &titles,
                 page: id,
                 indexes,
+                icons: &icons,
             };
             let (html, content) = render_page(&inputs, theme, highlighter, &asset_paths, cache)?;
             let file = OutputFile {
@@ -118,7 +121,9 @@ pub fn render_site(
         parsed,
         &titles,
         &stylesheet,
+        &icons,
     ));
+    files.extend(icons.sprite_file());
     files.extend(search::search_files(site, parsed, &titles));
     files.extend(statics.into_iter().map(|(_, file)| file));
     Ok(files)
@@ -297,7 +302,11 @@ fn render_page(
             .get(&book.pages[id].path)
             .map_or("", String::as_str),
         mermaid_script: mermaid_script(inputs),
-        icon: front_matter.icon.as_deref().map_or("", icon_symbol),
+        icon: front_matter
+            .icon
+            .as_deref()
+            .map(|name| inputs.icons.html(name, url))
+            .unwrap_or_default(),
     };
     let view = PageContext {
         base: base_view(book, inputs.site, asset_paths, url),
@@ -399,45 +408,6 @@ fn body_fingerprint(inputs: &PageInputs<'_>) -> u64 {
         .unwrap_or_default()
         .hash(&mut hasher);
     hasher.finish()
-}
-
-/// GitBook's `icon` names Font Awesome icons; no icon font is loaded (no
-/// request leaves the site), so common names are shown as the Unicode
-/// symbol closest to them, and others not at all.
-fn icon_symbol(name: &str) -> &'static str {
-    match name.trim().trim_start_matches("fa-") {
-        "rocket" | "rocket-launch" => "🚀",
-        "download" | "arrow-down-to-line" => "⬇️",
-        "book" | "book-open" => "📖",
-        "gear" | "gears" | "cog" => "⚙️",
-        "house" | "home" => "🏠",
-        "star" => "⭐",
-        "lightbulb" => "💡",
-        "circle-info" | "info" => "ℹ️",
-        "triangle-exclamation" | "warning" => "⚠️",
-        "circle-question" | "question" => "❓",
-        "lock" | "shield" | "shield-check" => "🔒",
-        "key" => "🔑",
-        "globe" | "earth-americas" => "🌐",
-        "users" | "user" | "people-group" => "👥",
-        "code" | "terminal" => "💻",
-        "list" | "list-check" => "📋",
-        "file" | "file-lines" | "file-code" => "📄",
-        "folder" => "📁",
-        "magnifying-glass" | "search" => "🔍",
-        "bolt" => "⚡",
-        "wrench" | "screwdriver-wrench" => "🔧",
-        "chart-line" | "chart-simple" => "📈",
-        "money-bill" | "coins" | "wallet" => "💰",
-        "building-columns" | "landmark" => "🏛️",
-        "heart" => "❤️",
-        "flag" => "🚩",
-        "calendar" => "📅",
-        "envelope" => "✉️",
-        "link" => "🔗",
-        "check" | "circle-check" => "✅",
-        _ => "",
-    }
 }
 
 /// The configured Mermaid script, for pages that have a `mermaid` fence.

@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+use super::icons::Icons;
 use super::{escape_html, OutputFile};
 use crate::load::{Book, PageId};
 use crate::parse::ParsedPage;
@@ -54,6 +55,7 @@ pub(super) fn site_files(
     parsed: &[ParsedPage],
     titles: &[String],
     stylesheet: &str,
+    icons: &Icons,
 ) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> = (0..book.pages.len())
         .map(|id| OutputFile {
@@ -83,17 +85,20 @@ pub(super) fn site_files(
         }
     }
     files.push(text_file("404.html", not_found_page(book, stylesheet)));
-    files.push(text_file("nav.json", nav_json(book, site, parsed)));
+    files.push(text_file("nav.json", nav_json(book, site, parsed, icons)));
     files
 }
 
 /// The whole navigation once, for the sidebar script to expand subtrees
 /// that a page's own HTML leaves closed (each page carries only the path to
 /// itself, so pages stay small). URLs are relative to the site root.
-fn nav_json(book: &Book, site: &Site, parsed: &[ParsedPage]) -> String {
+/// The whole sidebar, for the script that opens its closed entries; icons
+/// name a symbol of the sprite at `icons` (or are an emoji).
+fn nav_json(book: &Book, site: &Site, parsed: &[ParsedPage], icons: &Icons) -> String {
     fn items(
         site: &Site,
         parsed: &[ParsedPage],
+        icons: &Icons,
         entries: &[crate::load::NavItem],
     ) -> Vec<serde_json::Value> {
         entries
@@ -105,11 +110,20 @@ fn nav_json(book: &Book, site: &Site, parsed: &[ParsedPage]) -> String {
                     crate::load::NavTarget::External(url) => (url.clone(), true),
                     crate::load::NavTarget::None => (String::new(), false),
                 };
+                let icon = match item.target {
+                    crate::load::NavTarget::Page(id) => parsed[id]
+                        .front_matter
+                        .icon
+                        .as_deref()
+                        .and_then(|name| icons.nav_value(name)),
+                    _ => None,
+                };
                 serde_json::json!({
                     "title": item.label,
                     "url": url,
                     "external": external,
-                    "children": items(site, parsed, &item.children),
+                    "icon": icon,
+                    "children": items(site, parsed, icons, &item.children),
                 })
             })
             .collect()
@@ -121,12 +135,12 @@ fn nav_json(book: &Book, site: &Site, parsed: &[ParsedPage]) -> String {
             let groups: Vec<serde_json::Value> = section
                 .groups
                 .iter()
-                .map(|group| serde_json::json!({"title": group.title, "items": items(site, parsed, &group.items)}))
+                .map(|group| serde_json::json!({"title": group.title, "items": items(site, parsed, icons, &group.items)}))
                 .collect();
             serde_json::json!({"title": section.config.title, "url": paths::encode_path(&section.config.url_prefix), "groups": groups})
         })
         .collect();
-    serde_json::json!({ "sections": sections }).to_string()
+    serde_json::json!({ "sections": sections, "icons": icons.sprite_path() }).to_string()
 }
 
 fn text_file(path: &str, text: String) -> OutputFile {

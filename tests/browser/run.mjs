@@ -533,6 +533,22 @@ check("search fetches later tiers of a common word when its first tier has no ma
   }),
 );
 
+check("page icons: Font Awesome symbols drawn from the sprite, in the title and the sidebar", () =>
+  withPage({}, async (page) => {
+    const sprites = [];
+    page.on("response", (res) => { if (/_folio\/icons\.[0-9a-f]+\.svg$/.test(new URL(res.url()).pathname)) sprites.push(res.status()); });
+    await page.goto(GB + "/guides/");
+    await page.waitForLoadState("networkidle");
+    const drawn = await page.evaluate(() => [...document.querySelectorAll("h1 svg.icon, nav.pages svg.icon")].map((svg) => {
+      const box = svg.getBoundingClientRect();
+      return { width: box.width, painted: svg.querySelector("use").getBBox().width };
+    }));
+    assert(drawn.length >= 5, `only ${drawn.length} icons`);
+    assert(drawn.every((d) => d.width > 8 && d.painted > 0), `an icon is not drawn: ${JSON.stringify(drawn)}`);
+    assert(sprites.length === 1 && sprites[0] === 200, `sprite responses: ${JSON.stringify(sprites)}`);
+  }),
+);
+
 check("search opens with Ctrl+K and Cmd+K as well as /", () =>
   withPage({}, async (page) => {
     await page.goto(GB + "/guides/");
