@@ -247,11 +247,16 @@ fn blocks_render_as_accessible_html() {
     assert!(quickstart.contains(
         r#"<pre class="code numbered" tabindex="0"><span class="gutter" aria-hidden="true">1"#
     ));
-    let tabs: Vec<_> = quickstart
-        .match_indices(r#"<p class="tab-title">"#)
-        .map(|(i, _)| &quickstart[i + 21..i + 28])
+    let tabs: Vec<&str> = quickstart
+        .split(r#"<p class="tab-title">"#)
+        .skip(1)
+        .map(|rest| {
+            let title = &rest[..rest.find("</p>").unwrap()];
+            // After the icon, when the tab has one.
+            title.rsplit("</svg>").next().unwrap()
+        })
         .collect();
-    assert_eq!(tabs, ["CLI</p>", "curl</p", "Console"]);
+    assert_eq!(tabs, ["CLI", "curl", "Console"]);
     assert!(
         quickstart.contains(r#"<a href="../../install/linux/">On Linux</a>"#),
         "page mention shows the title"
@@ -295,6 +300,15 @@ fn blocks_render_as_accessible_html() {
     let docker = book.output("install/docker/index.html");
     assert!(docker.contains(r#"<details class="code-expand"><summary>Show code</summary>"#));
     assert!(docker.contains(r#"<pre class="mermaid">"#));
+    assert!(
+        docker.contains(r#"<div class="hint hint-danger has-icon" role="note" aria-label="Danger"><span class="hint-mark"><svg class="icon" aria-hidden="true"><use href="../../_folio/icons."#),
+        "a hint's own icon"
+    );
+    assert!(
+        book.output("getting-started/quickstart/index.html")
+            .contains(r#"<p class="tab-title"><svg class="icon" aria-hidden="true"><use href="../../_folio/icons."#),
+        "a tab's icon"
+    );
 }
 
 #[test]
@@ -380,7 +394,15 @@ fn gitbook_html_is_rewritten_for_the_theme() {
     );
     let sprite = book.output(&sprite_path);
     assert!(sprite.contains("Font Awesome Free") && sprite.contains("CC BY 4.0"));
-    for used in ["download", "rocket", "code", "terminal", "aws", "life-ring"] {
+    for used in [
+        "download",
+        "rocket",
+        "code",
+        "terminal",
+        "aws",
+        "life-ring",
+        "key",
+    ] {
         assert!(
             sprite.contains(&format!("<symbol id=\"fa-{used}\"")),
             "{used}"
@@ -388,7 +410,7 @@ fn gitbook_html_is_rewritten_for_the_theme() {
     }
     assert_eq!(
         sprite.matches("<symbol ").count(),
-        9,
+        10,
         "only the icons used (list-timeline is Font Awesome Pro, not in the sprite)"
     );
     assert!(book

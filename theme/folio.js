@@ -112,6 +112,8 @@
       tab.id = newId("tab");
       tab.setAttribute("role", "tab");
       tab.textContent = (title && title.textContent.trim()) || "Tab " + (i + 1);
+      var icon = title && title.querySelector(".icon");
+      if (icon) tab.insertBefore(icon.cloneNode(true), tab.firstChild);
       if (!panel.id) panel.id = newId("panel");
       tab.setAttribute("aria-controls", panel.id);
       panel.setAttribute("role", "tabpanel");

@@ -22,6 +22,8 @@ pub(super) struct BlockContext<'a> {
     pub(super) api_summary: &'a dyn Fn(usize) -> Option<&'a str>,
     /// The value of a GitBook expression (`space.vars.x`, `page.vars.y`).
     pub(super) expression: &'a dyn Fn(&str) -> Option<String>,
+    /// An `icon="…"` attribute as HTML, or "" (see `render::icons`).
+    pub(super) icon: &'a dyn Fn(&str) -> String,
 }
 
 impl BlockContext<'_> {
@@ -52,10 +54,20 @@ pub(super) fn open_html(block: &Block, context: &BlockContext<'_>) -> String {
                 _ => "info",
             };
             let label = capitalise(style);
-            format!("<div class=\"hint hint-{style}\" role=\"note\" aria-label=\"{label}\">\n")
+            match block_icon(block, context) {
+                // The block's own icon replaces the style's.
+                Some(icon) => format!(
+                    "<div class=\"hint hint-{style} has-icon\" role=\"note\" aria-label=\"{label}\"><span class=\"hint-mark\">{icon}</span>\n"
+                ),
+                None => format!("<div class=\"hint hint-{style}\" role=\"note\" aria-label=\"{label}\">\n"),
+            }
         }
         "tabs" => "<div class=\"tabs\">\n".into(),
-        "tab" => format!("<section class=\"tab\"><p class=\"tab-title\">{}</p>\n", attr("title")),
+        "tab" => format!(
+            "<section class=\"tab\"><p class=\"tab-title\">{}{}</p>\n",
+            block_icon(block, context).unwrap_or_default(),
+            attr("title")
+        ),
         "code" => code_open(block),
         "expandable" => format!(
             "<details class=\"expandable\"><summary>{}</summary>\n",
@@ -103,7 +115,8 @@ pub(super) fn open_html(block: &Block, context: &BlockContext<'_>) -> String {
             escape_html(block.argument.as_deref().unwrap_or(""))
         ),
         "prompt" => format!(
-            "<div class=\"prompt\"><p class=\"prompt-desc\">{}</p>\n",
+            "<div class=\"prompt\"><p class=\"prompt-desc\">{}{}</p>\n",
+            block_icon(block, context).unwrap_or_default(),
             attr("description")
         ),
         _ => String::new(),
@@ -293,6 +306,14 @@ fn api_open(block: &Block, context: &BlockContext<'_>) -> String {
 }
 
 /// The word with its first letter in capitals.
+/// The block's `icon` attribute as HTML, when it names an icon.
+fn block_icon(block: &Block, context: &BlockContext<'_>) -> Option<String> {
+    block
+        .attr("icon")
+        .map(|name| (context.icon)(name))
+        .filter(|html| !html.is_empty())
+}
+
 pub(super) fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
@@ -351,6 +372,7 @@ mod tests {
             page_card: &|_| ("", ""),
             api_summary: &|_| None,
             expression: &|_| None,
+            icon: &|name| format!("<i>{name}</i>"),
         }
     }
 
@@ -363,6 +385,22 @@ mod tests {
         );
         let html = open_html(&block("hint", &[("style", "<script>")]), &context());
         assert!(html.contains("hint-info"));
+        let html = open_html(
+            &block("hint", &[("style", "danger"), ("icon", "bug")]),
+            &context(),
+        );
+        assert_eq!(
+            html,
+            "<div class=\"hint hint-danger has-icon\" role=\"note\" aria-label=\"Danger\"><span class=\"hint-mark\"><i>bug</i></span>\n"
+        );
+        let html = open_html(
+            &block("tab", &[("title", "curl"), ("icon", "terminal")]),
+            &context(),
+        );
+        assert!(
+            html.contains("<p class=\"tab-title\"><i>terminal</i>curl</p>"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::OutputFile;
-use crate::parse::ParsedPage;
+use crate::parse::{MarkKind, ParsedPage};
 use crate::paths;
 
 const TABLE: &str = include_str!("icons/font-awesome-free.tsv");
@@ -76,12 +76,21 @@ impl Icons {
         }
     }
 
-    /// The icons of every page's `icon` front matter.
+    /// The icons pages name: `icon` front matter and the `icon` attribute
+    /// of blocks (hints, tabs, prompts).
     pub(super) fn for_pages(parsed: &[ParsedPage]) -> Icons {
+        let blocks = parsed
+            .iter()
+            .flat_map(|page| &page.blocks)
+            .filter_map(|mark| match &mark.kind {
+                MarkKind::Open(block) => block.attr("icon"),
+                MarkKind::Close => None,
+            });
         Icons::resolve(
             parsed
                 .iter()
-                .filter_map(|page| page.front_matter.icon.as_deref()),
+                .filter_map(|page| page.front_matter.icon.as_deref())
+                .chain(blocks),
         )
     }
 

@@ -458,6 +458,7 @@ mod tests {
             page_card: &|_| ("", ""),
             api_summary: &|_| None,
             expression: &|name| (name == "space.vars.product").then(|| "Lantern".to_string()),
+            icon: &|_| String::new(),
         };
         body_html(&page, &context, &Highlighter::default())
     }

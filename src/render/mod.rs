@@ -241,6 +241,7 @@ fn render_page(
                         .map(String::as_str)
                 },
                 expression: &|name| expression_value(name, inputs, id),
+                icon: &|name| inputs.icons.html(name, url),
             },
             highlighter,
         )
@@ -396,6 +397,8 @@ fn body_fingerprint(inputs: &PageInputs<'_>) -> u64 {
             inputs.parsed[to].front_matter.description.hash(&mut hasher);
         }
     }
+    // Block icons point into a sprite named after every icon the book uses.
+    inputs.icons.sprite_path().hash(&mut hasher);
     // Included files and summaries read from specs can change on their own.
     inputs.parsed[id].included.hash(&mut hasher);
     for (key, summary) in &inputs.site.api_summaries {
