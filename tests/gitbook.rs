@@ -392,6 +392,20 @@ fn gitbook_html_is_rewritten_for_the_theme() {
         )),
         "a sibling's icon in the sidebar"
     );
+    let media = book.output("guides/layouts-and-media/index.html");
+    let rocket = format!(
+        r##"<svg class="icon" aria-hidden="true"><use href="../../{sprite_path}#fa-rocket"></use></svg>"##
+    );
+    assert!(
+        media.contains(&format!(r#"{rocket}<i class="fa-rocket" hidden>"#)),
+        "an inline Font Awesome icon is drawn, its fallback text hidden"
+    );
+    assert!(
+        media.contains(&format!(
+            r#"data-icon="rocket">{rocket}Start the quickstart</a>"#
+        )),
+        "a button's icon"
+    );
     let sprite = book.output(&sprite_path);
     assert!(sprite.contains("Font Awesome Free") && sprite.contains("CC BY 4.0"));
     for used in [

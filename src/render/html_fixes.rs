@@ -4,7 +4,9 @@
 //! - `<mark style="color:…;background-color:…">` becomes theme classes
 //!   (`mark-fg-orange mark-bg-purple`) that keep contrast in dark mode,
 //! - card tables (`data-view="cards"`) get a class on each cell saying which
-//!   column it belongs to (`card-target`, `card-cover`, `hidden-col`).
+//!   column it belongs to (`card-target`, `card-cover`, `hidden-col`),
+//! - Font Awesome icons (`<i class="fa-rocket">:rocket:</i>`, a button's
+//!   `data-icon="rocket"`) are drawn from the book's icon sprite.
 //!
 //! Each rewrite works on one HTML event and leaves everything else as is.
 
@@ -12,9 +14,13 @@ use std::borrow::Cow;
 
 use crate::parse::html;
 
-/// Applies every rewrite that concerns `text`.
-pub(super) fn fix(text: &str) -> Cow<'_, str> {
+/// Applies every rewrite that concerns `text`; `icon` turns an icon name
+/// into HTML ("" when it has none).
+pub(super) fn fix<'t>(text: &'t str, icon: &dyn Fn(&str) -> String) -> Cow<'t, str> {
     let mut text = Cow::Borrowed(text);
+    if text.contains("data-icon=") || text.contains("fa-") {
+        text = Cow::Owned(icons(&text, icon));
+    }
     if text.contains("<figure") && text.contains("<figcaption") {
         text = Cow::Owned(caption_as_alt(&text));
     }
@@ -25,6 +31,74 @@ pub(super) fn fix(text: &str) -> Cow<'_, str> {
         text = Cow::Owned(card_cells(&text));
     }
     text
+}
+
+/// The icon names a piece of raw HTML uses: `data-icon` values and the
+/// `fa-…` class of an `<i>`.
+pub(super) fn icon_names(text: &str) -> Vec<String> {
+    html::attributes(text)
+        .into_iter()
+        .filter_map(|a| icon_name(&a))
+        .collect()
+}
+
+fn icon_name(attribute: &html::Attribute<'_>) -> Option<String> {
+    match attribute.name {
+        "data-icon" if !attribute.value.is_empty() => Some(attribute.value.to_string()),
+        "class" if attribute.tag.eq_ignore_ascii_case("i") => attribute
+            .value
+            .split_whitespace()
+            .find(|class| class.starts_with("fa-") && !FA_STYLES.contains(class))
+            .map(str::to_string),
+        _ => None,
+    }
+}
+
+/// Font Awesome's style classes, which name no icon.
+const FA_STYLES: [&str; 6] = [
+    "fa-solid",
+    "fa-regular",
+    "fa-light",
+    "fa-thin",
+    "fa-duotone",
+    "fa-brands",
+];
+
+/// Draws icons after the start tag that names them; an `<i>` whose icon is
+/// drawn is hidden, since its text is GitBook's fallback (`:rocket:`).
+fn icons(text: &str, icon: &dyn Fn(&str) -> String) -> String {
+    let mut insertions: Vec<(usize, String)> = Vec::new();
+    for attribute in html::attributes(text) {
+        let Some(name) = icon_name(&attribute) else {
+            continue;
+        };
+        let drawn = icon(&name);
+        let Some(end) = text[attribute.range.end..]
+            .find('>')
+            .map(|i| attribute.range.end + i)
+        else {
+            continue;
+        };
+        if drawn.is_empty() {
+            continue;
+        }
+        if attribute.tag.eq_ignore_ascii_case("i") {
+            insertions.push((attribute.tag_start, drawn));
+            insertions.push((end, " hidden".to_string()));
+        } else {
+            insertions.push((end + 1, drawn));
+        }
+    }
+    insertions.sort_by_key(|(at, _)| *at);
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (at, insertion) in insertions {
+        out.push_str(&text[from..at]);
+        out.push_str(&insertion);
+        from = at;
+    }
+    out.push_str(&text[from..]);
+    out
 }
 
 fn caption_as_alt(text: &str) -> String {
@@ -199,29 +273,60 @@ fn cover_cells(text: &str, cell_tag: &str) -> String {
 mod tests {
     use super::*;
 
+    fn no_icon(_: &str) -> String {
+        String::new()
+    }
+
+    #[test]
+    fn font_awesome_icons_in_raw_html_are_drawn() {
+        let icon = |name: &str| match name {
+            "fa-rocket" | "rocket" => "<svg/>".to_string(),
+            _ => String::new(),
+        };
+        assert_eq!(
+            fix(r#"Go <i class="fa-rocket">:rocket:</i> now"#, &icon),
+            r#"Go <svg/><i class="fa-rocket" hidden>:rocket:</i> now"#,
+            "the drawn icon replaces GitBook's fallback text"
+        );
+        assert_eq!(
+            fix(
+                r#"<a href="q/" class="button primary" data-icon="rocket">Start</a>"#,
+                &icon
+            ),
+            r#"<a href="q/" class="button primary" data-icon="rocket"><svg/>Start</a>"#
+        );
+        let unknown = r#"<i class="fa-solid fa-unknown">:x:</i>"#;
+        assert_eq!(fix(unknown, &icon), unknown, "kept when there is no icon");
+        assert_eq!(icon_names(unknown), ["fa-unknown"]);
+        assert_eq!(icon_names(r#"<a data-icon="rocket">"#), ["rocket"]);
+    }
+
     #[test]
     fn empty_figure_alt_takes_the_caption() {
         let html = r#"<figure><img src="a.png" alt=""><figcaption><p>The <a href="x">topology</a> &amp; more</p></figcaption></figure>"#;
         assert_eq!(
-            fix(html),
+            fix(html, &no_icon),
             r#"<figure><img src="a.png" alt="The topology &amp; more"><figcaption><p>The <a href="x">topology</a> &amp; more</p></figcaption></figure>"#
         );
         let kept = r#"<figure><img src="a.png" alt="Given"><figcaption>Cap</figcaption></figure>"#;
-        assert_eq!(fix(kept), kept);
+        assert_eq!(fix(kept, &no_icon), kept);
     }
 
     #[test]
     fn mark_styles_become_classes() {
         assert_eq!(
-            fix(r#"<mark style="color:orange;background-color:purple;">"#),
+            fix(
+                r#"<mark style="color:orange;background-color:purple;">"#,
+                &no_icon
+            ),
             r#"<mark class="mark-fg-orange mark-bg-purple">"#
         );
         assert_eq!(
-            fix(r#"<mark style="color:$danger;">"#),
+            fix(r#"<mark style="color:$danger;">"#, &no_icon),
             r#"<mark class="mark-fg-red">"#
         );
         assert_eq!(
-            fix(r#"<mark style="color:#123456;">"#),
+            fix(r#"<mark style="color:#123456;">"#, &no_icon),
             r#"<mark class="">"#
         );
     }
@@ -229,7 +334,7 @@ mod tests {
     #[test]
     fn card_table_cells_get_roles() {
         let html = r#"<table data-view="cards"><thead><tr><th></th><th data-hidden data-card-target data-type="content-ref"></th><th data-hidden data-card-cover data-type="files"></th></tr></thead><tbody><tr><td>One</td><td><a href="a/">a</a></td><td><a href="c.png">c</a></td></tr></tbody></table>"#;
-        let fixed = fix(html);
+        let fixed = fix(html, &no_icon);
         assert!(fixed.contains(r#"<tr><td>One</td><td class="card-target"><a href="a/">a</a></td><td class="card-cover"><img src="c.png" alt=""></td></tr>"#), "{fixed}");
     }
 }

@@ -12,6 +12,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use pulldown_cmark::Event;
+
 use super::OutputFile;
 use crate::parse::{MarkKind, ParsedPage};
 use crate::paths;
@@ -76,8 +78,8 @@ impl Icons {
         }
     }
 
-    /// The icons pages name: `icon` front matter and the `icon` attribute
-    /// of blocks (hints, tabs, prompts).
+    /// The icons pages name: `icon` front matter, the `icon` attribute of
+    /// blocks (hints, tabs, prompts) and icons in raw HTML.
     pub(super) fn for_pages(parsed: &[ParsedPage]) -> Icons {
         let blocks = parsed
             .iter()
@@ -86,11 +88,22 @@ impl Icons {
                 MarkKind::Open(block) => block.attr("icon"),
                 MarkKind::Close => None,
             });
+        let html: Vec<String> = parsed
+            .iter()
+            .flat_map(|page| &page.events)
+            .filter_map(|event| match event {
+                Event::Html(text) | Event::InlineHtml(text) => Some(text),
+                _ => None,
+            })
+            .filter(|text| text.contains("data-icon=") || text.contains("fa-"))
+            .flat_map(|text| super::html_fixes::icon_names(text))
+            .collect();
         Icons::resolve(
             parsed
                 .iter()
                 .filter_map(|page| page.front_matter.icon.as_deref())
-                .chain(blocks),
+                .chain(blocks)
+                .chain(html.iter().map(String::as_str)),
         )
     }
 

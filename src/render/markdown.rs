@@ -244,7 +244,7 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
                     Some(replacements) => splice(text, replacements),
                     None => text.to_string(),
                 };
-                let fixed = html_fixes::fix(&spliced).into_owned();
+                let fixed = html_fixes::fix(&spliced, self.context.icon).into_owned();
                 self.out.push(match event {
                     Event::Html(_) => Event::Html(fixed.into()),
                     _ => Event::InlineHtml(fixed.into()),
