@@ -409,14 +409,15 @@ fn edit_link_diagnostic(
     url: &str,
     status: &external::UrlStatus,
 ) -> Option<Diagnostic> {
-    let problem = match status {
-        external::UrlStatus::Failed(reason) => format!("is unreachable: {reason}"),
-        external::UrlStatus::MovedPermanently(to) => format!("has moved permanently to `{to}`"),
+    let (severity, problem) = match status {
+        external::UrlStatus::Failed(reason) => {
+            (Severity::Error, format!("is unreachable: {reason}"))
+        }
+        external::UrlStatus::MovedPermanently(to) => (
+            Severity::Warning,
+            format!("has moved permanently to `{to}`"),
+        ),
         _ => return None,
-    };
-    let severity = match status {
-        external::UrlStatus::MovedPermanently(_) => Severity::Warning,
-        _ => Severity::Error,
     };
     let source = book.root.read_source("book.toml").ok()?;
     let span = config::Config::key_span(&source.text, "edit-url-template")?;

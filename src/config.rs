@@ -267,6 +267,7 @@ pub struct Redirect {
     /// Where the target is written in that file.
     pub span: Range<usize>,
 }
+
 impl Config {
     /// The "Edit this page" address of the page at a book-relative path.
     pub fn edit_url(&self, page_path: &str) -> Option<String> {

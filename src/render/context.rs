@@ -275,12 +275,9 @@ impl<'a> PageInputs<'a> {
                     NavTarget::None => (String::new(), false, false, true),
                 };
                 let icon = match item.target {
-                    NavTarget::Page(id) => self.parsed[id]
-                        .front_matter
-                        .icon
-                        .as_deref()
-                        .map(|name| self.icons.html(name, &self.site.page_urls[self.page]))
-                        .unwrap_or_default(),
+                    NavTarget::Page(id) => self
+                        .icons
+                        .of_page(&self.parsed[id], &self.site.page_urls[self.page]),
                     _ => String::new(),
                 };
                 ItemView {

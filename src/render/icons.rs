@@ -121,6 +121,16 @@ impl Icons {
         self.display(name).html(&paths::href(from, sprite))
     }
 
+    /// A page's `icon` front matter as HTML in the page at `from` ("" when
+    /// it has none).
+    pub(super) fn of_page(&self, page: &ParsedPage, from: &str) -> String {
+        page.front_matter
+            .icon
+            .as_deref()
+            .map(|name| self.html(name, from))
+            .unwrap_or_default()
+    }
+
     /// The icon `name` for `nav.json`: a symbol id (`fa-…`) or an emoji.
     pub(super) fn nav_value(&self, name: &str) -> Option<String> {
         match self.display(name) {

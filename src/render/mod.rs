@@ -303,11 +303,7 @@ fn render_page(
             .get(&book.pages[id].path)
             .map_or("", String::as_str),
         mermaid_script: mermaid_script(inputs),
-        icon: front_matter
-            .icon
-            .as_deref()
-            .map(|name| inputs.icons.html(name, url))
-            .unwrap_or_default(),
+        icon: inputs.icons.of_page(parsed, url),
     };
     let view = PageContext {
         base: base_view(book, inputs.site, asset_paths, url),
