@@ -125,7 +125,26 @@ struct Analysis {
     out_dir: PathBuf,
 }
 
-/// load → parse → index → resolve (→ external checks), with the report.
+impl Analysis {
+    /// The site's files in memory, rendered with `theme`.
+    fn render(
+        &self,
+        theme: &Theme,
+        highlighter: &Highlighter,
+        cache: Option<&RenderCache>,
+    ) -> Result<Vec<OutputFile>, TemplateError> {
+        render::render_site(
+            &self.book,
+            &self.site,
+            &self.pages,
+            &self.indexes,
+            theme,
+            highlighter,
+            cache,
+        )
+    }
+}
+
 /// Parsed pages kept between builds (the preview server keeps one): a page
 /// whose text, and the text of every file it includes, is unchanged is not
 /// parsed again.
@@ -187,6 +206,7 @@ fn parse_with_cache(
     (parsed, diagnostics)
 }
 
+/// load → parse → index → resolve (→ external checks), with the report.
 fn analyse(
     options: &BuildOptions,
     load_theme: bool,
@@ -255,33 +275,25 @@ fn analyse(
 }
 
 fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let analysis = analyse(options, options.write, None)?;
-    let Analysis {
-        book,
-        pages,
-        indexes,
-        site,
-        mut report,
-        theme,
-        out_dir,
-    } = analysis;
-    let has_errors = report
+    let mut analysis = analyse(options, options.write, None)?;
+    let has_errors = analysis
+        .report
         .diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error);
-    let Some(theme) = theme.filter(|_| !has_errors) else {
-        return Ok(report);
+    let Some(theme) = analysis.theme.as_ref().filter(|_| !has_errors) else {
+        return Ok(analysis.report);
     };
-    let highlighter = Highlighter::default();
-    let files = render::render_site(&book, &site, &pages, &indexes, &theme, &highlighter, None)?;
-    let copies: Vec<(String, String)> = site
+    let files = analysis.render(theme, &Highlighter::default(), None)?;
+    let copies: Vec<(String, String)> = analysis
+        .site
         .files
         .iter()
         .map(|(from, to)| (from.clone(), to.clone()))
         .collect();
-    output::write_site(&out_dir, &book.root, &files, &copies)?;
-    report.written_to = Some(out_dir);
-    Ok(report)
+    output::write_site(&analysis.out_dir, &analysis.book.root, &files, &copies)?;
+    analysis.report.written_to = Some(analysis.out_dir);
+    Ok(analysis.report)
 }
 
 /// Builds the book into memory, for the preview server: the site is
@@ -304,32 +316,16 @@ pub fn build_in_memory(
         site_url: None,
     };
     with_pool(|| {
-        let Analysis {
-            book,
-            pages,
-            indexes,
-            site,
-            report,
-            theme,
-            ..
-        } = analyse(&options, true, Some(parse_cache))?;
-        let theme = theme.expect("loaded for a build");
-        let mut files = render::render_site(
-            &book,
-            &site,
-            &pages,
-            &indexes,
-            &theme,
-            highlighter,
-            Some(cache),
-        )?;
-        for (from, to) in &site.files {
+        let analysis = analyse(&options, true, Some(parse_cache))?;
+        let theme = analysis.theme.as_ref().expect("loaded for a build");
+        let mut files = analysis.render(theme, highlighter, Some(cache))?;
+        for (from, to) in &analysis.site.files {
             files.push(OutputFile {
                 path: to.clone(),
-                contents: book.root.read_bytes(from)?,
+                contents: analysis.book.root.read_bytes(from)?,
             });
         }
-        Ok((report, files))
+        Ok((analysis.report, files))
     })
 }
 

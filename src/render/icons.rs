@@ -66,11 +66,8 @@ impl Icons {
             }
         }
         let sprite = sprite(&icons_found).map(|svg| {
-            use std::hash::{Hash, Hasher};
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            svg.hash(&mut hasher);
-            let path = format!("{}/icons.{:016x}.svg", super::STATIC_DIR, hasher.finish());
-            (path, svg)
+            let hash = super::content_hex(svg.as_bytes());
+            (format!("{}/icons.{hash}.svg", super::STATIC_DIR), svg)
         });
         Icons {
             found: icons_found,
@@ -117,8 +114,8 @@ impl Icons {
 
     /// The icon `name` as HTML in the page at `from` ("" when none).
     pub(super) fn html(&self, name: &str, from: &str) -> String {
-        let sprite = self.sprite.as_ref().map_or("", |(path, _)| path.as_str());
-        self.display(name).html(&paths::href(from, sprite))
+        self.display(name)
+            .html(&paths::href(from, self.sprite_path()))
     }
 
     /// A page's `icon` front matter as HTML in the page at `from` ("" when

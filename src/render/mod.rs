@@ -195,16 +195,22 @@ fn static_files(theme: &Theme) -> Vec<(String, OutputFile)> {
 
 /// `folio.css` → `folio.<16 hex digits>.css` for stylesheets and scripts.
 fn hashed_name(name: &str, contents: &[u8]) -> String {
-    use std::hash::{Hash, Hasher};
     let Some((stem, extension)) = name.rsplit_once('.') else {
         return name.to_string();
     };
     if !matches!(extension, "css" | "js") {
         return name.to_string();
     }
+    format!("{stem}.{}.{extension}", content_hex(contents))
+}
+
+/// A hash of `contents` as 16 hex digits, for file names that change when
+/// the file does (so browsers may cache them for good).
+fn content_hex(contents: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     contents.hash(&mut hasher);
-    format!("{stem}.{:016x}.{extension}", hasher.finish())
+    format!("{:016x}", hasher.finish())
 }
 
 fn render_page(

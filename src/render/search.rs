@@ -72,9 +72,9 @@ struct Document {
 /// (document, impact): postings of one term, best first.
 type Postings = Vec<(u32, u8)>;
 
-/// A term in its shard: the term, its postings, and the number of its
-/// first tier file.
-type ShardEntry<'a> = (&'a str, &'a [(u32, u8)], usize);
+/// A term in its shard: the term, its posting count, its postings cut into
+/// tiers, and the number of its first tier file.
+type ShardEntry<'a> = (&'a str, usize, Vec<&'a [(u32, u8)]>, usize);
 
 /// The index files, under `search/`.
 pub(super) fn search_files(
@@ -89,8 +89,10 @@ pub(super) fn search_files(
     let mut next_tier = 0;
     let mut shards: Vec<Vec<ShardEntry>> = vec![Vec::new(); shard_count];
     for (term, list) in &postings {
-        shards[shard_of(term, shard_count)].push((term, list, next_tier));
-        next_tier += tier_count(list.len()) - 1;
+        let tiers = tiers(list);
+        let first_tier_file = next_tier;
+        next_tier += tiers.len() - 1;
+        shards[shard_of(term, shard_count)].push((term, list.len(), tiers, first_tier_file));
     }
     let mut files: Vec<OutputFile> = shards
         .par_iter()
@@ -145,10 +147,10 @@ fn version(files: &[OutputFile]) -> String {
 fn shard_files(n: usize, terms: &[ShardEntry]) -> Vec<OutputFile> {
     let mut shard = String::from("{");
     let mut files = Vec::new();
-    for (i, &(term, list, first_tier_file)) in terms.iter().enumerate() {
-        let mut tiers = tiers(list).into_iter();
+    for (i, (term, count, tiers, first_tier_file)) in terms.iter().enumerate() {
+        let mut tiers = tiers.iter().copied();
         let first = tiers.next().unwrap_or_default();
-        let more: Vec<usize> = (first_tier_file..).take(tiers.len()).collect();
+        let more: Vec<usize> = (*first_tier_file..).take(tiers.len()).collect();
         for (id, tier) in more.iter().zip(tiers) {
             files.push(OutputFile {
                 path: format!("search/p/{id}.json"),
@@ -159,12 +161,7 @@ fn shard_files(n: usize, terms: &[ShardEntry]) -> Vec<OutputFile> {
             shard.push(',');
         }
         let term = serde_json::to_string(term).unwrap_or_default();
-        let _ = write!(
-            shard,
-            "{term}:{{\"n\":{},\"p\":{}",
-            list.len(),
-            groups_json(first)
-        );
+        let _ = write!(shard, "{term}:{{\"n\":{count},\"p\":{}", groups_json(first));
         if !more.is_empty() {
             let _ = write!(shard, ",\"more\":{more:?}");
         }
@@ -276,17 +273,6 @@ fn shard_count(postings: &[(&str, Postings)]) -> usize {
         .map(|(term, list)| term.len() + 16 + 3 * list.len().min(FIRST_TIER))
         .sum();
     (bytes / SHARD_BYTES).max(1).next_power_of_two()
-}
-
-/// How many tiers a list of `postings` is cut into.
-fn tier_count(postings: usize) -> usize {
-    let (mut count, mut covered, mut size) = (1, FIRST_TIER, FIRST_TIER);
-    while covered < postings {
-        size *= TIER_GROWTH;
-        covered += size;
-        count += 1;
-    }
-    count
 }
 
 /// A term's postings cut into tiers: [`FIRST_TIER`], then each
@@ -481,8 +467,8 @@ mod tests {
         let list: Vec<(u32, u8)> = (0..2000).map(|doc| (doc, 1)).collect();
         let sizes: Vec<usize> = tiers(&list).iter().map(|t| t.len()).collect();
         assert_eq!(sizes, [FIRST_TIER, FIRST_TIER * 4, 2000 - FIRST_TIER * 5]);
-        assert_eq!(tier_count(2000), 3, "the count agrees with the cut");
-        assert_eq!((tier_count(1), tier_count(256), tier_count(257)), (1, 1, 2));
+        let count = |n: usize| tiers(&list[..n]).len();
+        assert_eq!((count(1), count(256), count(257)), (1, 1, 2));
         assert_eq!(
             groups_json(&[(7, 15), (9, 15), (20, 15), (3, 4), (8, 4)]),
             "[[15,7,2,11],[4,3,5]]"
