@@ -296,6 +296,17 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     Ok(analysis.report)
 }
 
+/// A book built into memory by [`build_in_memory`].
+pub struct MemorySite {
+    /// The report of the build.
+    pub report: BuildReport,
+    /// Every file of the site.
+    pub files: Vec<OutputFile>,
+    /// Where `folio build` would write this site (not source, for the
+    /// preview's watcher).
+    pub out_dir: PathBuf,
+}
+
 /// Builds the book into memory, for the preview server: the site is
 /// rendered even when there are content errors (the preview shows them),
 /// and published files are read in. `highlighter`, `cache` and
@@ -306,7 +317,7 @@ pub fn build_in_memory(
     highlighter: &Highlighter,
     cache: &RenderCache,
     parse_cache: &ParseCache,
-) -> Result<(BuildReport, Vec<OutputFile>), BuildError> {
+) -> Result<MemorySite, BuildError> {
     let options = BuildOptions {
         book_dir: book_dir.to_path_buf(),
         out_dir: None,
@@ -325,7 +336,11 @@ pub fn build_in_memory(
                 contents: analysis.book.root.read_bytes(from)?,
             });
         }
-        Ok((analysis.report, files))
+        Ok(MemorySite {
+            report: analysis.report,
+            files,
+            out_dir: absolute(&analysis.out_dir),
+        })
     })
 }
 

@@ -74,6 +74,24 @@ impl Printer<'_> {
         writeln!(stderr, "{}", summary_line(report))
     }
 
+    /// Prints diagnostics alone in this printer's terminal form (`human` or
+    /// `short`), with no summary line: the preview prints its own after
+    /// each rebuild.
+    pub fn print_diagnostics(
+        &self,
+        diagnostics: &[Diagnostic],
+        stderr: &mut dyn Write,
+    ) -> io::Result<()> {
+        for diagnostic in diagnostics {
+            let text = match self.format {
+                Format::Short => self.short(diagnostic),
+                _ => self.human(diagnostic),
+            };
+            writeln!(stderr, "{text}")?;
+        }
+        Ok(())
+    }
+
     fn path(&self, diagnostic: &Diagnostic) -> PathBuf {
         if self.display_root.as_os_str().is_empty() || self.display_root == Path::new(".") {
             diagnostic.file.clone()

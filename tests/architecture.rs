@@ -44,7 +44,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("fix", &["build", "config", "load", "mojibake", "source"]),
     ("report", &["build", "diag"]),
-    ("serve", &["build", "render", "report"]),
+    ("serve", &["build", "diag", "paths", "render", "report"]),
     ("init", &[]),
     (
         "cli",

@@ -6,15 +6,18 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::TestBook;
 
-/// A running `folio serve`, stopped when dropped.
+/// A running `folio serve`, stopped when dropped, with what it printed.
 struct Server {
     child: Child,
     address: String,
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -24,28 +27,64 @@ impl Drop for Server {
     }
 }
 
+impl Server {
+    /// How many rebuilds the server has reported so far.
+    fn rebuilds(&self) -> usize {
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|line| line.contains("rebuilt in") || line.contains("rebuild failed"))
+            .count()
+    }
+
+    /// Waits until the server has reported `count` rebuilds.
+    fn wait_for_rebuilds(&self, count: usize, why: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.rebuilds() < count {
+            assert!(Instant::now() < deadline, "{why}: {:#?}", self.log());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
 fn start(book: &TestBook) -> Server {
+    start_in(book.path())
+}
+
+fn start_in(dir: &Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
         .args(["serve", ".", "--port", "0"])
-        .current_dir(book.path())
+        .current_dir(dir)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
     let stderr = child.stderr.take().unwrap();
+    let log = Arc::new(Mutex::new(Vec::new()));
     let (sender, receiver) = std::sync::mpsc::channel();
+    let lines = Arc::clone(&log);
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(at) = line.find("http://") {
                 let url = line[at + 7..].split('/').next().unwrap().to_string();
                 let _ = sender.send(url);
             }
+            lines.lock().unwrap().push(line);
         }
     });
     let address = receiver
         .recv_timeout(Duration::from_secs(60))
         .expect("server starts");
-    Server { child, address }
+    Server {
+        child,
+        address,
+        log,
+    }
 }
 
 /// One request; returns (status, headers, body).
@@ -110,17 +149,42 @@ fn wait_for_page(address: &str, path: &str, text: &str, why: &str) {
     }
 }
 
-fn subscribe(address: &str) -> BufReader<TcpStream> {
+/// Opens the event stream as a tab showing `page` would.
+fn subscribe(address: &str, page: &str) -> BufReader<TcpStream> {
     let mut stream = TcpStream::connect(address).unwrap();
     stream
-        .set_read_timeout(Some(Duration::from_millis(500)))
+        .set_read_timeout(Some(Duration::from_millis(200)))
         .unwrap();
     write!(
         stream,
-        "GET /__folio/events HTTP/1.1\r\nHost: {address}\r\n\r\n"
+        "GET /__folio/events?page={page} HTTP/1.1\r\nHost: {address}\r\n\r\n"
     )
     .unwrap();
     BufReader::new(stream)
+}
+
+/// Every event (name, data) that arrives within `window`.
+fn events_within(events: &mut BufReader<TcpStream>, window: Duration) -> Vec<(String, String)> {
+    let deadline = Instant::now() + window;
+    let mut seen = Vec::new();
+    let mut current = String::new();
+    while Instant::now() < deadline {
+        let mut line = String::new();
+        if events.read_line(&mut line).is_err() {
+            continue;
+        }
+        let line = line.trim_end();
+        if let Some(event) = line.strip_prefix("event: ") {
+            current = event.to_string();
+        } else if let Some(data) = line.strip_prefix("data: ") {
+            seen.push((current.clone(), data.to_string()));
+        }
+    }
+    seen
+}
+
+fn names(events: &[(String, String)]) -> Vec<&str> {
+    events.iter().map(|(name, _)| name.as_str()).collect()
 }
 
 #[test]
@@ -181,21 +245,7 @@ fn paths_outside_the_site_are_refused() {
         outer.path().join("kb/.gitbook/assets/secret.txt"),
     )
     .unwrap();
-    let book_dir = outer.path().join("kb");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
-        .args(["serve", ".", "--port", "0"])
-        .current_dir(&book_dir)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let address = loop {
-        let line = lines.next().expect("server output").unwrap();
-        if let Some(at) = line.find("http://") {
-            break line[at + 7..].split('/').next().unwrap().to_string();
-        }
-    };
-    let server = Server { child, address };
+    let server = start_in(&outer.path().join("kb"));
     for path in [
         "/../secret.txt",
         "/%2e%2e/secret.txt",
@@ -219,7 +269,7 @@ fn paths_outside_the_site_are_refused() {
 fn saving_a_page_reloads_the_browser_and_broken_links_reach_the_overlay() {
     let book = TestBook::fixture("basic");
     let server = start(&book);
-    let mut events = subscribe(&server.address);
+    let mut events = subscribe(&server.address, "/guide/linux/");
     wait_for_event(&mut events, "diagnostics", "\"errors\": 0");
     book.write("guide/linux.md", "# On Linux\n\nFreshly edited.\n");
     wait_for_event(&mut events, "reload", "reload");
@@ -355,5 +405,233 @@ fn a_port_in_use_is_a_clear_error() {
     assert!(
         stderr.contains(&format!("port {port} is already in use")),
         "{stderr}"
+    );
+}
+
+/// Copies the bundled CDPI book's sources (not the repository around them).
+fn cdpi_book() -> TestBook {
+    let book = TestBook::empty();
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for part in ["content", "references", "theme", ".gitbook"] {
+        common::copy_dir(&repository.join(part), &book.path().join(part));
+    }
+    std::fs::copy(repository.join("book.toml"), book.path().join("book.toml")).unwrap();
+    book
+}
+
+/// Reads every file under `dir`, as an editor, indexer or backup tool would.
+fn read_everything(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .inspect(|entry| {
+            std::fs::read(entry.path()).unwrap();
+        })
+        .count()
+}
+
+#[test]
+fn an_idle_preview_stays_still_while_files_are_only_read() {
+    let book = cdpi_book();
+    let server = start(&book);
+    let mut tab = subscribe(&server.address, "/dpg-and-dpi/");
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(read_everything(book.path()) > 30);
+    let seen = events_within(&mut tab, Duration::from_secs(3));
+    assert_eq!(names(&seen), ["diagnostics"], "only the initial report");
+    assert_eq!(server.rebuilds(), 0, "{:#?}", server.log());
+}
+
+#[test]
+fn one_save_is_one_rebuild_and_reloads_only_tabs_showing_it() {
+    let book = TestBook::fixture("basic");
+    let server = start(&book);
+    let mut edited_tab = subscribe(&server.address, "/guide/linux/");
+    let mut other_tab = subscribe(&server.address, "/guide/install/");
+    events_within(&mut edited_tab, Duration::from_millis(300));
+    events_within(&mut other_tab, Duration::from_millis(300));
+    let text = std::fs::read_to_string(book.path().join("guide/linux.md")).unwrap();
+    book.write("guide/linux.md", &format!("{text}\nOne more line.\n"));
+    server.wait_for_rebuilds(1, "the save is built");
+    let edited = events_within(&mut edited_tab, Duration::from_secs(2));
+    let other = events_within(&mut other_tab, Duration::from_millis(500));
+    assert_eq!(names(&edited), ["reload"], "{edited:?}");
+    assert!(
+        other.is_empty(),
+        "a tab on another page is left alone: {other:?}"
+    );
+    assert_eq!(server.rebuilds(), 1, "{:#?}", server.log());
+    let line = server
+        .log()
+        .into_iter()
+        .find(|line| line.contains("rebuilt in"))
+        .unwrap();
+    assert!(line.contains("guide/linux.md changed"), "{line}");
+    assert!(line.contains("1 page re-rendered"), "{line}");
+
+    // Saving the same text again builds, but nothing is sent.
+    book.write("guide/linux.md", &format!("{text}\nOne more line.\n"));
+    server.wait_for_rebuilds(2, "an unchanged save is built too");
+    let again = events_within(&mut edited_tab, Duration::from_millis(700));
+    assert!(
+        again.is_empty(),
+        "an unchanged site sends nothing: {again:?}"
+    );
+}
+
+#[test]
+fn a_stylesheet_edit_swaps_stylesheets_without_reloading() {
+    let book = TestBook::fixture("basic");
+    let default_css = Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/folio.css");
+    let css = std::fs::read_to_string(&default_css).unwrap();
+    book.write("theme/folio.css", &css);
+    let server = start(&book);
+    let mut tab = subscribe(&server.address, "/guide/");
+    events_within(&mut tab, Duration::from_millis(300));
+    book.write(
+        "theme/folio.css",
+        &format!("{css}\nmain {{ outline: 1px solid red; }}\n"),
+    );
+    server.wait_for_rebuilds(1, "the stylesheet edit is built");
+    let seen = events_within(&mut tab, Duration::from_secs(2));
+    assert_eq!(names(&seen), ["stylesheets"], "{seen:?}");
+    let swaps: Vec<(String, String)> = serde_json::from_str(&seen[0].1).unwrap();
+    assert!(swaps
+        .iter()
+        .any(|(from, to)| from.starts_with("folio.") && to.starts_with("folio.") && from != to));
+    let page = get(&server.address, "/guide/").1;
+    assert!(page.contains(&swaps[0].1), "pages name the new stylesheet");
+}
+
+#[test]
+fn a_content_folder_named_book_is_watched_and_the_output_folder_is_not() {
+    let book = TestBook::fixture("basic");
+    let toml = std::fs::read_to_string(book.path().join("book.toml")).unwrap();
+    book.write(
+        "book.toml",
+        &toml.replace("[book]", "[build]\nbuild-dir = \"site\"\n\n[book]"),
+    );
+    book.write("book/chapter.md", "# Chapter\n\nFirst draft.\n");
+    let summary = std::fs::read_to_string(book.path().join("SUMMARY.md")).unwrap();
+    book.write(
+        "SUMMARY.md",
+        &format!("{summary}* [Chapter](book/chapter.md)\n"),
+    );
+    let server = start(&book);
+    assert!(get(&server.address, "/book/chapter/")
+        .1
+        .contains("First draft."));
+    book.write("site/index.html", "written by another build");
+    book.write("site/x/y.html", "and more");
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(server.rebuilds(), 0, "the output folder is not source");
+    book.write("book/chapter.md", "# Chapter\n\nSecond draft.\n");
+    wait_for_page(
+        &server.address,
+        "/book/chapter/",
+        "Second draft.",
+        "a save in a folder named book/ rebuilds",
+    );
+}
+
+#[test]
+fn a_burst_of_a_thousand_writes_is_at_most_two_rebuilds() {
+    let book = TestBook::fixture("basic");
+    let server = start(&book);
+    for n in 0..1000 {
+        book.write(
+            &format!("notes/n{}/note{n}.md", n % 20),
+            &format!("# Note {n}\n"),
+        );
+    }
+    server.wait_for_rebuilds(1, "the burst is built");
+    std::thread::sleep(Duration::from_secs(2));
+    let rebuilds = server.rebuilds();
+    assert!(rebuilds <= 2, "{rebuilds} rebuilds: {:#?}", server.log());
+}
+
+#[test]
+fn a_half_written_page_is_reported_and_the_next_good_save_recovers() {
+    let book = TestBook::fixture("basic");
+    let server = start(&book);
+    let mut tab = subscribe(&server.address, "/guide/linux/");
+    wait_for_event(&mut tab, "diagnostics", "\"errors\": 0");
+    for (broken, code) in [
+        (&b"# On Linux\n\nHalf \xe2\x80"[..], "invalid-encoding"),
+        (
+            b"---\ntitle: [unclosed\n---\n# On Linux\n",
+            "invalid-front-matter",
+        ),
+        (
+            b"# On Linux\n\n{% hint style=\"info\" %}\nNo end.\n",
+            "block",
+        ),
+        (b"# H\n\n<div><a \n", ""),
+    ] {
+        std::fs::write(book.path().join("guide/linux.md"), broken).unwrap();
+        if !code.is_empty() {
+            let data = wait_for_event(&mut tab, "diagnostics", code);
+            assert!(data.contains("guide/linux.md"), "{data}");
+        }
+        assert_eq!(get(&server.address, "/guide/install/").0, 200);
+    }
+    book.write("guide/linux.md", "# On Linux\n\nWhole again.\n");
+    wait_for_page(
+        &server.address,
+        "/guide/linux/",
+        "Whole again.",
+        "the next good save is served",
+    );
+}
+
+#[test]
+fn summary_deleted_then_restored() {
+    let book = TestBook::fixture("basic");
+    let server = start(&book);
+    let mut tab = subscribe(&server.address, "/guide/");
+    wait_for_event(&mut tab, "diagnostics", "\"errors\": 0");
+    let summary = std::fs::read_to_string(book.path().join("SUMMARY.md")).unwrap();
+    std::fs::remove_file(book.path().join("SUMMARY.md")).unwrap();
+    let data = wait_for_event(&mut tab, "diagnostics", "invalid-summary");
+    assert!(data.contains("SUMMARY.md"), "{data}");
+    assert_eq!(get(&server.address, "/").0, 200, "still serving");
+    book.write("SUMMARY.md", &summary.replace("Installing", "Set-up"));
+    wait_for_page(
+        &server.address,
+        "/guide/",
+        ">Set-up<",
+        "rebuilt after restore",
+    );
+}
+
+#[test]
+fn silent_connections_are_closed() {
+    let book = TestBook::fixture("basic");
+    let server = start(&book);
+    let mut silent = TcpStream::connect(&server.address).unwrap();
+    silent
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let started = Instant::now();
+    let mut buffer = [0u8; 64];
+    let read = silent.read(&mut buffer);
+    assert!(
+        matches!(read, Ok(0)) || read.is_err(),
+        "the server closes a connection that sends nothing"
+    );
+    assert!(started.elapsed() < Duration::from_secs(25));
+    assert_eq!(get(&server.address, "/guide/").0, 200);
+}
+
+#[test]
+fn a_double_slash_never_redirects_to_another_host() {
+    let book = TestBook::fixture("basic");
+    let server = start(&book);
+    let (status, head, _) = request(&server.address, "GET", "//guide");
+    assert_eq!(status, 301);
+    assert!(
+        head.contains("location: /guide/\r\n") || head.ends_with("location: /guide/"),
+        "{head}"
     );
 }

@@ -52,6 +52,16 @@ pub struct RenderCache {
     bodies: std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>,
     /// Page path → (fingerprint of everything the template sees, page).
     pages: std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>,
+    /// Pages rendered (not taken from the cache) since the last
+    /// [`RenderCache::take_rendered_count`].
+    rendered: std::sync::atomic::AtomicUsize,
+}
+
+impl RenderCache {
+    /// How many pages were rendered rather than reused since the last call.
+    pub fn take_rendered_count(&self) -> usize {
+        self.rendered.swap(0, std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// Renders every page and the theme's static files.
@@ -204,6 +214,25 @@ fn hashed_name(name: &str, contents: &[u8]) -> String {
     format!("{stem}.{}.{extension}", content_hex(contents))
 }
 
+/// The name a hashed asset has without its hash
+/// (`_folio/folio.3f2a9c1e0b7d4a55.css` → `_folio/folio.css`), or `None`
+/// for a file whose name carries no content hash. Two builds' versions of
+/// one asset share this name.
+pub fn unhashed_asset_path(path: &str) -> Option<String> {
+    let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let (rest, extension) = name.rsplit_once('.')?;
+    let (stem, hash) = rest.rsplit_once('.')?;
+    let is_hash = hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+    if !is_hash || stem.is_empty() {
+        return None;
+    }
+    Some(if folder.is_empty() {
+        format!("{stem}.{extension}")
+    } else {
+        format!("{folder}/{stem}.{extension}")
+    })
+}
+
 /// A hash of `contents` as 16 hex digits, for file names that change when
 /// the file does (so browsers may cache them for good).
 fn content_hex(contents: &[u8]) -> String {
@@ -321,7 +350,14 @@ fn render_page(
         cache.map(|c| &c.pages),
         &book.pages[id].path,
         fingerprint,
-        || theme.render("page.html", &template_context("page.html", &view)?),
+        || {
+            if let Some(cache) = cache {
+                cache
+                    .rendered
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            theme.render("page.html", &template_context("page.html", &view)?)
+        },
     )?;
     Ok((html, print_content))
 }

@@ -1,9 +1,12 @@
-/* folio serve: reload on rebuild, and show the book's problems in an
+/* folio serve: reload when a rebuild changed this page (or swap its
+   stylesheets when only they changed), and show the book's problems in an
    overlay that can be dismissed. Injected by the preview server only. */
 (function () {
   "use strict";
   var overlay = null;
+  var DISMISSED = "folio-dismissed-report";
   var dismissed = "";
+  try { dismissed = sessionStorage.getItem(DISMISSED) || ""; } catch (e) { /* storage off */ }
 
   function render(json) {
     var report;
@@ -23,7 +26,12 @@
     close.type = "button";
     close.textContent = "Dismiss";
     close.setAttribute("style", "font:inherit;padding:.25rem .75rem;border:1px solid #5b636e;border-radius:6px;background:#f6f7f9;color:#1c2024;cursor:pointer");
-    close.addEventListener("click", function () { dismissed = json; overlay.remove(); overlay = null; });
+    close.addEventListener("click", function () {
+      dismissed = json;
+      try { sessionStorage.setItem(DISMISSED, json); } catch (e) { /* storage off */ }
+      overlay.remove();
+      overlay = null;
+    });
     head.appendChild(title);
     head.appendChild(close);
     overlay.appendChild(head);
@@ -40,9 +48,26 @@
     document.body.appendChild(overlay);
   }
 
+  /* Only the stylesheets changed: point each <link> at its new name. */
+  function swapStylesheets(json) {
+    var swaps;
+    try { swaps = JSON.parse(json); } catch (e) { return; }
+    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    swaps.forEach(function (swap) {
+      links.forEach(function (link) {
+        var href = link.getAttribute("href") || "";
+        var at = href.lastIndexOf(swap[0]);
+        if (at >= 0 && at + swap[0].length === href.length) {
+          link.setAttribute("href", href.slice(0, at) + swap[1]);
+        }
+      });
+    });
+  }
+
   function connect() {
-    var source = new EventSource("/__folio/events");
+    var source = new EventSource("/__folio/events?page=" + encodeURIComponent(location.pathname));
     source.addEventListener("reload", function () { location.reload(); });
+    source.addEventListener("stylesheets", function (event) { swapStylesheets(event.data); });
     source.addEventListener("diagnostics", function (event) { render(event.data); });
     source.onerror = function () {
       source.close();
