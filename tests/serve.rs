@@ -408,17 +408,6 @@ fn a_port_in_use_is_a_clear_error() {
     );
 }
 
-/// Copies the bundled CDPI book's sources (not the repository around them).
-fn cdpi_book() -> TestBook {
-    let book = TestBook::empty();
-    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for part in ["content", "references", "theme", ".gitbook"] {
-        common::copy_dir(&repository.join(part), &book.path().join(part));
-    }
-    std::fs::copy(repository.join("book.toml"), book.path().join("book.toml")).unwrap();
-    book
-}
-
 /// Reads every file under `dir`, as an editor, indexer or backup tool would.
 fn read_everything(dir: &Path) -> usize {
     walkdir::WalkDir::new(dir)
@@ -433,7 +422,7 @@ fn read_everything(dir: &Path) -> usize {
 
 #[test]
 fn an_idle_preview_stays_still_while_files_are_only_read() {
-    let book = cdpi_book();
+    let book = TestBook::cdpi();
     let server = start(&book);
     let mut tab = subscribe(&server.address, "/dpg-and-dpi/");
     std::thread::sleep(Duration::from_secs(2));

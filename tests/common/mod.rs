@@ -28,6 +28,18 @@ impl TestBook {
         book
     }
 
+    /// The bundled CDPI knowledge base's sources (not the repository
+    /// around them).
+    pub fn cdpi() -> TestBook {
+        let book = TestBook::empty();
+        let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for part in ["content", "references", "theme", ".gitbook"] {
+            copy_dir(&repository.join(part), &book.path().join(part));
+        }
+        fs::copy(repository.join("book.toml"), book.path().join("book.toml")).unwrap();
+        book
+    }
+
     /// An empty book directory.
     pub fn empty() -> TestBook {
         TestBook {
