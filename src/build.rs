@@ -57,6 +57,16 @@ pub struct BuildReport {
 }
 
 impl BuildReport {
+    /// A report with nothing in it.
+    fn empty() -> Self {
+        BuildReport {
+            diagnostics: Vec::new(),
+            pages: 0,
+            links: 0,
+            written_to: None,
+        }
+    }
+
     /// `(errors, warnings)`.
     pub fn counts(&self) -> (usize, usize) {
         diag::count(&self.diagnostics)
@@ -296,18 +306,31 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     Ok(analysis.report)
 }
 
-/// A book built into memory by [`build_in_memory`].
+/// A book built into memory by [`build_in_memory`], in two parts: what a
+/// reader opens first (`files`), and the files built from every page at
+/// once, rendered by [`MemorySite::render_rest`] when the caller is ready.
 pub struct MemorySite {
     /// The report of the build.
     pub report: BuildReport,
-    /// Every file of the site.
+    /// Every page, the theme's files and the published book files.
     pub files: Vec<OutputFile>,
     /// Where `folio build` would write this site (not source, for the
     /// preview's watcher).
     pub out_dir: PathBuf,
+    rest: (Analysis, render::SiteExtras),
 }
 
-/// Builds the book into memory, for the preview server: the site is
+impl MemorySite {
+    /// The rest of the site: print page, search index, page Markdown,
+    /// llms.txt, sitemap, robots and 404.
+    pub fn render_rest(&self) -> Result<Vec<OutputFile>, BuildError> {
+        let (analysis, extras) = &self.rest;
+        let theme = analysis.theme.as_ref().expect("loaded for a build");
+        Ok(extras.render(&analysis.book, &analysis.site, &analysis.pages, theme)?)
+    }
+}
+
+/// Builds the book's pages into memory, for the preview server: the site is
 /// rendered even when there are content errors (the preview shows them),
 /// and published files are read in. `highlighter`, `cache` and
 /// `parse_cache` carry work from earlier builds, so an unchanged page is
@@ -327,19 +350,29 @@ pub fn build_in_memory(
         site_url: None,
     };
     with_pool(|| {
-        let analysis = analyse(&options, true, Some(parse_cache))?;
+        let mut analysis = analyse(&options, true, Some(parse_cache))?;
         let theme = analysis.theme.as_ref().expect("loaded for a build");
-        let mut files = analysis.render(theme, highlighter, Some(cache))?;
+        let (mut files, extras) = render::render_pages(
+            &analysis.book,
+            &analysis.site,
+            &analysis.pages,
+            &analysis.indexes,
+            theme,
+            highlighter,
+            Some(cache),
+        )?;
         for (from, to) in &analysis.site.files {
             files.push(OutputFile {
                 path: to.clone(),
                 contents: analysis.book.root.read_bytes(from)?,
             });
         }
+        let report = std::mem::replace(&mut analysis.report, BuildReport::empty());
         Ok(MemorySite {
-            report: analysis.report,
+            report,
             files,
             out_dir: absolute(&analysis.out_dir),
+            rest: (analysis, extras),
         })
     })
 }

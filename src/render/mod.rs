@@ -64,7 +64,8 @@ impl RenderCache {
     }
 }
 
-/// Renders every page and the theme's static files.
+/// Renders every page and the theme's static files, then the files built
+/// from all pages at once ([`SiteExtras`]).
 pub fn render_site(
     book: &Book,
     site: &Site,
@@ -74,6 +75,35 @@ pub fn render_site(
     highlighter: &Highlighter,
     cache: Option<&RenderCache>,
 ) -> Result<Vec<OutputFile>, TemplateError> {
+    let (mut files, extras) = render_pages(book, site, parsed, indexes, theme, highlighter, cache)?;
+    files.extend(extras.render(book, site, parsed, theme)?);
+    Ok(files)
+}
+
+/// What a page needs from the whole site, computed once.
+pub struct SiteExtras {
+    titles: Vec<String>,
+    /// Each page's body HTML, for the print page (empty without one).
+    contents: Vec<String>,
+    icons: icons::Icons,
+    /// Theme file name → published path (hashed).
+    asset_paths: BTreeMap<String, String>,
+}
+
+/// Renders what a reader opens first: every page, redirect stubs, index
+/// JSON, the icon sprite and the theme's static files. The files built
+/// from all pages at once (print page, search index, llms.txt, sitemap,
+/// 404) are left to [`SiteExtras::render`], so the preview can show a
+/// saved page before they are rebuilt.
+pub fn render_pages(
+    book: &Book,
+    site: &Site,
+    parsed: &[ParsedPage],
+    indexes: &[Index],
+    theme: &Theme,
+    highlighter: &Highlighter,
+    cache: Option<&RenderCache>,
+) -> Result<(Vec<OutputFile>, SiteExtras), TemplateError> {
     let statics = static_files(theme);
     let asset_paths: BTreeMap<&str, &str> = statics
         .iter()
@@ -104,39 +134,70 @@ pub fn render_site(
         })
         .collect::<Result<_, TemplateError>>()?;
     let (mut files, contents): (Vec<OutputFile>, Vec<String>) = rendered.into_iter().unzip();
-    if book.config.print {
-        files.push(print::print_page(
-            book,
-            site,
-            parsed,
-            &titles,
-            &contents,
-            theme,
-            &asset_paths,
-        )?);
-    }
     files.extend(redirect_pages(book, site, &titles));
     files.extend(indexes.iter().map(|index| OutputFile {
         path: listing::json_path(index, site),
         contents: listing::index_json(index, site).into_bytes(),
     }));
-    let stylesheet = asset_paths
-        .get("folio.css")
-        .copied()
-        .unwrap_or("_folio/folio.css")
-        .to_string();
-    files.extend(site_files::site_files(
-        book,
-        site,
-        parsed,
-        &titles,
-        &stylesheet,
-        &icons,
-    ));
     files.extend(icons.sprite_file());
-    files.extend(search::search_files(site, parsed, &titles));
+    let asset_paths = asset_paths
+        .into_iter()
+        .map(|(name, path)| (name.to_string(), path.to_string()))
+        .collect();
     files.extend(statics.into_iter().map(|(_, file)| file));
-    Ok(files)
+    let extras = SiteExtras {
+        titles,
+        contents,
+        icons,
+        asset_paths,
+    };
+    Ok((files, extras))
+}
+
+impl SiteExtras {
+    /// The files built from every page at once: the print page, the site
+    /// files (page Markdown, llms.txt, sitemap, robots, 404) and the search
+    /// index.
+    pub fn render(
+        &self,
+        book: &Book,
+        site: &Site,
+        parsed: &[ParsedPage],
+        theme: &Theme,
+    ) -> Result<Vec<OutputFile>, TemplateError> {
+        let asset_paths: BTreeMap<&str, &str> = self
+            .asset_paths
+            .iter()
+            .map(|(name, path)| (name.as_str(), path.as_str()))
+            .collect();
+        let mut files = Vec::new();
+        if book.config.print {
+            files.push(print::print_page(
+                book,
+                site,
+                parsed,
+                &self.titles,
+                &self.contents,
+                theme,
+                &asset_paths,
+            )?);
+        }
+        let stylesheet = asset_paths
+            .get("folio.css")
+            .copied()
+            .unwrap_or("_folio/folio.css")
+            .to_string();
+        files.extend(site_files::site_files(
+            book,
+            site,
+            parsed,
+            &self.titles,
+            &stylesheet,
+            &self.icons,
+        ));
+        files.extend(search::search_files(site, parsed, &self.titles));
+        Ok(files)
+    }
 }
 
 /// A stub at each old URL that sends readers to the new page: a meta

@@ -32,6 +32,9 @@ pub(super) struct Preview {
     known: HashSet<String>,
     /// Where `folio build` would write the site (not source).
     pub(super) out_dir: PathBuf,
+    /// The files built from every page at once (search index, print page,
+    /// site files), served until their next version is ready.
+    rest: Vec<String>,
 }
 
 /// What rebuilds reuse.
@@ -62,6 +65,7 @@ impl Preview {
             caches: Caches::new(),
             known: HashSet::new(),
             out_dir,
+            rest: Vec::new(),
         }
     }
 
@@ -87,30 +91,39 @@ impl Preview {
         );
         self.known = site.report.diagnostics.iter().map(identity).collect();
         self.out_dir = site.out_dir.clone();
+        let rest = site.render_rest().map_err(|err| Failure(err.to_string()))?;
+        self.rest = rest.iter().map(|file| file.path.clone()).collect();
         if let Ok(mut served) = shared.served.write() {
             served.diagnostics_json = diagnostics_json(&site.report);
             served.files = to_map(site.files);
+            served.files.extend(to_map(rest));
         }
         self.caches.render.take_rendered_count();
         Ok(())
     }
 
-    /// Rebuilds after `edited` changed; publishes the site and tells the
-    /// tabs only what changed for them.
+    /// Rebuilds after `edited` changed. The pages are published and the
+    /// tabs told first; the files built from every page at once (search
+    /// index, print page, site files) follow.
     pub(super) fn rebuild(&mut self, shared: &Shared, edited: &[PathBuf]) {
         let started = Instant::now();
-        let site = match self.build() {
+        let mut site = match self.build() {
             Ok(site) => site,
             Err(Failure(message)) => return self.failed(shared, &message),
         };
-        let files = to_map(site.files);
+        let mut pages = to_map(std::mem::take(&mut site.files));
         let json = diagnostics_json(&site.report);
         let Ok(mut served) = shared.served.write() else {
             return;
         };
-        let changes = SiteChanges::between(&served.files, &files);
+        for path in &self.rest {
+            if let Some(bytes) = served.files.get(path) {
+                pages.insert(path.clone(), Arc::clone(bytes));
+            }
+        }
+        let changes = SiteChanges::between(&served.files, &pages);
         let diagnostics_changed = served.diagnostics_json != json;
-        served.files = files;
+        served.files = pages;
         served.diagnostics_json = json.clone();
         drop(served);
         self.out_dir = site.out_dir.clone();
@@ -118,6 +131,32 @@ impl Preview {
         if diagnostics_changed {
             let _ = shared.events.send(ServerEvent::Diagnostics(json));
         }
+        if !changes.is_empty() {
+            let _ = shared.events.send(ServerEvent::Changed(Arc::new(changes)));
+        }
+        self.publish_rest(shared, &site);
+    }
+
+    /// Renders and publishes the files built from every page at once, and
+    /// tells the tabs showing one of them (the print page, the 404 page).
+    fn publish_rest(&mut self, shared: &Shared, site: &MemorySite) {
+        let rest = match panic::catch_unwind(AssertUnwindSafe(|| site.render_rest())) {
+            Ok(Ok(rest)) => rest,
+            Ok(Err(err)) => return self.failed(shared, &err.to_string()),
+            Err(_) => return self.failed(shared, "folio crashed while building the search index and site files; this is a bug in folio, please report it"),
+        };
+        let Ok(mut served) = shared.served.write() else {
+            return;
+        };
+        let mut files = served.files.clone();
+        for path in &self.rest {
+            files.remove(path);
+        }
+        self.rest = rest.iter().map(|file| file.path.clone()).collect();
+        files.extend(to_map(rest));
+        let changes = SiteChanges::between(&served.files, &files);
+        served.files = files;
+        drop(served);
         if !changes.is_empty() {
             let _ = shared.events.send(ServerEvent::Changed(Arc::new(changes)));
         }
