@@ -54,6 +54,8 @@ pub struct BuildReport {
     pub links: usize,
     /// Where the site was written, if it was.
     pub written_to: Option<PathBuf>,
+    /// The run only checked (`folio check`): it never meant to write.
+    pub check_only: bool,
 }
 
 impl BuildReport {
@@ -64,6 +66,7 @@ impl BuildReport {
             pages: 0,
             links: 0,
             written_to: None,
+            check_only: false,
         }
     }
 
@@ -272,6 +275,7 @@ fn analyse(
         pages: book.pages.len(),
         links: pages.iter().map(|page| page.links.len()).sum(),
         written_to: None,
+        check_only: !options.write,
     };
     Ok(Analysis {
         book,

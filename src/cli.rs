@@ -231,6 +231,7 @@ pub fn main() -> ExitCode {
                 pages: 0,
                 links: 0,
                 written_to: None,
+                check_only: !options.write,
             };
             print(&printer, &report);
             ExitCode::from(2)

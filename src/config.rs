@@ -354,16 +354,110 @@ fn read_book_toml(root: &BookRoot) -> Result<Config, Box<Diagnostic>> {
     };
     let raw: RawConfig = toml::from_str(&source.text).map_err(|err| {
         let range = err.span().unwrap_or(0..0);
-        Box::new(source.diagnostic(
-            Severity::Error,
-            Code::InvalidConfig,
-            range,
-            err.message().trim().to_string(),
-        ))
+        let line = source.text[..range.start.min(source.text.len())]
+            .rsplit('\n')
+            .next()
+            .unwrap_or("");
+        let line_end = source.text[range.start.min(source.text.len())..]
+            .split('\n')
+            .next()
+            .unwrap_or("");
+        let plain = PlainError::from_toml(err.message().trim(), &format!("{line}{line_end}"));
+        let mut diagnostic =
+            source.diagnostic(Severity::Error, Code::InvalidConfig, range, plain.message);
+        diagnostic.help = plain.help;
+        diagnostic.suggestion = plain.suggestion;
+        Box::new(diagnostic)
     })?;
     let config = resolve(raw, root.canonical());
     validate(&config, root, &source)?;
     Ok(config)
+}
+
+/// A TOML or serde error said plainly: a misspelt key or value gets the
+/// closest valid one, a wrong type says what was expected and how the line
+/// should read.
+#[derive(Debug, PartialEq)]
+struct PlainError {
+    message: String,
+    help: Option<String>,
+    /// The corrected line.
+    suggestion: Option<String>,
+}
+
+impl PlainError {
+    /// `message` is the parser's; `line` the whole line it points into.
+    fn from_toml(message: &str, line: &str) -> PlainError {
+        let plain =
+            |message: String, help: Option<String>, suggestion: Option<String>| PlainError {
+                message,
+                help,
+                suggestion,
+            };
+        let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+        let (key, value) = match line.split_once('=') {
+            Some((key, value)) => (key.trim(), value.trim()),
+            None => (line.trim(), ""),
+        };
+        for (prefix, what) in [("unknown field", "key"), ("unknown variant", "value")] {
+            if !message.starts_with(prefix) {
+                continue;
+            }
+            let Some((wrong, valid)) = quoted.split_first() else {
+                break;
+            };
+            let message = format!("unknown {what} `{wrong}`");
+            return match closest_name(wrong, valid) {
+                Some(best) => plain(
+                    message,
+                    Some(format!("did you mean `{best}`?")),
+                    Some(line.trim().replacen(wrong, best, 1)),
+                ),
+                None => plain(
+                    message,
+                    Some(format!("valid {what}s here: {}", valid.join(", "))),
+                    None,
+                ),
+            };
+        }
+        if let Some(rest) = message.strip_prefix("invalid type: ") {
+            let (found, expected) = rest
+                .split_once(", expected ")
+                .unwrap_or((rest, "another type"));
+            let fix = (expected.contains("string") && !value.starts_with('"'))
+                .then(|| format!("{key} = \"{}\"", value.trim_matches('\'')));
+            return plain(
+                format!("`{key}` must be {expected}, not {found}"),
+                fix.as_ref().map(|line| format!("write `{line}`")),
+                fix,
+            );
+        }
+        let bare_word = !value.is_empty()
+            && value.starts_with(|c: char| c.is_alphabetic())
+            && !matches!(value, "true" | "false" | "inf" | "nan");
+        if bare_word {
+            let fixed = format!("{key} = \"{value}\"");
+            return plain(
+                format!("the value of `{key}` must be in quotes"),
+                Some(format!("write `{fixed}`")),
+                Some(fixed),
+            );
+        }
+        plain(message.to_string(), None, None)
+    }
+}
+
+/// The valid name closest to a misspelt one, if any is close enough to be
+/// what was meant (`_` and `-` count as the same).
+fn closest_name<'v>(wrong: &str, valid: &[&'v str]) -> Option<&'v str> {
+    let normalise = |name: &str| name.to_ascii_lowercase().replace('_', "-");
+    let wrong = normalise(wrong);
+    valid
+        .iter()
+        .map(|name| (strsim::damerau_levenshtein(&wrong, &normalise(name)), *name))
+        .filter(|(distance, name)| *distance <= (name.len() / 3).max(2))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, name)| name)
 }
 
 fn whole_file_error(message: String) -> Diagnostic {
@@ -646,6 +740,62 @@ mod tests {
         let root = BookRoot::open(dir.path()).unwrap();
         let result = load_config(&root).map(|(config, _)| config);
         (dir, result)
+    }
+
+    #[test]
+    fn mistakes_in_book_toml_say_what_was_meant() {
+        let cases = [
+            (
+                "[book]\ndescripton = \"x\"\n",
+                "unknown key `descripton`",
+                "did you mean `description`?",
+                "description = \"x\"",
+            ),
+            (
+                "[output.html]\nlast_updated = true\n",
+                "unknown key `last_updated`",
+                "did you mean `last-updated`?",
+                "last-updated = true",
+            ),
+            (
+                "[build]\nbroken-links = \"wran\"\n",
+                "unknown value `wran`",
+                "did you mean `warn`?",
+                "broken-links = \"warn\"",
+            ),
+            (
+                "[outptu.html]\nx = 1\n",
+                "unknown key `outptu`",
+                "did you mean `output`?",
+                "[output.html]",
+            ),
+            (
+                "[book]\ntitle = newbook\n",
+                "the value of `title` must be in quotes",
+                "write `title = \"newbook\"`",
+                "title = \"newbook\"",
+            ),
+            (
+                "[book]\ntitle = 3\n",
+                "`title` must be a string, not integer `3`",
+                "write `title = \"3\"`",
+                "title = \"3\"",
+            ),
+        ];
+        for (toml, message, help, suggestion) in cases {
+            let (_dir, result) = book(toml);
+            let err = result.unwrap_err();
+            assert_eq!(err.message, message, "{toml}");
+            assert_eq!(err.help.as_deref(), Some(help), "{toml}");
+            assert_eq!(err.suggestion.as_deref(), Some(suggestion), "{toml}");
+            assert!(err.position.line >= 1);
+        }
+        let (_dir, result) = book("[book]\nzzzzzz = 1\n");
+        let err = result.unwrap_err();
+        assert!(err
+            .help
+            .unwrap()
+            .starts_with("valid keys here: title, description"));
     }
 
     #[test]

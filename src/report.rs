@@ -268,24 +268,29 @@ pub fn json_document(report: &BuildReport) -> String {
 pub fn summary_line(report: &BuildReport) -> String {
     let (errors, warnings) = report.counts();
     let counts = format!(
-        "{errors} error{}, {warnings} warning{}",
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" }
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
     );
+    let pages = plural(report.pages, "page");
     match &report.written_to {
-        Some(out) => format!(
-            "folio: built {} pages into {} ({counts})",
-            report.pages,
-            out.display()
-        ),
-        None if errors > 0 => format!(
-            "folio: {counts} in {} pages; no site was written",
-            report.pages
-        ),
+        Some(out) => format!("folio: built {pages} into {} ({counts})", out.display()),
+        None if errors > 0 && !report.check_only => {
+            format!("folio: {counts} in {pages}; no site was written")
+        }
         None => format!(
-            "folio: checked {} pages and {} links ({counts})",
-            report.pages, report.links
+            "folio: checked {pages} and {} ({counts})",
+            plural(report.links, "link")
         ),
+    }
+}
+
+/// `1 page`, `2 pages`.
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
     }
 }
 
@@ -334,6 +339,7 @@ mod tests {
             pages: 2,
             links: 7,
             written_to: None,
+            check_only: false,
         }
     }
 

@@ -200,9 +200,15 @@ fn unknown_config_key_is_exit_2_with_its_line() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .contains("book.toml:5:1: error[invalid-config]: unknown field `build-dri`"),
+            .contains("book.toml:5:1: error[invalid-config]: unknown key `build-dri`"),
         "{}",
         run.stderr
+    );
+    let human = book.run(&["build", "--format", "human"]);
+    assert!(
+        human.stderr.contains("= help: did you mean `build-dir`?"),
+        "{}",
+        human.stderr
     );
 }
 

@@ -105,11 +105,19 @@ fn human_has_no_colour_without_a_terminal() {
         .stderr
         .contains("error[broken-anchor]: no heading or id"));
     assert!(run.stderr.contains(" --> guide/linux.md:5:14"));
+    let last = run.stderr.lines().last().unwrap();
     assert!(
-        run.stderr
+        last.starts_with("folio: checked 5 pages and ")
+            && last.ends_with(" links (2 errors, 1 warning)"),
+        "check says what it checked: {last}"
+    );
+    let build = book.run(&["build", "--format=human"]);
+    assert!(
+        build
+            .stderr
             .ends_with("folio: 2 errors, 1 warning in 5 pages; no site was written\n"),
         "{}",
-        run.stderr
+        build.stderr
     );
 }
 

@@ -19,7 +19,7 @@ use crate::build::{self, BuildReport, MemorySite, ParseCache};
 use crate::diag::Diagnostic;
 use crate::render::highlight::Highlighter;
 use crate::render::RenderCache;
-use crate::report;
+use crate::report::{self, plural};
 
 use super::changes::{SiteChanges, SiteFiles};
 use super::{ServerEvent, Shared};
@@ -253,14 +253,6 @@ fn describe_edits(book_dir: &Path, edited: &[PathBuf]) -> String {
     match edited.len() {
         1 => name.to_string(),
         n => format!("{name} and {}", plural(n - 1, "other file")),
-    }
-}
-
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
     }
 }
 
