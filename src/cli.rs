@@ -37,8 +37,17 @@ enum Command {
     Init(InitArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
-    /// Print the manual page (roff), e.g. `folio man > folio.1`.
-    Man,
+    /// Print the manual page (roff), e.g. `folio man > folio.1`, or write
+    /// one page per command with `--out DIR`.
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ManArgs {
+    /// Write folio.1 and folio-<command>.1 for every command into this
+    /// folder instead of printing the top page.
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -169,24 +178,11 @@ pub fn main() -> ExitCode {
         Command::Init(args) => return init(&args.dir),
         Command::Completions(args) => {
             use clap::CommandFactory;
-            clap_complete::generate(
-                args.shell,
-                &mut Cli::command(),
-                "folio",
-                &mut std::io::stdout(),
-            );
-            return ExitCode::SUCCESS;
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "folio", &mut script);
+            return write_stdout(&script);
         }
-        Command::Man => {
-            use clap::CommandFactory;
-            return match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(err) => {
-                    eprintln!("folio: {err}");
-                    ExitCode::from(2)
-                }
-            };
-        }
+        Command::Man(args) => return man(args.out.as_deref()),
         Command::Build(args) => (
             BuildOptions {
                 book_dir: args.dir,
@@ -239,6 +235,63 @@ pub fn main() -> ExitCode {
         Err(err) => {
             eprintln!("{}", prefix_book_dir(&err.to_string(), &options.book_dir));
             eprintln!("folio: stopped; nothing was written");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Writes to standard output; a reader that stops early (`folio man | head`)
+/// is not an error.
+fn write_stdout(bytes: &[u8]) -> ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("folio: cannot write to standard output: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The manual: the top page on standard output, or with `out` one page per
+/// command (`folio-build.1`, …), as the top page's SEE ALSO names them.
+fn man(out: Option<&Path>) -> ExitCode {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let Some(out) = out else {
+        let mut page = Vec::new();
+        if let Err(err) = clap_mangen::Man::new(command).render(&mut page) {
+            eprintln!("folio: {err}");
+            return ExitCode::from(2);
+        }
+        return write_stdout(&page);
+    };
+    let mut pages = vec![("folio.1".to_string(), command.clone())];
+    for sub in command
+        .get_subcommands()
+        .filter(|sub| sub.get_name() != "help")
+    {
+        let name = format!("folio-{}", sub.get_name());
+        pages.push((format!("{name}.1"), sub.clone().name(name)));
+    }
+    let written = std::fs::create_dir_all(out).and_then(|()| {
+        for (file, command) in pages {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command).render(&mut page)?;
+            std::fs::write(out.join(&file), page)?;
+            println!("{}", out.join(&file).display());
+        }
+        Ok(())
+    });
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!(
+                "folio: cannot write the manual into {}: {err}",
+                out.display()
+            );
             ExitCode::from(2)
         }
     }

@@ -55,6 +55,8 @@ pub enum Code {
     OrphanPage,
     /// A `..` that climbs above the book root and was clamped there.
     ParentAboveRoot,
+    /// `last-updated` in a shallow git clone, where every date is wrong.
+    ShallowClone,
     /// A GitBook block tag folio does not know, or one never closed.
     UnknownBlock,
     /// A link into GitBook's editor that readers cannot follow.
@@ -71,7 +73,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order the README documents them.
-    pub const ALL: [Code; 16] = [
+    pub const ALL: [Code; 17] = [
         Code::BrokenLink,
         Code::BrokenAnchor,
         Code::BrokenReference,
@@ -82,6 +84,7 @@ impl Code {
         Code::InvalidEncoding,
         Code::OrphanPage,
         Code::ParentAboveRoot,
+        Code::ShallowClone,
         Code::UnknownBlock,
         Code::GitbookAppLink,
         Code::RedirectedLink,
@@ -103,6 +106,9 @@ impl Code {
             Code::InvalidEncoding => "A file that is not valid UTF-8",
             Code::OrphanPage => "A Markdown page no SUMMARY.md reaches; it is not published",
             Code::ParentAboveRoot => "A .. that climbs above the root and was clamped there",
+            Code::ShallowClone => {
+                "last-updated in a shallow git clone: every page would get the newest commit's date"
+            }
             Code::UnknownBlock => "A GitBook block tag that is unknown or never closed",
             Code::GitbookAppLink => {
                 "A link into GitBook's editor (app.gitbook.com) that readers cannot follow"
@@ -129,6 +135,7 @@ impl Code {
             Code::InvalidEncoding => "invalid-encoding",
             Code::OrphanPage => "orphan-page",
             Code::ParentAboveRoot => "parent-above-root",
+            Code::ShallowClone => "shallow-clone",
             Code::UnknownBlock => "unknown-block",
             Code::GitbookAppLink => "gitbook-app-link",
             Code::RedirectedLink => "redirected-link",

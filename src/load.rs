@@ -154,10 +154,17 @@ pub fn load_book(
                 .with_help("add it to its section's SUMMARY.md, or delete it"),
         );
     }
-    let last_changed = if config.last_updated {
-        git_last_changed(root.canonical())
-    } else {
-        HashMap::new()
+    let shallow = config
+        .last_updated
+        .then(|| shallow_clone_warning(&root))
+        .flatten();
+    let last_changed = match shallow {
+        Some(warning) => {
+            loader.diagnostics.push(warning);
+            HashMap::new()
+        }
+        None if config.last_updated => git_last_changed(root.canonical()),
+        None => HashMap::new(),
     };
     let Loader {
         paths,
@@ -410,6 +417,33 @@ impl Loader<'_> {
         self.sections_of.push(section);
         id
     }
+}
+
+/// In a shallow clone `git log` sees only the newest commits, so every page
+/// would show the newest date: one warning at `last-updated`, with the fix.
+fn shallow_clone_warning(root: &BookRoot) -> Option<Diagnostic> {
+    let output = std::process::Command::new("git")
+        .args(["rev-parse", "--is-shallow-repository"])
+        .current_dir(root.canonical())
+        .output()
+        .ok()?;
+    if String::from_utf8_lossy(&output.stdout).trim() != "true" {
+        return None;
+    }
+    let source = root
+        .read_source("book.toml")
+        .unwrap_or_else(|_| SourceFile::new(PathBuf::from("book.toml"), String::new()));
+    let span = Config::key_span(&source.text, "last-updated").unwrap_or(0..0);
+    Some(
+        source
+            .diagnostic(
+                Severity::Warning,
+                Code::ShallowClone,
+                span,
+                "this is a shallow git clone, so every page would show the newest commit's date; last-updated dates are left out".into(),
+            )
+            .with_help("fetch the whole history (`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0`, in GitLab CI `GIT_DEPTH: 0`)"),
+    )
 }
 
 /// Each file's last commit date, from one `git log` over the book

@@ -276,3 +276,57 @@ fn links_never_publish_files_outside_the_book() {
     );
     assert!(!outer.path().join("kb/book/secret.txt").exists());
 }
+
+#[test]
+fn last_updated_in_a_shallow_clone_is_one_warning_with_the_fix() {
+    let origin = TestBook::fixture("basic");
+    let toml = std::fs::read_to_string(origin.path().join("book.toml")).unwrap();
+    origin.write(
+        "book.toml",
+        &toml.replace("[output.html]", "[output.html]\nlast-updated = true"),
+    );
+    let git = |dir: &std::path::Path, args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("git runs");
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+    };
+    git(origin.path(), &["init", "-q"]);
+    git(origin.path(), &["add", "."]);
+    git(origin.path(), &["commit", "-qm", "first"]);
+    origin.write("guide/linux.md", "# On Linux\n\nLater.\n");
+    git(origin.path(), &["commit", "-qam", "second"]);
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", origin.path().display());
+    git(
+        clones.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    git(clones.path(), &["clone", "-q", &url, "full"]);
+    let check = |dir: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_folio"))
+            .args(["check", ".", "--format=short"])
+            .current_dir(clones.path().join(dir))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let shallow = check("shallow");
+    assert_eq!(
+        shallow.matches("warning[shallow-clone]").count(),
+        1,
+        "{shallow}"
+    );
+    assert!(
+        shallow.contains("book.toml:6:1: warning[shallow-clone]"),
+        "{shallow}"
+    );
+    assert!(!check("full").contains("shallow-clone"));
+}

@@ -378,3 +378,54 @@ fn sitemap_and_llms_txt_validate_against_their_formats() {
     assert!(full.contains("Title: 🆚 DPG and DPI\nDescription: Are DPGs and DPI the same thing?"));
     assert!(full.contains("are two distinct yet complementary concepts."));
 }
+
+#[test]
+fn man_out_writes_every_page_the_top_page_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man");
+    let output = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["man", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let top = std::fs::read_to_string(out.join("folio.1")).unwrap();
+    for command in [
+        "build",
+        "check",
+        "serve",
+        "init",
+        "fix-encoding",
+        "completions",
+        "man",
+    ] {
+        let roff = command.replace('-', "\\-");
+        assert!(top.contains(&format!("folio\\-{roff}(1)")), "{command}");
+        let page = std::fs::read_to_string(out.join(format!("folio-{command}.1"))).unwrap();
+        assert!(
+            page.contains(&format!(".SH NAME\nfolio\\-{roff} \\- ")),
+            "{page}"
+        );
+    }
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    for args in [&["man"][..], &["completions", "bash"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before folio writes, as `| head -0` would.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert!(
+            output.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
