@@ -15,9 +15,11 @@
 //! - the Markdown events themselves, so the body is parsed only once.
 
 pub mod blocks;
+mod emphasis;
 mod front_matter;
 pub mod headings;
 pub mod html;
+mod math;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -190,13 +192,13 @@ pub enum Slot {
     None,
 }
 
-/// The Markdown extensions GitBook content uses.
+/// The Markdown extensions GitBook content uses. Maths is not one of them:
+/// GitBook's `$$…$$` is read by [`math`], and a single `$` is text.
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_MATH
 }
 
 /// Parses one page. Never fails: problems become diagnostics.
@@ -469,8 +471,11 @@ impl<'a> Builder<'a> {
     }
 
     fn markdown(&mut self, body: &str) {
-        let mut iter = Parser::new_ext(body, options()).into_offset_iter();
-        while let Some((event, range)) = iter.next() {
+        let mut parser = Parser::new_ext(body, options()).into_offset_iter();
+        let events = math::gitbook_math(parser.by_ref().collect(), body);
+        let events = emphasis::gitbook_strong(events, body);
+        let definitions = parser.reference_definitions();
+        for (event, range) in events {
             match event {
                 Event::Start(Tag::Link {
                     link_type,
@@ -509,8 +514,7 @@ impl<'a> Builder<'a> {
                 }
                 Event::End(TagEnd::Link | TagEnd::Image) => {
                     if let Some(pending) = self.pending.pop() {
-                        let span =
-                            self.destination_span(body, &pending, iter.reference_definitions());
+                        let span = self.destination_span(body, &pending, definitions);
                         self.links[pending.link].span = span.clone();
                         if matches!(event, Event::End(TagEnd::Image)) {
                             self.check_image_alt(pending.event, span);

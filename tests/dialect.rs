@@ -1,0 +1,54 @@
+//! GitBook's Markdown dialect, on lines taken from real exports
+//! (`tests/fixtures/gitbook-dialect`): each renders as GitBook shows it.
+
+mod common;
+
+use common::{main_of, TestBook};
+
+fn page(book: &TestBook, rel: &str) -> String {
+    main_of(&book.output(rel)).to_string()
+}
+
+#[test]
+fn gitbook_emphasis_renders_bold_as_on_gitbook() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.build_ok();
+    let html = page(&book, "emphasis/index.html");
+    for expected in [
+        "fund management<strong>.</strong> Some",
+        "healthcare includes<strong>:</strong></p>",
+        "Lombok<strong>*</strong> extension",
+        "<p><strong>*</strong> In the case",
+        "<p>UUID for a bank account.</p>",
+        "<strong>Introduction: </strong> This wiki",
+        "The <strong>Decoding</strong> <strong>Registry</strong> section",
+        "**Filters : ** written escaped",
+        "card number *****4725 stays",
+        "So does 2**10 alone.",
+    ] {
+        assert!(html.contains(expected), "missing {expected:?} in\n{html}");
+    }
+}
+
+#[test]
+fn only_double_dollars_are_maths() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.build_ok();
+    let html = page(&book, "maths/index.html");
+    assert!(html.contains("tasks.$n.$x in the config"), "{html}");
+    assert!(
+        html.contains("mobileNo=$mobile&amp;redirectTo=feedback/$servicerequestid"),
+        "{html}"
+    );
+    assert!(html.contains("It costs $100 and $200."), "{html}");
+    assert_eq!(html.matches("<math").count(), 2, "{html}");
+    let inline = html
+        .find("Energy is <math")
+        .expect("inline maths in the sentence");
+    assert!(!html[inline..]
+        .split("</math>")
+        .next()
+        .unwrap()
+        .contains("display=\"block\""));
+    assert!(html.contains("display=\"block\""), "{html}");
+}
