@@ -52,3 +52,18 @@ fn only_double_dollars_are_maths() {
         .contains("display=\"block\""));
     assert!(html.contains("display=\"block\""), "{html}");
 }
+
+#[test]
+fn data_hidden_columns_are_hidden_with_their_cells() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.build_ok();
+    let html = page(&book, "tables/index.html");
+    assert!(
+        html.contains("<th data-hidden hidden=\"\">Version</th>"),
+        "{html}"
+    );
+    assert!(html.contains("<td hidden=\"\">17</td>"), "{html}");
+    assert!(html.contains("<td>Civil registration events, user data, and metrics</td>"));
+    let css = book.output(&book.theme_file("folio.css"));
+    assert!(css.contains(":is(th, td)[hidden] { display: none; }"));
+}
