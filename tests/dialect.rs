@@ -67,3 +67,15 @@ fn data_hidden_columns_are_hidden_with_their_cells() {
     let css = book.output(&book.theme_file("folio.css"));
     assert!(css.contains(":is(th, td)[hidden] { display: none; }"));
 }
+
+#[test]
+fn headings_with_no_sluggable_text_get_unique_ids() {
+    let book = TestBook::fixture("gitbook-dialect");
+    let run = book.build_ok();
+    assert!(!run.stderr.contains("broken-anchor"), "{}", run.stderr);
+    let html = page(&book, "headings/index.html");
+    for id in ["section", "section-1", "section-2"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id} in {html}");
+    }
+    assert!(!html.contains("id=\"\""), "{html}");
+}
