@@ -63,6 +63,8 @@ pub enum Code {
     RedirectedLink,
     /// An image with no text alternative.
     MissingAlt,
+    /// `[text][label]` with no `[label]:` definition, shown as literal text.
+    UndefinedReference,
     /// Text that is UTF-8 read as Windows-1252 or Latin-1.
     Mojibake,
     /// An external address that fails, lacks the fragment, or moved.
@@ -71,7 +73,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order the README documents them.
-    pub const ALL: [Code; 16] = [
+    pub const ALL: [Code; 17] = [
         Code::BrokenLink,
         Code::BrokenAnchor,
         Code::BrokenReference,
@@ -86,6 +88,7 @@ impl Code {
         Code::GitbookAppLink,
         Code::RedirectedLink,
         Code::MissingAlt,
+        Code::UndefinedReference,
         Code::Mojibake,
         Code::ExternalLink,
     ];
@@ -109,6 +112,7 @@ impl Code {
             }
             Code::RedirectedLink => "A link to an old path that a redirect sends elsewhere",
             Code::MissingAlt => "An image with no text alternative",
+            Code::UndefinedReference => "A reference link [text][label] whose label is not defined",
             Code::Mojibake => "Text that is UTF-8 read as Windows-1252 or Latin-1",
             Code::ExternalLink => {
                 "An external address that fails, lacks the fragment, or moved for good"
@@ -133,6 +137,7 @@ impl Code {
             Code::GitbookAppLink => "gitbook-app-link",
             Code::RedirectedLink => "redirected-link",
             Code::MissingAlt => "missing-alt",
+            Code::UndefinedReference => "undefined-reference",
             Code::Mojibake => "mojibake",
             Code::ExternalLink => "external-link",
         }

@@ -79,3 +79,26 @@ fn headings_with_no_sluggable_text_get_unique_ids() {
     }
     assert!(!html.contains("id=\"\""), "{html}");
 }
+
+#[test]
+fn undefined_reference_labels_are_warnings_with_file_and_line() {
+    let book = TestBook::fixture("gitbook-dialect");
+    let run = book.build_ok();
+    let found: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|line| line.contains("undefined-reference"))
+        .collect();
+    assert_eq!(found.len(), 1, "{}", run.stderr);
+    assert!(
+        found[0].starts_with("references.md:3:24: warning[undefined-reference]"),
+        "{}",
+        found[0]
+    );
+    let json = book.run(&["check", "--format=json"]);
+    assert!(
+        json.stdout.contains("\"suggestion\": \"setup-guide\""),
+        "{}",
+        json.stdout
+    );
+}

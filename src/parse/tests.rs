@@ -249,3 +249,30 @@ fn double_dollars_are_maths_inline_or_display() {
         "<p><a href=\"u\">a $$x</a> $$y</p>\n"
     );
 }
+
+#[test]
+fn undefined_reference_labels_are_reported_with_the_closest_label() {
+    let (_, diags, _) = parse(
+        "See the [install guide][instal] and [Setup][] or [word] alone.\n\n[install]: install.md\n",
+    );
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {} w{} {:?}",
+                d.position.line,
+                d.position.column,
+                d.code.as_str(),
+                d.width,
+                d.suggestion
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "1:25 undefined-reference w6 Some(\"install\")",
+            "1:38 undefined-reference w5 None"
+        ]
+    );
+}
