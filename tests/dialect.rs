@@ -102,3 +102,22 @@ fn undefined_reference_labels_are_warnings_with_file_and_line() {
         json.stdout
     );
 }
+
+#[test]
+fn tag_attributes_lose_backslash_escapes_and_file_captions_show() {
+    let book = TestBook::fixture("gitbook-dialect");
+    let run = book.build_ok();
+    assert!(!run.stderr.contains("files.md"), "{}", run.stderr);
+    let html = page(&book, "files/index.html");
+    assert!(
+        html.contains("href=\"../.gitbook/assets/platform-database-schema%20(1).pdf\" download"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<div class=\"file-caption\"><p>Download the platform database schema</p></div>"
+        ),
+        "{html}"
+    );
+    assert!(book.output_exists(".gitbook/assets/platform-database-schema (1).pdf"));
+}

@@ -276,3 +276,14 @@ fn undefined_reference_labels_are_reported_with_the_closest_label() {
         ]
     );
 }
+
+#[test]
+fn tag_attributes_lose_markdown_escapes() {
+    let (page, _, source) = parse("{% file src=\"a/schema \\(1\\).pdf\" caption=\"x\\_y\" %}\n");
+    assert_eq!(dump_links(&page, &source), ["Block 1:14 a/schema (1).pdf"]);
+    let caption = page.blocks.iter().find_map(|mark| match &mark.kind {
+        MarkKind::Open(block) => block.attr("caption").map(str::to_string),
+        MarkKind::Close => None,
+    });
+    assert_eq!(caption.as_deref(), Some("x_y"));
+}

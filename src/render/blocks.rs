@@ -244,10 +244,17 @@ fn file_open(block: &Block, context: &BlockContext<'_>) -> String {
             String::new(),
         ),
     };
-    let caption = if block.has_children {
-        "<div class=\"file-caption\">"
-    } else {
-        ""
+    // GitBook writes a short caption as `caption="…"`, a long one as the
+    // tag's content; either is shown under the link.
+    let attribute = block
+        .attr("caption")
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| format!("<p>{}</p>", escape_html(c)))
+        .unwrap_or_default();
+    let caption = match (block.has_children, attribute.is_empty()) {
+        (true, _) => format!("<div class=\"file-caption\">{attribute}"),
+        (false, false) => format!("<div class=\"file-caption\">{attribute}</div>"),
+        (false, true) => String::new(),
     };
     format!(
         "<div class=\"file-card\"><a href=\"{href}\" download><span class=\"file-name\">{}</span>{size}</a>{caption}\n",
