@@ -398,6 +398,12 @@ impl Resolver<'_> {
         if joined.clamped > 0 && !link_root.is_empty() {
             let unbounded = paths::join(paths::parent_dir(source_path), &split.path);
             if unbounded.clamped == 0 && self.book.root.is_file(&unbounded.path) {
+                if is_repository_asset(&unbounded.path) {
+                    return Some(Target::File {
+                        path: unbounded.path,
+                        fragment: split.fragment,
+                    });
+                }
                 self.report(
                     page,
                     link,
@@ -747,6 +753,16 @@ fn gitbook_app_link(dest: &str) -> Option<GitbookAppLink> {
 fn joined_path_without_md(path: &str) -> &str {
     let path = path.strip_suffix("/README.md").unwrap_or(path);
     path.strip_suffix(".md").unwrap_or(path)
+}
+
+/// GitBook's own commits link a sub-folder space to uploads in the
+/// repository root's `.gitbook/assets/` (`../.gitbook/assets/x.png` from
+/// `docs/`), and GitBook shows them: that folder counts as part of the
+/// space. Nothing else outside the space root does. (The path is relative
+/// to the repository, the folder that holds `.gitbook.yaml`.)
+fn is_repository_asset(path: &str) -> bool {
+    path.strip_prefix(".gitbook/assets/")
+        .is_some_and(|name| !name.is_empty())
 }
 
 /// GitBook's markers for a lost target: `broken-reference` as a path

@@ -121,3 +121,36 @@ fn tag_attributes_lose_backslash_escapes_and_file_captions_show() {
     );
     assert!(book.output_exists(".gitbook/assets/platform-database-schema (1).pdf"));
 }
+
+#[test]
+fn repository_root_assets_belong_to_a_sub_folder_space() {
+    let book = TestBook::fixture("gitbook-subfolder");
+    let run = book.run(&["build"]);
+    let problems: Vec<&str> = run.stderr.lines().filter(|l| l.contains("]: ")).collect();
+    assert_eq!(
+        problems.len(),
+        1,
+        "only the tools/ link is outside the space:\n{}",
+        run.stderr
+    );
+    assert!(
+        problems[0].starts_with("docs/guide/page.md:5:")
+            && problems[0].contains("error[outside-root]"),
+        "{}",
+        problems[0]
+    );
+    let run = book.run(&["build", "--broken-links=warn"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(book.output_exists(".gitbook/assets/banner (1).png"));
+    assert!(!book.output_exists("tools/notes.json"));
+    let home = book.output("index.html");
+    assert!(
+        home.contains("src=\".gitbook/assets/banner%20(1).png\""),
+        "{home}"
+    );
+    let guide = book.output("guide/page/index.html");
+    assert!(
+        guide.contains("src=\"../../.gitbook/assets/banner%20(1).png\""),
+        "{guide}"
+    );
+}
