@@ -14,6 +14,7 @@ mod html_fixes;
 mod icons;
 mod listing;
 mod markdown;
+mod mermaid;
 mod print;
 mod search;
 mod site_files;
@@ -124,6 +125,7 @@ pub fn render_site(
         &icons,
     ));
     files.extend(icons.sprite_file());
+    files.extend(mermaid::bundled_file(parsed, book.config.mermaid.is_some()));
     files.extend(search::search_files(site, parsed, &titles));
     files.extend(statics.into_iter().map(|(_, file)| file));
     Ok(files)
@@ -415,18 +417,21 @@ fn body_fingerprint(inputs: &PageInputs<'_>) -> u64 {
     hasher.finish()
 }
 
-/// The configured Mermaid script, for pages that have a `mermaid` fence.
+/// The Mermaid script for a page that has a `mermaid` fence: the book's
+/// own copy when it configures one, else the bundled script.
 fn mermaid_script(inputs: &PageInputs<'_>) -> String {
-    let Some(script) = &inputs.book.config.mermaid else {
+    if !mermaid::has_diagram(&inputs.parsed[inputs.page]) {
         return String::new();
-    };
-    let has_diagram = inputs.parsed[inputs.page].events.iter().any(|event| {
-        matches!(event, pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info)))
-            if info.split_whitespace().next() == Some("mermaid"))
-    });
-    match inputs.site.files.get(script) {
-        Some(url) if has_diagram => paths::href(&inputs.site.page_urls[inputs.page], url),
-        _ => String::new(),
+    }
+    let from = &inputs.site.page_urls[inputs.page];
+    match &inputs.book.config.mermaid {
+        Some(script) => inputs
+            .site
+            .files
+            .get(script)
+            .map(|url| paths::href(from, url))
+            .unwrap_or_default(),
+        None => paths::href(from, &mermaid::bundled_path()),
     }
 }
 

@@ -684,12 +684,28 @@ check("sidebar: a closed entry opens from nav.json and closes again", () =>
   }),
 );
 
-// Mermaid: the GitBook site is built with the Mermaid script configured
-// (tests/browser.rs), so the fence on /install/docker/ becomes a diagram.
-check("mermaid: a mermaid fence is drawn as a diagram", () =>
+// Mermaid: the GitBook site configures nothing (tests/browser.rs); folio's
+// bundled script draws the fence on /install/docker/ and draws it again in
+// the other colours when the reader switches to dark mode. Pages without a
+// diagram do not load the script.
+check("mermaid: a mermaid fence is drawn as a diagram, following dark mode", () =>
   withPage({}, async (page) => {
     await page.goto(GB + "/install/docker/");
     await page.waitForSelector("pre.mermaid svg", { timeout: 10000 });
+    const script = await page.locator("script[src*=mermaid]").getAttribute("src");
+    assert(/^(\.\.\/)+_folio\/mermaid-[0-9.]+\.min\.js$/.test(script), script);
+    const light = await page.locator("pre.mermaid svg").first().innerHTML();
+    await page.click(".theme-toggle");
+    await page.waitForFunction(
+      (before) => {
+        const svg = document.querySelector("pre.mermaid svg");
+        return svg && svg.innerHTML !== before;
+      },
+      light,
+      { timeout: 10000 },
+    );
+    await page.goto(GB + "/");
+    assert((await page.locator("script[src*=mermaid]").count()) === 0, "no script without a diagram");
   }),
 );
 
