@@ -154,3 +154,64 @@ fn repository_root_assets_belong_to_a_sub_folder_space() {
         "{guide}"
     );
 }
+
+#[test]
+fn known_embeds_are_click_to_load_players_and_others_link_cards() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.build_ok();
+    let html = page(&book, "embeds/index.html");
+    // Nothing is loaded from the provider before the click: no iframe, and
+    // the player address only in a data attribute.
+    assert!(!html.contains("<iframe"), "{html}");
+    assert!(
+        html.contains(r#"<div class="embed-frame" data-src="https://www.youtube-nocookie.com/embed/HAYN3ATxQGI""#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<button type="button" class="embed-load" hidden>"#));
+    assert!(html.contains("Load the YouTube video"));
+    assert!(
+        html.contains("<figcaption>\n<p>Configuring the app</p>\n</figcaption></figure>"),
+        "{html}"
+    );
+    assert!(html
+        .contains(r#"data-src="https://docs.google.com/presentation/d/1sB7l0yWQh1oQ_0mTQ/embed""#));
+    // The link card stays, as the way without JavaScript.
+    assert!(html.contains(
+        r#"<a class="card embed-card" href="https://youtu.be/HAYN3ATxQGI" rel="noopener">"#
+    ));
+    // An unknown provider stays a link card.
+    assert_eq!(html.matches("embed-frame").count(), 2, "{html}");
+    assert!(html.contains(r#"href="https://github.com/egovernments/health-campaign-services""#));
+}
+
+#[test]
+fn a_book_theme_can_restyle_embeds() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"Dialect\"\n\n[output.html]\ntheme = \"theme\"\n",
+    );
+    book.write("theme/embed.html", "<figure class=\"mine\" data-x=\"{{ embed.player_url }}\">{% if embed.has_caption %}<figcaption>{% endif %}");
+    let run = book.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = page(&book, "embeds/index.html");
+    assert!(
+        html.contains(
+            "<figure class=\"mine\" data-x=\"https://www.youtube-nocookie.com/embed/HAYN3ATxQGI\">"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_broken_embed_template_is_a_template_error() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"Dialect\"\n\n[output.html]\ntheme = \"theme\"\n",
+    );
+    book.write("theme/embed.html", "<figure>\n{{ embed.nope.deeper }}\n");
+    let run = book.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("embed.html"), "{}", run.stderr);
+}

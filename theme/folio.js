@@ -645,6 +645,29 @@
     if (query && query.addEventListener) query.addEventListener("change", draw);
   }
 
+  /* Embeds of known providers: the placeholder's button swaps in the
+     provider's player, so nothing loads from another site before the
+     reader asks. Without JavaScript the button stays hidden and the link
+     card below it leads to the content. */
+  function embedPlayers() {
+    Array.prototype.forEach.call(document.querySelectorAll(".embed-frame[data-src]"), function (frame) {
+      var button = frame.querySelector(".embed-load");
+      if (!button) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var iframe = document.createElement("iframe");
+        iframe.src = frame.getAttribute("data-src");
+        iframe.title = frame.getAttribute("data-title") || "Embedded content";
+        iframe.setAttribute("allow", frame.getAttribute("data-allow") || "fullscreen");
+        iframe.setAttribute("allowfullscreen", "");
+        iframe.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
+        frame.replaceChild(iframe, button);
+        frame.classList.add("loaded");
+        iframe.focus();
+      });
+    });
+  }
+
   /* Collapsible sidebar: every entry with pages under it gets a toggle.
      Entries on the path to this page are open (their pages are in the
      HTML); others load their pages from nav.json when first opened, so
@@ -770,7 +793,7 @@
   }
 
   function init() {
-    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle, drawDiagrams, collapsibleNav].forEach(safely);
+    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle, drawDiagrams, embedPlayers, collapsibleNav].forEach(safely);
     window.addEventListener("hashchange", function () {
       safely(revealHash);
     });

@@ -3,14 +3,16 @@
 //! Each block opens and closes around the HTML of its children (the marks
 //! `parse` placed between events). The markup is documented in the theme's
 //! stylesheet, which styles every class used here, in light and dark. Nothing
-//! is fetched: an embed is a link card, an OpenAPI block shows what the local
-//! spec says.
+//! is fetched: an embed is a link card (a known provider's is a player that
+//! loads on click, from the theme's `embed.html`), an OpenAPI block shows
+//! what the local spec says.
 
 use crate::load::PageId;
 use crate::parse::Block;
 use crate::resolve::ResolvedLink;
 
-use super::escape_html;
+use super::context::EmbedView;
+use super::{embeds, escape_html};
 
 /// What a block needs to know about the rest of the site.
 pub(super) struct BlockContext<'a> {
@@ -24,6 +26,9 @@ pub(super) struct BlockContext<'a> {
     pub(super) expression: &'a dyn Fn(&str) -> Option<String>,
     /// An `icon="…"` attribute as HTML, or "" (see `render::icons`).
     pub(super) icon: &'a dyn Fn(&str) -> String,
+    /// A known provider's click-to-load player, through the theme's
+    /// `embed.html` (see `render::embeds`).
+    pub(super) embed: &'a dyn Fn(&EmbedView<'_>) -> String,
 }
 
 impl BlockContext<'_> {
@@ -264,6 +269,18 @@ fn file_open(block: &Block, context: &BlockContext<'_>) -> String {
 
 fn embed_open(block: &Block, context: &BlockContext<'_>) -> String {
     let url = context.href(block, "url");
+    if let Some(player) = embeds::player(&url) {
+        return (context.embed)(&EmbedView {
+            url: &url,
+            provider: player.provider.name(),
+            provider_id: player.provider.id(),
+            kind: player.provider.kind(),
+            player_host: player.host(),
+            player_url: player.src,
+            allow: player.provider.allow(),
+            has_caption: block.has_children,
+        });
+    }
     let host = url
         .split("://")
         .nth(1)
@@ -380,6 +397,7 @@ mod tests {
             api_summary: &|_| None,
             expression: &|_| None,
             icon: &|name| format!("<i>{name}</i>"),
+            embed: &|view| format!("<figure data-player=\"{}\">", view.player_url),
         }
     }
 

@@ -298,3 +298,25 @@ impl<'a> PageInputs<'a> {
             .collect()
     }
 }
+
+/// What `embed.html` sees as `embed`: a known provider's player, loaded
+/// only when the reader clicks (`render::embeds`).
+#[derive(Serialize)]
+pub(super) struct EmbedView<'a> {
+    /// The address as written (the link card's target).
+    pub(super) url: &'a str,
+    /// `YouTube`, `Google Slides`, …
+    pub(super) provider: &'static str,
+    /// `youtube`, `google-slides`, … (for classes).
+    pub(super) provider_id: &'static str,
+    /// `video`, `presentation`, `board`, …
+    pub(super) kind: &'static str,
+    /// The player's address, loaded after the click.
+    pub(super) player_url: String,
+    /// The host the player loads from.
+    pub(super) player_host: String,
+    /// The iframe's `allow` list.
+    pub(super) allow: &'static str,
+    /// Whether a caption follows (the template opens `<figcaption>`).
+    pub(super) has_caption: bool,
+}

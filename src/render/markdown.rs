@@ -459,6 +459,7 @@ mod tests {
             api_summary: &|_| None,
             expression: &|name| (name == "space.vars.product").then(|| "Lantern".to_string()),
             icon: &|_| String::new(),
+            embed: &|_| String::new(),
         };
         body_html(&page, &context, &Highlighter::default())
     }

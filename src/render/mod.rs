@@ -9,6 +9,7 @@
 
 mod blocks;
 mod context;
+mod embeds;
 pub mod highlight;
 mod html_fixes;
 mod icons;
@@ -228,8 +229,10 @@ fn render_page(
     let front_matter = &parsed.front_matter;
     let url = &inputs.site.page_urls[id];
     let (prev, next) = inputs.neighbours();
+    // A block template that fails stops the page, like `page.html` would.
+    let template_failure = std::cell::RefCell::new(None);
     let render_body = || {
-        markdown::body_html(
+        let body = markdown::body_html(
             parsed,
             &blocks::BlockContext {
                 links: &inputs.site.links[id],
@@ -250,15 +253,33 @@ fn render_page(
                 },
                 expression: &|name| expression_value(name, inputs, id),
                 icon: &|name| inputs.icons.html(name, url),
+                embed: &|view| {
+                    let rendered =
+                        tera::Context::from_serialize(serde_json::json!({ "embed": view }))
+                            .map_err(|err| theme::TemplateError {
+                                file: "embed.html".into(),
+                                line: None,
+                                message: err.to_string(),
+                            })
+                            .and_then(|context| theme.render("embed.html", &context));
+                    rendered.unwrap_or_else(|err| {
+                        template_failure.borrow_mut().get_or_insert(err);
+                        String::new()
+                    })
+                },
             },
             highlighter,
-        )
+        );
+        match template_failure.take() {
+            Some(err) => Err(err),
+            None => Ok(body),
+        }
     };
     let mut content = cached(
         cache.map(|c| &c.bodies),
         &book.pages[id].path,
         cache.map_or(0, |_| body_fingerprint(inputs)),
-        || Ok(render_body()),
+        render_body,
     )?;
     for index in inputs.indexes.iter().filter(|index| index.page == id) {
         content.push_str(&listing::index_html(index, inputs.site));

@@ -709,6 +709,30 @@ check("mermaid: a mermaid fence is drawn as a diagram, following dark mode", () 
   }),
 );
 
+// Embeds: a YouTube embed is a placeholder whose button (keyboard operable)
+// swaps in the no-cookie player; before that, no iframe exists.
+check("embed: a known provider's player loads only when the reader asks", () =>
+  withPage({}, async (page) => {
+    await page.goto(GB + "/guides/interactive-blocks/");
+    assert((await page.locator("iframe").count()) === 0, "no iframe before the click");
+    const frame = page.locator(".embed-frame").first();
+    const player = await frame.getAttribute("data-src");
+    assert(player === "https://www.youtube-nocookie.com/embed/aBcD1234xyz", player);
+    // The test stays offline (no request may leave the site): load a blank
+    // page in place of the player to check the swap itself.
+    await frame.evaluate((el) => el.setAttribute("data-src", "about:blank"));
+    const button = page.locator(".embed-load").first();
+    assert(await button.isVisible(), "the load button is shown with JavaScript");
+    await button.focus();
+    await page.keyboard.press("Enter");
+    const iframe = page.locator(".embed-frame iframe");
+    assert((await iframe.getAttribute("src")) === "about:blank", "the player is swapped in");
+    assert((await iframe.getAttribute("title")) === "YouTube video", "the player has a title");
+    assert(await iframe.evaluate((el) => document.activeElement === el), "focus moves to the player");
+    assert((await page.locator("a.embed-card").count()) === 2, "link cards stay");
+  }),
+);
+
 // 8. axe-core
 const axePages = [
   ["cdpi /", () => CDPI + "/", {}],
