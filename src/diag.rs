@@ -65,6 +65,8 @@ pub enum Code {
     MissingAlt,
     /// `[text][label]` with no `[label]:` definition, shown as literal text.
     UndefinedReference,
+    /// A SUMMARY OpenAPI reference whose specification folio cannot read.
+    OpenapiReference,
     /// Text that is UTF-8 read as Windows-1252 or Latin-1.
     Mojibake,
     /// An external address that fails, lacks the fragment, or moved.
@@ -73,7 +75,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order the README documents them.
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 18] = [
         Code::BrokenLink,
         Code::BrokenAnchor,
         Code::BrokenReference,
@@ -89,6 +91,7 @@ impl Code {
         Code::RedirectedLink,
         Code::MissingAlt,
         Code::UndefinedReference,
+        Code::OpenapiReference,
         Code::Mojibake,
         Code::ExternalLink,
     ];
@@ -113,6 +116,9 @@ impl Code {
             Code::RedirectedLink => "A link to an old path that a redirect sends elsewhere",
             Code::MissingAlt => "An image with no text alternative",
             Code::UndefinedReference => "A reference link [text][label] whose label is not defined",
+            Code::OpenapiReference => {
+                "A SUMMARY OpenAPI reference to a specification kept in GitBook"
+            }
             Code::Mojibake => "Text that is UTF-8 read as Windows-1252 or Latin-1",
             Code::ExternalLink => {
                 "An external address that fails, lacks the fragment, or moved for good"
@@ -138,6 +144,7 @@ impl Code {
             Code::RedirectedLink => "redirected-link",
             Code::MissingAlt => "missing-alt",
             Code::UndefinedReference => "undefined-reference",
+            Code::OpenapiReference => "openapi-reference",
             Code::Mojibake => "mojibake",
             Code::ExternalLink => "external-link",
         }
