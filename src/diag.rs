@@ -67,6 +67,9 @@ pub enum Code {
     UndefinedReference,
     /// A SUMMARY OpenAPI reference whose specification folio cannot read.
     OpenapiReference,
+    /// A local OpenAPI specification that cannot be read or lacks the
+    /// operation a block names.
+    InvalidSpec,
     /// Text that is UTF-8 read as Windows-1252 or Latin-1.
     Mojibake,
     /// An external address that fails, lacks the fragment, or moved.
@@ -75,7 +78,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order the README documents them.
-    pub const ALL: [Code; 18] = [
+    pub const ALL: [Code; 19] = [
         Code::BrokenLink,
         Code::BrokenAnchor,
         Code::BrokenReference,
@@ -92,6 +95,7 @@ impl Code {
         Code::MissingAlt,
         Code::UndefinedReference,
         Code::OpenapiReference,
+        Code::InvalidSpec,
         Code::Mojibake,
         Code::ExternalLink,
     ];
@@ -119,6 +123,9 @@ impl Code {
             Code::OpenapiReference => {
                 "A SUMMARY OpenAPI reference to a specification kept in GitBook"
             }
+            Code::InvalidSpec => {
+                "A local OpenAPI specification that cannot be read or lacks the operation"
+            }
             Code::Mojibake => "Text that is UTF-8 read as Windows-1252 or Latin-1",
             Code::ExternalLink => {
                 "An external address that fails, lacks the fragment, or moved for good"
@@ -145,6 +152,7 @@ impl Code {
             Code::MissingAlt => "missing-alt",
             Code::UndefinedReference => "undefined-reference",
             Code::OpenapiReference => "openapi-reference",
+            Code::InvalidSpec => "invalid-spec",
             Code::Mojibake => "mojibake",
             Code::ExternalLink => "external-link",
         }

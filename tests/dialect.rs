@@ -215,3 +215,51 @@ fn a_broken_embed_template_is_a_template_error() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("embed.html"), "{}", run.stderr);
 }
+
+#[test]
+fn openapi_blocks_show_parameters_bodies_responses_and_examples() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.write(
+        ".gitbook/assets/pets.json",
+        r##"{"swagger": "2.0", "host": "pets.example.org", "basePath": "/v1",
+  "definitions": {"Pet": {"type": "object", "required": ["name"],
+    "properties": {"name": {"type": "string", "description": "What it answers to", "example": "Rex"}}}},
+  "paths": {"/pets": {"post": {"summary": "Add a pet",
+    "parameters": [{"in": "body", "name": "pet", "schema": {"$ref": "#/definitions/Pet"}},
+                   {"in": "header", "name": "X-Owner", "type": "string", "required": true}],
+    "responses": {"201": {"description": "Added", "schema": {"$ref": "#/definitions/Pet"}}}}}}}"##,
+    );
+    book.write(
+        "api.md",
+        "# API\n\n{% openapi src=\".gitbook/assets/pets.json\" path=\"/pets\" method=\"post\" %}\n[pets.json](.gitbook/assets/pets.json)\n{% endopenapi %}\n\n{% swagger src=\".gitbook/assets/pets.json\" path=\"/pets\" method=\"delete\" %}\n{% endswagger %}\n\nThe rest of the page.\n",
+    );
+    let summary = std::fs::read_to_string(book.path().join("SUMMARY.md")).unwrap();
+    book.write("SUMMARY.md", &format!("{summary}* [API](api.md)\n"));
+    let run = book.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("api.md:7:17: error[invalid-spec]: the specification has no `DELETE` operation on `/pets`"),
+        "{}",
+        run.stderr
+    );
+    let run = book.run(&["build", "--broken-links=warn"]);
+    assert_eq!(
+        run.code, 1,
+        "a broken spec is not a link problem: {}",
+        run.stderr
+    );
+    book.write("api.md", "# API\n\n{% openapi src=\".gitbook/assets/pets.json\" path=\"/pets\" method=\"post\" %}\n[pets.json](.gitbook/assets/pets.json)\n{% endopenapi %}\n");
+    book.build_ok();
+    let html = page(&book, "api/index.html");
+    for expected in [
+        "<p class=\"api-summary\">Add a pet</p>",
+        "Server: <code>https://pets.example.org/v1</code>",
+        "<tr><td><code>X-Owner</code> <span class=\"api-required\">required</span></td><td>header</td><td><code>string</code></td>",
+        "Request body: <code>application/json</code> · <code>Pet</code>",
+        "<td><p>What it answers to</p>\n</td>",
+        "<span class=\"api-status api-status-2\">201</span> Added",
+        "&quot;name&quot;: &quot;Rex&quot;",
+    ] {
+        assert!(html.contains(expected), "missing {expected:?} in\n{html}");
+    }
+}

@@ -9,7 +9,7 @@
 
 use crate::load::PageId;
 use crate::parse::Block;
-use crate::resolve::ResolvedLink;
+use crate::resolve::{ApiOperation, ResolvedLink};
 
 use super::context::EmbedView;
 use super::{embeds, escape_html};
@@ -20,8 +20,12 @@ pub(super) struct BlockContext<'a> {
     pub(super) links: &'a [ResolvedLink],
     /// Title and description of a page, for cards.
     pub(super) page_card: &'a dyn Fn(PageId) -> (&'a str, &'a str),
-    /// The summary of an OpenAPI operation, by the block's link index.
-    pub(super) api_summary: &'a dyn Fn(usize) -> Option<&'a str>,
+    /// The OpenAPI operation a block's local spec holds, by the block's
+    /// link index.
+    pub(super) api_operation: &'a dyn Fn(usize) -> Option<&'a ApiOperation>,
+    /// An operation's parameters, bodies and responses, through the
+    /// theme's `openapi.html`.
+    pub(super) api_details: &'a dyn Fn(&ApiOperation) -> String,
     /// The value of a GitBook expression (`space.vars.x`, `page.vars.y`).
     pub(super) expression: &'a dyn Fn(&str) -> Option<String>,
     /// An `icon="…"` attribute as HTML, or "" (see `render::icons`).
@@ -305,9 +309,9 @@ fn api_open(block: &Block, context: &BlockContext<'_>) -> String {
     let class = if known { method.as_str() } else { "other" };
     // GitBook's exports put zero-width spaces in long paths.
     let path = block.attr("path").unwrap_or("").replace('\u{200b}', "");
-    let summary = block
-        .link
-        .and_then(|index| (context.api_summary)(index))
+    let operation = block.link.and_then(|index| (context.api_operation)(index));
+    let summary = operation
+        .and_then(|op| op.summary.as_deref().or(op.description.as_deref()))
         .or(block.attr("summary"));
     let summary = match summary {
         Some(text) => format!("<p class=\"api-summary\">{}</p>", escape_html(text)),
@@ -326,7 +330,10 @@ fn api_open(block: &Block, context: &BlockContext<'_>) -> String {
             escape_html(&path)
         )
     };
-    format!("<div class=\"api-op\">{head}{summary}\n")
+    let details = operation
+        .map(|op| (context.api_details)(op))
+        .unwrap_or_default();
+    format!("<div class=\"api-op\">{head}{summary}\n{details}")
 }
 
 /// The word with its first letter in capitals.
@@ -394,7 +401,8 @@ mod tests {
         BlockContext {
             links: &[],
             page_card: &|_| ("", ""),
-            api_summary: &|_| None,
+            api_operation: &|_| None,
+            api_details: &|_| String::new(),
             expression: &|_| None,
             icon: &|name| format!("<i>{name}</i>"),
             embed: &|view| format!("<figure data-player=\"{}\">", view.player_url),

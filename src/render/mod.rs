@@ -244,28 +244,15 @@ fn render_page(
                         .unwrap_or("");
                     (inputs.titles[to].as_str(), description)
                 },
-                api_summary: &|link| {
-                    inputs
-                        .site
-                        .api_summaries
-                        .get(&(id, link))
-                        .map(String::as_str)
+                api_operation: &|link| inputs.site.api_operations.get(&(id, link)),
+                api_details: &|operation| {
+                    let view = context::ApiView::of(operation);
+                    render_template(theme, "openapi.html", "api", &view, &template_failure)
                 },
                 expression: &|name| expression_value(name, inputs, id),
                 icon: &|name| inputs.icons.html(name, url),
                 embed: &|view| {
-                    let rendered =
-                        tera::Context::from_serialize(serde_json::json!({ "embed": view }))
-                            .map_err(|err| theme::TemplateError {
-                                file: "embed.html".into(),
-                                line: None,
-                                message: err.to_string(),
-                            })
-                            .and_then(|context| theme.render("embed.html", &context));
-                    rendered.unwrap_or_else(|err| {
-                        template_failure.borrow_mut().get_or_insert(err);
-                        String::new()
-                    })
+                    render_template(theme, "embed.html", "embed", view, &template_failure)
                 },
             },
             highlighter,
@@ -426,9 +413,9 @@ fn body_fingerprint(inputs: &PageInputs<'_>) -> u64 {
     inputs.icons.sprite_path().hash(&mut hasher);
     // Included files and summaries read from specs can change on their own.
     inputs.parsed[id].included.hash(&mut hasher);
-    for (key, summary) in &inputs.site.api_summaries {
+    for (key, operation) in &inputs.site.api_operations {
         if key.0 == id {
-            summary.hash(&mut hasher);
+            (key.1, operation).hash(&mut hasher);
         }
     }
     let section = &inputs.book.sections[inputs.book.pages[id].section];
@@ -436,6 +423,23 @@ fn body_fingerprint(inputs: &PageInputs<'_>) -> u64 {
         .unwrap_or_default()
         .hash(&mut hasher);
     hasher.finish()
+}
+
+/// A block template (`embed.html`, `openapi.html`) with its view under
+/// `name`; the first failure is kept so the page reports it.
+fn render_template<T: serde::Serialize>(
+    theme: &Theme,
+    template: &str,
+    name: &str,
+    view: &T,
+    failure: &std::cell::RefCell<Option<TemplateError>>,
+) -> String {
+    let mut context = tera::Context::new();
+    context.insert(name, view);
+    theme.render(template, &context).unwrap_or_else(|err| {
+        failure.borrow_mut().get_or_insert(err);
+        String::new()
+    })
 }
 
 /// The Mermaid script for a page that has a `mermaid` fence: the book's
