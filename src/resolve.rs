@@ -122,6 +122,10 @@ fn api_operations(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> HashMap<(PageId, usize), ApiOperation> {
     let mut specs = openapi::Specs::default();
+    let read = |path: &str| {
+        let bytes = book.root.read_bytes(path).map_err(|err| err.to_string())?;
+        String::from_utf8(bytes).map_err(|_| "it is not UTF-8".to_string())
+    };
     let mut operations = HashMap::new();
     for (page, parsed) in pages.iter().enumerate() {
         for mark in &parsed.blocks {
@@ -140,7 +144,7 @@ fn api_operations(
             };
             // GitBook's exports put zero-width spaces in long paths.
             let api_path = api_path.replace('\u{200b}', "");
-            match specs.operation(&book.root, &path, &api_path, method) {
+            match specs.operation(&read, &path, &api_path, method) {
                 Ok(operation) => {
                     operations.insert((page, link), operation);
                 }

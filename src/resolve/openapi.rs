@@ -4,8 +4,9 @@
 //!
 //! Owns: reading a spec into a typed [`ApiOperation`] (servers, summary,
 //! description, parameters, request body, responses, with examples from
-//! the spec or built from the schema). Must never: read outside the book
-//! root, fetch a remote `$ref`, or emit HTML.
+//! the spec or built from the schema). Must never: read files except
+//! through the reader it is given (the book root's), fetch a remote `$ref`,
+//! or emit HTML.
 //!
 //! No maintained crate reads all three versions (`openapiv3` is 3.0 only,
 //! `oas3` 3.1 only, and neither resolves references across files), and
@@ -17,7 +18,6 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::paths;
-use crate::source::BookRoot;
 use crate::yaml;
 
 /// One operation of a spec, as a reader needs it.
@@ -77,6 +77,9 @@ pub struct ApiResponse {
     pub body: Option<ApiBody>,
 }
 
+/// Reads a book file's text, or says why it cannot.
+pub(super) type ReadFile<'a> = dyn Fn(&str) -> Result<String, String> + 'a;
+
 /// Reads specs once each and resolves references between them.
 #[derive(Default)]
 pub(super) struct Specs {
@@ -91,18 +94,18 @@ impl Specs {
     /// cannot be read.
     pub(super) fn operation(
         &mut self,
-        root: &BookRoot,
+        read: &ReadFile<'_>,
         spec_path: &str,
         api_path: &str,
         method: &str,
     ) -> Result<ApiOperation, String> {
-        let spec = self.load(root, spec_path)?.clone();
+        let spec = self.load(read, spec_path)?.clone();
         let method = method.to_ascii_lowercase();
         let path_item = spec
             .get("paths")
             .and_then(|paths| paths.get(api_path))
             .ok_or_else(|| format!("the specification has no path `{api_path}`"))?;
-        let path_item = self.deref(root, spec_path, &spec, path_item, 0);
+        let path_item = self.deref(read, spec_path, &spec, path_item, 0);
         let op = path_item
             .get(method.as_str())
             .ok_or_else(|| {
@@ -114,21 +117,20 @@ impl Specs {
             .clone();
         let mut reader = Reader {
             specs: self,
-            root,
+            read,
             path: spec_path,
             spec: &spec,
         };
         Ok(reader.operation(&path_item, &op))
     }
 
-    fn load(&mut self, root: &BookRoot, path: &str) -> Result<&Value, String> {
+    fn load(&mut self, read: &ReadFile<'_>, path: &str) -> Result<&Value, String> {
         self.loaded
             .entry(path.to_string())
             .or_insert_with(|| {
-                let source = root
-                    .read_source(path)
-                    .map_err(|err| format!("the specification `{path}` cannot be read: {err:?}"))?;
-                yaml::parse_yaml(&source.text).map_err(|err| {
+                let text = read(path)
+                    .map_err(|err| format!("the specification `{path}` cannot be read: {err}"))?;
+                yaml::parse_yaml(&text).map_err(|err| {
                     format!(
                         "the specification `{path}` is not valid JSON or YAML: {}",
                         err.message
@@ -143,7 +145,7 @@ impl Specs {
     /// names; anything unresolvable is returned as written.
     fn deref(
         &mut self,
-        root: &BookRoot,
+        read: &ReadFile<'_>,
         path: &str,
         spec: &Value,
         value: &Value,
@@ -165,7 +167,7 @@ impl Specs {
             if joined.clamped > 0 {
                 return Value::Null;
             }
-            match self.load(root, &joined.path) {
+            match self.load(read, &joined.path) {
                 Ok(document) => (joined.path.clone(), document.clone()),
                 Err(_) => return Value::Null,
             }
@@ -178,7 +180,7 @@ impl Specs {
         match found {
             Some(found) => {
                 let found = found.clone();
-                self.deref(root, &target_path, &document, &found, depth + 1)
+                self.deref(read, &target_path, &document, &found, depth + 1)
             }
             None => Value::Null,
         }
@@ -188,7 +190,7 @@ impl Specs {
 /// Reads one spec's values, following references.
 struct Reader<'a> {
     specs: &'a mut Specs,
-    root: &'a BookRoot,
+    read: &'a ReadFile<'a>,
     path: &'a str,
     spec: &'a Value,
 }
@@ -218,7 +220,7 @@ fn ref_name(value: &Value) -> Option<String> {
 impl Reader<'_> {
     fn resolve(&mut self, value: &Value, depth: usize) -> Value {
         self.specs
-            .deref(self.root, self.path, self.spec, value, depth)
+            .deref(self.read, self.path, self.spec, value, depth)
     }
 
     fn is_swagger2(&self) -> bool {
@@ -537,15 +539,18 @@ fn pretty(value: &Value) -> String {
 mod tests {
     use super::*;
 
-    fn book(files: &[(&str, &str)]) -> (tempfile::TempDir, BookRoot) {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, text) in files {
-            let full = dir.path().join(path);
-            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-            std::fs::write(full, text).unwrap();
+    /// A reader over files held in memory.
+    fn book(files: &[(&str, &str)]) -> impl Fn(&str) -> Result<String, String> {
+        let files: HashMap<String, String> = files
+            .iter()
+            .map(|(path, text)| (path.to_string(), text.to_string()))
+            .collect();
+        move |path: &str| {
+            files
+                .get(path)
+                .cloned()
+                .ok_or_else(|| "no such file".to_string())
         }
-        let root = BookRoot::open(dir.path()).unwrap();
-        (dir, root)
     }
 
     const OPENAPI3: &str = r##"openapi: 3.1.0
@@ -590,12 +595,12 @@ components:
 
     #[test]
     fn openapi_3_with_references_across_files() {
-        let (_dir, root) = book(&[
+        let read = book(&[
             ("specs/api.yaml", OPENAPI3),
             ("specs/shared/agent.yaml", AGENT),
         ]);
         let op = Specs::default()
-            .operation(&root, "specs/api.yaml", "/agents/{id}", "PUT")
+            .operation(&read, "specs/api.yaml", "/agents/{id}", "PUT")
             .unwrap();
         assert_eq!(op.summary.as_deref(), Some("Update an agent"));
         assert_eq!(op.servers, ["https://api.example.org/v1"]);
@@ -647,9 +652,9 @@ components:
           "paths": {"/pets": {"post": {"parameters": [{"in": "body", "name": "pet", "schema": {"$ref": "#/definitions/Pet"}},
              {"in": "query", "name": "dry", "type": "boolean"}],
              "responses": {"201": {"description": "Created", "schema": {"$ref": "#/definitions/Pet"}, "examples": {"application/json": {"name": "Rex"}}}}}}}}"##;
-        let (_dir, root) = book(&[("pets.json", spec)]);
+        let read = book(&[("pets.json", spec)]);
         let op = Specs::default()
-            .operation(&root, "pets.json", "/pets", "post")
+            .operation(&read, "pets.json", "/pets", "post")
             .unwrap();
         assert_eq!(op.servers, ["https://api.example.org/v2"]);
         assert_eq!(op.parameters.len(), 1);
@@ -667,21 +672,21 @@ components:
 
     #[test]
     fn broken_specs_say_what_is_wrong() {
-        let (_dir, root) = book(&[("bad.yaml", "openapi: [unclosed\n"), ("ok.yaml", OPENAPI3)]);
+        let read = book(&[("bad.yaml", "openapi: [unclosed\n"), ("ok.yaml", OPENAPI3)]);
         let mut specs = Specs::default();
-        let err = specs.operation(&root, "bad.yaml", "/x", "get").unwrap_err();
+        let err = specs.operation(&read, "bad.yaml", "/x", "get").unwrap_err();
         assert!(err.contains("is not valid JSON or YAML"), "{err}");
         let err = specs
-            .operation(&root, "ok.yaml", "/nope", "get")
+            .operation(&read, "ok.yaml", "/nope", "get")
             .unwrap_err();
         assert_eq!(err, "the specification has no path `/nope`");
         let err = specs
-            .operation(&root, "ok.yaml", "/agents/{id}", "get")
+            .operation(&read, "ok.yaml", "/agents/{id}", "get")
             .unwrap_err();
         assert_eq!(
             err,
             "the specification has no `GET` operation on `/agents/{id}`"
         );
-        assert!(specs.operation(&root, "missing.yaml", "/x", "get").is_err());
+        assert!(specs.operation(&read, "missing.yaml", "/x", "get").is_err());
     }
 }
