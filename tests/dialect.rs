@@ -263,3 +263,21 @@ fn openapi_blocks_show_parameters_bodies_responses_and_examples() {
         assert!(html.contains(expected), "missing {expected:?} in\n{html}");
     }
 }
+
+#[test]
+fn a_bare_export_is_titled_by_its_home_page() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.build_ok();
+    let html = book.output("emphasis/index.html");
+    assert!(
+        html.contains("<li><a href=\"../\">Dialect</a></li>"),
+        "{}",
+        common::main_of(&html)
+    );
+    assert!(html.contains("<title>Emphasis - Dialect</title>"), "{html}");
+    book.write("book.toml", "[book]\ntitle = \"Given\"\n");
+    book.build_ok();
+    assert!(book
+        .output("emphasis/index.html")
+        .contains("<li><a href=\"../\">Given</a></li>"));
+}
