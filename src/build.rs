@@ -259,6 +259,8 @@ fn analyse(
     let (mut pages, page_diagnostics): (Vec<ParsedPage>, Vec<Vec<Diagnostic>>) =
         parsed.into_iter().unzip();
     diagnostics.extend(page_diagnostics.into_iter().flatten());
+    let mut book = book;
+    title_from_home_page(&mut book, &pages);
     diagnostics.extend(index::check_rules(&book, &pages));
     let (indexes, index_diagnostics) = index::build_indexes(&book, &mut pages);
     diagnostics.extend(index_diagnostics);
@@ -308,6 +310,27 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     output::write_site(&analysis.out_dir, &analysis.book.root, &files, &copies)?;
     analysis.report.written_to = Some(analysis.out_dir);
     Ok(analysis.report)
+}
+
+/// A book with no `[book] title` (a bare GitBook export) is titled by its
+/// home page's first heading, as GitBook titles a space, rather than by
+/// the folder it was checked out into.
+fn title_from_home_page(book: &mut load::Book, pages: &[ParsedPage]) {
+    if book.config.title_given || book.sections.len() != 1 {
+        return;
+    }
+    let section = &book.sections[0].config;
+    let home = crate::config::join_rel(&section.dir, &section.readme);
+    let title = book
+        .pages
+        .iter()
+        .position(|page| page.path == home)
+        .and_then(|id| pages[id].title.clone())
+        .filter(|title| !title.trim().is_empty());
+    if let Some(title) = title {
+        book.sections[0].config.title = title.clone();
+        book.config.title = title;
+    }
 }
 
 /// A book built into memory by [`build_in_memory`], in two parts: what a

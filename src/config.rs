@@ -193,6 +193,9 @@ pub enum ValueType {
 pub struct Config {
     /// Book title, for the header and `<title>`.
     pub title: String,
+    /// Whether `[book] title` set it; otherwise it is the folder's name
+    /// until `build` replaces it with the home page's title.
+    pub title_given: bool,
     /// Book description, the fallback meta description.
     pub description: String,
     /// Authors, for `<meta name="author">`.
@@ -492,6 +495,7 @@ fn resolve(raw: RawConfig, canonical_root: &Path) -> Config {
             .collect()
     };
     Config {
+        title_given: raw.book.title.is_some(),
         title: raw.book.title.unwrap_or(default_title),
         description: raw.book.description.unwrap_or_default(),
         authors: raw.book.authors,

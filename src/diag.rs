@@ -65,6 +65,13 @@ pub enum Code {
     RedirectedLink,
     /// An image with no text alternative.
     MissingAlt,
+    /// `[text][label]` with no `[label]:` definition, shown as literal text.
+    UndefinedReference,
+    /// A SUMMARY OpenAPI reference whose specification folio cannot read.
+    OpenapiReference,
+    /// A local OpenAPI specification that cannot be read or lacks the
+    /// operation a block names.
+    InvalidSpec,
     /// Text that is UTF-8 read as Windows-1252 or Latin-1.
     Mojibake,
     /// An external address that fails, lacks the fragment, or moved.
@@ -73,7 +80,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order the README documents them.
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 20] = [
         Code::BrokenLink,
         Code::BrokenAnchor,
         Code::BrokenReference,
@@ -89,6 +96,9 @@ impl Code {
         Code::GitbookAppLink,
         Code::RedirectedLink,
         Code::MissingAlt,
+        Code::UndefinedReference,
+        Code::OpenapiReference,
+        Code::InvalidSpec,
         Code::Mojibake,
         Code::ExternalLink,
     ];
@@ -115,6 +125,13 @@ impl Code {
             }
             Code::RedirectedLink => "A link to an old path that a redirect sends elsewhere",
             Code::MissingAlt => "An image with no text alternative",
+            Code::UndefinedReference => "A reference link [text][label] whose label is not defined",
+            Code::OpenapiReference => {
+                "A SUMMARY OpenAPI reference to a specification kept in GitBook"
+            }
+            Code::InvalidSpec => {
+                "A local OpenAPI specification that cannot be read or lacks the operation"
+            }
             Code::Mojibake => "Text that is UTF-8 read as Windows-1252 or Latin-1",
             Code::ExternalLink => {
                 "An external address that fails, lacks the fragment, or moved for good"
@@ -140,6 +157,9 @@ impl Code {
             Code::GitbookAppLink => "gitbook-app-link",
             Code::RedirectedLink => "redirected-link",
             Code::MissingAlt => "missing-alt",
+            Code::UndefinedReference => "undefined-reference",
+            Code::OpenapiReference => "openapi-reference",
+            Code::InvalidSpec => "invalid-spec",
             Code::Mojibake => "mojibake",
             Code::ExternalLink => "external-link",
         }

@@ -19,7 +19,9 @@ use crate::load::{Book, PageId};
 use crate::mojibake;
 use crate::parse::{Link, MarkKind, ParsedPage};
 use crate::paths;
-use crate::yaml;
+
+mod openapi;
+pub use openapi::{ApiBody, ApiOperation, ApiParameter, ApiResponse};
 
 /// The resolved site: where everything is served and what every link
 /// becomes.
@@ -33,9 +35,9 @@ pub struct Site {
     pub links: Vec<Vec<ResolvedLink>>,
     /// Old URLs from `.gitbook.yaml` redirects and the page each leads to.
     pub redirects: Vec<(String, PageId)>,
-    /// Summaries of OpenAPI operations read from local specs, by (page,
-    /// index of the block's link).
-    pub api_summaries: HashMap<(PageId, usize), String>,
+    /// OpenAPI operations read from local specs, by (page, index of the
+    /// block's link).
+    pub api_operations: HashMap<(PageId, usize), ApiOperation>,
 }
 
 /// What one link resolved to.
@@ -85,7 +87,7 @@ pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, Vec<Diagnostic>
     let Resolver {
         files,
         redirects,
-        diagnostics,
+        mut diagnostics,
         ..
     } = resolver;
     let mut redirects: Vec<(String, PageId)> = redirects
@@ -97,28 +99,34 @@ pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, Vec<Diagnostic>
         })
         .collect();
     redirects.sort();
-    let api_summaries = api_summaries(book, pages, &links);
+    let api_operations = api_operations(book, pages, &links, &mut diagnostics);
     (
         Site {
             page_urls,
             files,
             links,
             redirects,
-            api_summaries,
+            api_operations,
         },
         diagnostics,
     )
 }
 
 /// Reads the local OpenAPI specs that `swagger`/`openapi` blocks point at
-/// and finds each operation's summary (or description).
-fn api_summaries(
+/// and finds each block's operation; a spec that cannot be read, or lacks
+/// the operation, is an error at the block's `src`.
+fn api_operations(
     book: &Book,
     pages: &[ParsedPage],
     links: &[Vec<ResolvedLink>],
-) -> HashMap<(PageId, usize), String> {
-    let mut specs: HashMap<String, Option<serde_json::Value>> = HashMap::new();
-    let mut summaries = HashMap::new();
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashMap<(PageId, usize), ApiOperation> {
+    let mut specs = openapi::Specs::default();
+    let read = |path: &str| {
+        let bytes = book.root.read_bytes(path).map_err(|err| err.to_string())?;
+        String::from_utf8(bytes).map_err(|_| "it is not UTF-8".to_string())
+    };
+    let mut operations = HashMap::new();
     for (page, parsed) in pages.iter().enumerate() {
         for mark in &parsed.blocks {
             let MarkKind::Open(block) = &mark.kind else {
@@ -131,29 +139,35 @@ fn api_summaries(
             let Some(path) = links[page].get(link).and_then(|l| l.file_path.clone()) else {
                 continue;
             };
-            let spec = specs.entry(path.clone()).or_insert_with(|| {
-                let source = book.root.read_source(&path).ok()?;
-                yaml::parse_yaml(&source.text).ok()
-            });
-            let operation = spec.as_ref().and_then(|spec| {
-                let api_path = block.attr("path")?.replace('\u{200b}', "");
-                let method = block.attr("method")?.to_ascii_lowercase();
-                spec.get("paths")?
-                    .get(api_path.as_str())?
-                    .get(method.as_str())
-                    .cloned()
-            });
-            let text = operation.as_ref().and_then(|op| {
-                op.get("summary")
-                    .or_else(|| op.get("description"))
-                    .and_then(|v| v.as_str())
-            });
-            if let Some(text) = text {
-                summaries.insert((page, link), text.to_string());
+            let (Some(api_path), Some(method)) = (block.attr("path"), block.attr("method")) else {
+                continue;
+            };
+            // GitBook's exports put zero-width spaces in long paths.
+            let api_path = api_path.replace('\u{200b}', "");
+            match specs.operation(&read, &path, &api_path, method) {
+                Ok(operation) => {
+                    operations.insert((page, link), operation);
+                }
+                Err(message) => {
+                    let written = &parsed.links[link];
+                    let file = written
+                        .origin
+                        .as_deref()
+                        .unwrap_or(&book.pages[page].source);
+                    diagnostics.push(
+                        file.diagnostic(
+                            Severity::Error,
+                            Code::InvalidSpec,
+                            written.span.clone(),
+                            message,
+                        )
+                        .with_target(written.dest.clone()),
+                    );
+                }
             }
         }
     }
-    summaries
+    operations
 }
 
 /// The site-relative URL of a page file.
@@ -398,6 +412,12 @@ impl Resolver<'_> {
         if joined.clamped > 0 && !link_root.is_empty() {
             let unbounded = paths::join(paths::parent_dir(source_path), &split.path);
             if unbounded.clamped == 0 && self.book.root.is_file(&unbounded.path) {
+                if is_repository_asset(&unbounded.path) {
+                    return Some(Target::File {
+                        path: unbounded.path,
+                        fragment: split.fragment,
+                    });
+                }
                 self.report(
                     page,
                     link,
@@ -747,6 +767,16 @@ fn gitbook_app_link(dest: &str) -> Option<GitbookAppLink> {
 fn joined_path_without_md(path: &str) -> &str {
     let path = path.strip_suffix("/README.md").unwrap_or(path);
     path.strip_suffix(".md").unwrap_or(path)
+}
+
+/// GitBook's own commits link a sub-folder space to uploads in the
+/// repository root's `.gitbook/assets/` (`../.gitbook/assets/x.png` from
+/// `docs/`), and GitBook shows them: that folder counts as part of the
+/// space. Nothing else outside the space root does. (The path is relative
+/// to the repository, the folder that holds `.gitbook.yaml`.)
+fn is_repository_asset(path: &str) -> bool {
+    path.strip_prefix(".gitbook/assets/")
+        .is_some_and(|name| !name.is_empty())
 }
 
 /// GitBook's markers for a lost target: `broken-reference` as a path

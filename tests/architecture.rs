@@ -14,7 +14,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("mojibake", &[]),
     ("external", &[]),
     ("config", &["diag", "external", "paths", "source", "yaml"]),
-    ("summary", &["diag", "source"]),
+    ("summary", &["diag", "source", "yaml"]),
     (
         "load",
         &["config", "diag", "paths", "source", "summary", "yaml"],

@@ -65,19 +65,9 @@ fn the_sites_work_and_are_accessible_in_chromium() {
     std::fs::write(export.join("docs/reference/lanterns.md"), lanterns).unwrap();
     let clean = format!("{clean}* [Lanterns](reference/lanterns.md)\n");
     std::fs::write(export.join("docs/SUMMARY.md"), clean).unwrap();
-    // Diagrams are drawn by the Mermaid script from npm, configured in a
-    // book.toml beside the export.
-    std::fs::create_dir_all(export.join("vendor")).unwrap();
-    std::fs::copy(
-        repository.join("tests/browser/node_modules/mermaid/dist/mermaid.min.js"),
-        export.join("vendor/mermaid.min.js"),
-    )
-    .unwrap();
-    std::fs::write(
-        export.join("book.toml"),
-        "[book]\ntitle = \"Lantern\"\n\n[output.html]\nmermaid = \"vendor/mermaid.min.js\"\n",
-    )
-    .unwrap();
+    // Diagrams are drawn by the Mermaid script folio bundles: the book
+    // configures nothing for them.
+    std::fs::write(export.join("book.toml"), "[book]\ntitle = \"Lantern\"\n").unwrap();
     let gitbook = work.path().join("gitbook");
     folio(
         &[

@@ -464,6 +464,29 @@ fn last_updated_from_git_and_edit_links() {
 }
 
 #[test]
+fn mermaid_diagrams_are_drawn_with_no_configuration() {
+    let book = TestBook::fixture("basic");
+    book.build_ok();
+    assert!(
+        !book.output_exists("_folio/mermaid-12.3.0.min.js"),
+        "no diagram, no script"
+    );
+    book.write(
+        "guide/linux.md",
+        "# On Linux\n\n```mermaid\ngraph TD; A-->B\n```\n",
+    );
+    book.build_ok();
+    let linux = book.output("guide/linux/index.html");
+    assert!(
+        linux.contains(r#"<script src="../../_folio/mermaid-12.3.0.min.js" defer></script>"#),
+        "{linux}"
+    );
+    assert!(!book.output("guide/install/index.html").contains("mermaid"));
+    let script = book.output("_folio/mermaid-12.3.0.min.js");
+    assert!(script.len() > 1_000_000 && script.contains("mermaid"));
+}
+
+#[test]
 fn mermaid_diagrams_load_the_configured_script_only_where_needed() {
     let book = TestBook::fixture("basic");
     let config = std::fs::read_to_string(book.path().join("book.toml")).unwrap();
@@ -493,6 +516,10 @@ fn mermaid_diagrams_load_the_configured_script_only_where_needed() {
         "only pages with diagrams"
     );
     assert!(book.output_exists("vendor/mermaid.min.js"));
+    assert!(
+        !book.output_exists("_folio/mermaid-12.3.0.min.js"),
+        "the bundled copy is not published when the book brings its own"
+    );
     book.write(
         "book.toml",
         &format!("{config}mermaid = \"vendor/missing.js\"\n"),

@@ -397,7 +397,7 @@ fn gitbook_html_is_rewritten_for_the_theme() {
         r##"<svg class="icon" aria-hidden="true"><use href="../../{sprite_path}#fa-rocket"></use></svg>"##
     );
     assert!(
-        media.contains(&format!(r#"{rocket}<i class="fa-rocket" hidden>"#)),
+        media.contains(&format!(r#"{rocket}<i class="fa-rocket" hidden="">"#)),
         "an inline Font Awesome icon is drawn, its fallback text hidden"
     );
     assert!(

@@ -612,15 +612,60 @@
     if (query && query.addEventListener) query.addEventListener("change", reflect);
   }
 
-  /* Mermaid diagrams, when the book configures the Mermaid script: drawn
-     from the source in each pre.mermaid, which readers without it see. */
+  /* Mermaid diagrams: pages with a diagram load the script (bundled, or
+     the book's own copy), which draws each pre.mermaid from its source;
+     readers without it see the source. Diagrams are drawn again in the
+     other colours when the reader or the system switches light/dark. */
   function drawDiagrams() {
-    if (!window.mermaid || !document.querySelector("pre.mermaid")) return;
-    var dark = document.documentElement.getAttribute("data-theme") === "dark" ||
-      (document.documentElement.getAttribute("data-theme") !== "light" &&
-        window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
-    window.mermaid.initialize({ startOnLoad: false, theme: dark ? "dark" : "default" });
-    window.mermaid.run({ querySelector: "pre.mermaid" });
+    var blocks = document.querySelectorAll("pre.mermaid");
+    if (!window.mermaid || !blocks.length) return;
+    var root = document.documentElement;
+    var query = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+    Array.prototype.forEach.call(blocks, function (block) {
+      block.setAttribute("data-source", block.textContent);
+    });
+    var drawnAs = null;
+    function draw() {
+      var chosen = root.getAttribute("data-theme");
+      var dark = chosen === "dark" || (chosen !== "light" && query && query.matches);
+      var theme = dark ? "dark" : "default";
+      if (theme === drawnAs) return;
+      drawnAs = theme;
+      Array.prototype.forEach.call(blocks, function (block) {
+        block.removeAttribute("data-processed");
+        block.textContent = block.getAttribute("data-source");
+      });
+      window.mermaid.initialize({ startOnLoad: false, theme: theme });
+      window.mermaid.run({ nodes: blocks });
+    }
+    draw();
+    if (window.MutationObserver) {
+      new MutationObserver(draw).observe(root, { attributes: true, attributeFilter: ["data-theme"] });
+    }
+    if (query && query.addEventListener) query.addEventListener("change", draw);
+  }
+
+  /* Embeds of known providers: the placeholder's button swaps in the
+     provider's player, so nothing loads from another site before the
+     reader asks. Without JavaScript the button stays hidden and the link
+     card below it leads to the content. */
+  function embedPlayers() {
+    Array.prototype.forEach.call(document.querySelectorAll(".embed-frame[data-src]"), function (frame) {
+      var button = frame.querySelector(".embed-load");
+      if (!button) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var iframe = document.createElement("iframe");
+        iframe.src = frame.getAttribute("data-src");
+        iframe.title = frame.getAttribute("data-title") || "Embedded content";
+        iframe.setAttribute("allow", frame.getAttribute("data-allow") || "fullscreen");
+        iframe.setAttribute("allowfullscreen", "");
+        iframe.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
+        frame.replaceChild(iframe, button);
+        frame.classList.add("loaded");
+        iframe.focus();
+      });
+    });
   }
 
   /* Collapsible sidebar: every entry with pages under it gets a toggle.
@@ -748,7 +793,7 @@
   }
 
   function init() {
-    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle, drawDiagrams, collapsibleNav].forEach(safely);
+    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle, drawDiagrams, embedPlayers, collapsibleNav].forEach(safely);
     window.addEventListener("hashchange", function () {
       safely(revealHash);
     });

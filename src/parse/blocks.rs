@@ -238,7 +238,7 @@ fn parse_tag(line: &str, start: usize) -> Option<TagLine> {
 
 type Attrs = Vec<(String, String, Range<usize>)>;
 
-/// `key="value"` pairs, taken literally; a quoted value without a key is the
+/// `key="value"` pairs, backslash escapes removed; a quoted value without a key is the
 /// argument. For `if`, the whole text is the argument.
 fn parse_attrs(name: &str, text: &str, start: usize) -> (Attrs, Option<(String, Range<usize>)>) {
     let mut attrs = Vec::new();
@@ -274,7 +274,7 @@ fn parse_attrs(name: &str, text: &str, start: usize) -> (Attrs, Option<(String, 
             let value_end = text[value_start..]
                 .find('"')
                 .map_or(text.len(), |e| value_start + e);
-            let value = text[value_start..value_end].to_string();
+            let value = unescape(&text[value_start..value_end]);
             let range = start + value_start..start + value_end;
             if key.is_empty() {
                 argument.get_or_insert((value, range));
@@ -289,6 +289,23 @@ fn parse_attrs(name: &str, text: &str, start: usize) -> (Attrs, Option<(String, 
         }
     }
     (attrs, argument)
+}
+
+/// Removes Markdown backslash escapes (`\(1\)` → `(1)`), which GitBook
+/// writes into tag attributes and removes when it reads them.
+fn unescape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match chars.peek() {
+            Some(&next) if c == '\\' && next.is_ascii_punctuation() => {
+                out.push(next);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Builds the tree with a stack of open containers.

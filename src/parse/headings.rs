@@ -34,8 +34,17 @@ pub fn slug(text: &str) -> String {
     if id.starts_with(|c: char| c.is_ascii_digit()) {
         id.insert_str(0, "id-");
     }
+    if id.is_empty() {
+        // Nothing sluggable (`## 🚀`, `### \*`, an empty heading): the
+        // format notes leave this open, so folio picks a readable word that
+        // numbering keeps unique (`section`, `section-1`, …).
+        id.push_str(EMPTY_SLUG);
+    }
     id
 }
+
+/// The id of a heading whose text has no letter or digit.
+pub const EMPTY_SLUG: &str = "section";
 
 /// Hands out unique ids in document order: the first use of an id stays
 /// bare, later ones get `-1`, `-2`, …, skipping suffixes already taken.
@@ -101,5 +110,24 @@ mod tests {
         assert_eq!(ids.allocate("x-1"), "x-1");
         assert_eq!(ids.allocate("x"), "x");
         assert_eq!(ids.allocate("x"), "x-2");
+    }
+
+    #[test]
+    fn headings_with_nothing_sluggable_get_numbered_sections() {
+        let mut ids = IdAllocator::default();
+        let got: Vec<_> = ["🚀", "*", "", "Section", "🆚 ✅"]
+            .iter()
+            .map(|text| ids.allocate(&slug(text)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "section",
+                "section-1",
+                "section-2",
+                "section-3",
+                "section-4"
+            ]
+        );
     }
 }

@@ -15,9 +15,11 @@
 //! - the Markdown events themselves, so the body is parsed only once.
 
 pub mod blocks;
+mod emphasis;
 mod front_matter;
 pub mod headings;
 pub mod html;
+mod math;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -190,13 +192,13 @@ pub enum Slot {
     None,
 }
 
-/// The Markdown extensions GitBook content uses.
+/// The Markdown extensions GitBook content uses. Maths is not one of them:
+/// GitBook's `$$…$$` is read by [`math`], and a single `$` is text.
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_MATH
 }
 
 /// Parses one page. Never fails: problems become diagnostics.
@@ -469,8 +471,22 @@ impl<'a> Builder<'a> {
     }
 
     fn markdown(&mut self, body: &str) {
-        let mut iter = Parser::new_ext(body, options()).into_offset_iter();
-        while let Some((event, range)) = iter.next() {
+        let broken = std::cell::RefCell::new(Vec::new());
+        let mut note_broken = |link: pulldown_cmark::BrokenLink<'_>| {
+            if matches!(link.link_type, LinkType::Reference | LinkType::Collapsed) {
+                broken
+                    .borrow_mut()
+                    .push((link.span, link.reference.to_string()));
+            }
+            None
+        };
+        let mut parser =
+            Parser::new_with_broken_link_callback(body, options(), Some(&mut note_broken))
+                .into_offset_iter();
+        let events = math::gitbook_math(parser.by_ref().collect(), body);
+        let events = emphasis::gitbook_strong(events, body);
+        let definitions = parser.reference_definitions();
+        for (event, range) in events {
             match event {
                 Event::Start(Tag::Link {
                     link_type,
@@ -509,8 +525,7 @@ impl<'a> Builder<'a> {
                 }
                 Event::End(TagEnd::Link | TagEnd::Image) => {
                     if let Some(pending) = self.pending.pop() {
-                        let span =
-                            self.destination_span(body, &pending, iter.reference_definitions());
+                        let span = self.destination_span(body, &pending, definitions);
                         self.links[pending.link].span = span.clone();
                         if matches!(event, Event::End(TagEnd::Image)) {
                             self.check_image_alt(pending.event, span);
@@ -558,6 +573,45 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        let labels: Vec<&str> = definitions.iter().map(|(label, _)| label).collect();
+        for (span, label) in broken.take() {
+            self.undefined_reference(label_span(body, span), &label, &labels);
+        }
+    }
+
+    /// `[text][label]` whose label no definition names: readers see the
+    /// brackets. Suggests the closest defined label.
+    fn undefined_reference(&mut self, span: Range<usize>, label: &str, defined: &[&str]) {
+        let range = self.base + span.start..self.base + span.end;
+        let closest = defined
+            .iter()
+            .map(|known| {
+                (
+                    strsim::jaro_winkler(&label.to_lowercase(), &known.to_lowercase()),
+                    *known,
+                )
+            })
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, known)| known.to_string());
+        let mut diagnostic = self
+            .current_file()
+            .diagnostic(
+                Severity::Warning,
+                Code::UndefinedReference,
+                range,
+                format!("`[{label}]` is not defined, so readers see the brackets"),
+            )
+            .with_target(label.to_string());
+        diagnostic = match closest {
+            Some(known) => diagnostic
+                .with_help(format!("did you mean `[{known}]`?"))
+                .with_suggestion(known),
+            None => diagnostic.with_help(format!(
+                "define it on a line of its own: `[{label}]: https://…`"
+            )),
+        };
+        self.found.push(diagnostic);
     }
 
     /// Records that an event inside the innermost open link ended here.
@@ -808,6 +862,17 @@ fn mojibake_warnings(source: &SourceFile) -> Vec<Diagnostic> {
                 .with_suggestion(run.repaired)
         })
         .collect()
+}
+
+/// The label inside `[text][label]` (the whole link for `[label][]`).
+fn label_span(body: &str, link: Range<usize>) -> Range<usize> {
+    let written = body.get(link.clone()).unwrap_or("");
+    match written.rfind('[') {
+        Some(open) if written.ends_with(']') && open + 2 < written.len() => {
+            link.start + open + 1..link.end - 1
+        }
+        _ => link,
+    }
 }
 
 /// Where the HTML text of an event starts in the fragment.

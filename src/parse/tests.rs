@@ -121,3 +121,169 @@ fn html_block_lines_map_to_their_own_lines() {
         ["Html 2:10 one.md", "Html 3:10 two.md"]
     );
 }
+
+/// The body HTML pulldown-cmark writes for the parsed events.
+fn html_of(text: &str) -> String {
+    let (page, _, _) = parse(text);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, page.events.into_iter());
+    html
+}
+
+#[test]
+fn gitbook_bold_around_punctuation_is_bold() {
+    assert_eq!(
+        html_of("Public health fund management**.** Some of the examples\n"),
+        "<p>Public health fund management<strong>.</strong> Some of the examples</p>\n"
+    );
+    assert_eq!(
+        html_of("Care in healthcare includes**:**\n"),
+        "<p>Care in healthcare includes<strong>:</strong></p>\n"
+    );
+}
+
+#[test]
+fn gitbook_bold_with_spaces_inside_is_bold() {
+    assert_eq!(
+        html_of("**Note: ** This player\n"),
+        "<p><strong>Note: </strong> This player</p>\n"
+    );
+}
+
+#[test]
+fn gitbook_bold_around_an_escaped_star_is_a_bold_star() {
+    assert_eq!(
+        html_of("Install the Lombok**\\*** extension\n"),
+        "<p>Install the Lombok<strong>*</strong> extension</p>\n"
+    );
+}
+
+#[test]
+fn gitbook_empty_bold_run_shows_nothing() {
+    assert_eq!(html_of("****UUID for a bank\n"), "<p>UUID for a bank</p>\n");
+}
+
+#[test]
+fn commonmark_emphasis_is_unchanged() {
+    for text in [
+        "**Decoding** **Registry** and *it* and ***both***\n",
+        "a **b** c **d**\n",
+        "**bold [link **x**](u) end**\n",
+        "a * b * c\n",
+        "`**code**` and \\*\\*escaped\\*\\*\n",
+    ] {
+        let source = SourceFile::new(PathBuf::from("p.md"), text.to_string());
+        let mut plain = String::new();
+        pulldown_cmark::html::push_html(
+            &mut plain,
+            pulldown_cmark::Parser::new_ext(text, options()),
+        );
+        let (page, _) = parse_page(&source, &NoIncludes);
+        let mut ours = String::new();
+        pulldown_cmark::html::push_html(&mut ours, page.events.into_iter());
+        assert_eq!(ours, plain, "{text}");
+    }
+}
+
+#[test]
+fn gitbook_bold_markers_pair_only_inside_one_container() {
+    // A lone marker stays literal; nothing pairs out of a link or across
+    // table cells; runs of one, three and five stars stay literal.
+    assert_eq!(html_of("2**10 is big\n"), "<p>2**10 is big</p>\n");
+    assert_eq!(
+        html_of("[a**](u) b**\n"),
+        "<p><a href=\"u\">a**</a> b**</p>\n"
+    );
+    assert_eq!(
+        html_of("| a** | b** |\n|---|---|\n| c | d |\n"),
+        "<table><thead><tr><th>a**</th><th>b**</th></tr></thead><tbody>\n<tr><td>c</td><td>d</td></tr>\n</tbody></table>\n"
+    );
+    assert_eq!(html_of("card *****4725\n"), "<p>card *****4725</p>\n");
+}
+
+#[test]
+fn a_single_dollar_is_text() {
+    for text in [
+        "Set tasks.$n.$x here\n",
+        "mobileNo=$mobile\\&redirectTo=feedback/$id\n",
+        "It costs $100 and $200, see $HOME.\n",
+    ] {
+        let html = html_of(text);
+        assert!(!html.contains("math"), "{text} → {html}");
+        assert!(html.contains('$'), "{text} → {html}");
+    }
+}
+
+#[test]
+fn double_dollars_are_maths_inline_or_display() {
+    let (page, _, _) =
+        parse("Energy $$E = mc^2$$ here, and $$a_1 *b* c$$.\n\n$$\n\\frac{a}{b}\n$$\n");
+    let maths: Vec<_> = page
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::InlineMath(m) => Some(format!("inline {m}")),
+            Event::DisplayMath(m) => Some(format!("display {m}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        maths,
+        [
+            "inline E = mc^2",
+            "inline a_1 *b* c",
+            "display \\frac{a}{b}"
+        ]
+    );
+    assert_eq!(
+        html_of("Energy $$E$$ here.\n").replace("$", "D"),
+        "<p>Energy <span class=\"math math-inline\">E</span> here.</p>\n"
+    );
+    // Escaped, unpaired, or split across a link: text.
+    assert_eq!(
+        html_of("Pay \\$$5 or $$ later\n"),
+        "<p>Pay $$5 or $$ later</p>\n"
+    );
+    assert_eq!(
+        html_of("[a $$x](u) $$y\n"),
+        "<p><a href=\"u\">a $$x</a> $$y</p>\n"
+    );
+}
+
+#[test]
+fn undefined_reference_labels_are_reported_with_the_closest_label() {
+    let (_, diags, _) = parse(
+        "See the [install guide][instal] and [Setup][] or [word] alone.\n\n[install]: install.md\n",
+    );
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {} w{} {:?}",
+                d.position.line,
+                d.position.column,
+                d.code.as_str(),
+                d.width,
+                d.suggestion
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "1:25 undefined-reference w6 Some(\"install\")",
+            "1:38 undefined-reference w5 None"
+        ]
+    );
+}
+
+#[test]
+fn tag_attributes_lose_markdown_escapes() {
+    let (page, _, source) = parse("{% file src=\"a/schema \\(1\\).pdf\" caption=\"x\\_y\" %}\n");
+    assert_eq!(dump_links(&page, &source), ["Block 1:14 a/schema (1).pdf"]);
+    let caption = page.blocks.iter().find_map(|mark| match &mark.kind {
+        MarkKind::Open(block) => block.attr("caption").map(str::to_string),
+        MarkKind::Close => None,
+    });
+    assert_eq!(caption.as_deref(), Some("x_y"));
+}

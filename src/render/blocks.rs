@@ -3,14 +3,16 @@
 //! Each block opens and closes around the HTML of its children (the marks
 //! `parse` placed between events). The markup is documented in the theme's
 //! stylesheet, which styles every class used here, in light and dark. Nothing
-//! is fetched: an embed is a link card, an OpenAPI block shows what the local
-//! spec says.
+//! is fetched: an embed is a link card (a known provider's is a player that
+//! loads on click, from the theme's `embed.html`), an OpenAPI block shows
+//! what the local spec says.
 
 use crate::load::PageId;
 use crate::parse::Block;
-use crate::resolve::ResolvedLink;
+use crate::resolve::{ApiOperation, ResolvedLink};
 
-use super::escape_html;
+use super::context::EmbedView;
+use super::{embeds, escape_html};
 
 /// What a block needs to know about the rest of the site.
 pub(super) struct BlockContext<'a> {
@@ -18,12 +20,19 @@ pub(super) struct BlockContext<'a> {
     pub(super) links: &'a [ResolvedLink],
     /// Title and description of a page, for cards.
     pub(super) page_card: &'a dyn Fn(PageId) -> (&'a str, &'a str),
-    /// The summary of an OpenAPI operation, by the block's link index.
-    pub(super) api_summary: &'a dyn Fn(usize) -> Option<&'a str>,
+    /// The OpenAPI operation a block's local spec holds, by the block's
+    /// link index.
+    pub(super) api_operation: &'a dyn Fn(usize) -> Option<&'a ApiOperation>,
+    /// An operation's parameters, bodies and responses, through the
+    /// theme's `openapi.html`.
+    pub(super) api_details: &'a dyn Fn(&ApiOperation) -> String,
     /// The value of a GitBook expression (`space.vars.x`, `page.vars.y`).
     pub(super) expression: &'a dyn Fn(&str) -> Option<String>,
     /// An `icon="…"` attribute as HTML, or "" (see `render::icons`).
     pub(super) icon: &'a dyn Fn(&str) -> String,
+    /// A known provider's click-to-load player, through the theme's
+    /// `embed.html` (see `render::embeds`).
+    pub(super) embed: &'a dyn Fn(&EmbedView<'_>) -> String,
 }
 
 impl BlockContext<'_> {
@@ -244,10 +253,17 @@ fn file_open(block: &Block, context: &BlockContext<'_>) -> String {
             String::new(),
         ),
     };
-    let caption = if block.has_children {
-        "<div class=\"file-caption\">"
-    } else {
-        ""
+    // GitBook writes a short caption as `caption="…"`, a long one as the
+    // tag's content; either is shown under the link.
+    let attribute = block
+        .attr("caption")
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| format!("<p>{}</p>", escape_html(c)))
+        .unwrap_or_default();
+    let caption = match (block.has_children, attribute.is_empty()) {
+        (true, _) => format!("<div class=\"file-caption\">{attribute}"),
+        (false, false) => format!("<div class=\"file-caption\">{attribute}</div>"),
+        (false, true) => String::new(),
     };
     format!(
         "<div class=\"file-card\"><a href=\"{href}\" download><span class=\"file-name\">{}</span>{size}</a>{caption}\n",
@@ -257,6 +273,18 @@ fn file_open(block: &Block, context: &BlockContext<'_>) -> String {
 
 fn embed_open(block: &Block, context: &BlockContext<'_>) -> String {
     let url = context.href(block, "url");
+    if let Some(player) = embeds::player(&url) {
+        return (context.embed)(&EmbedView {
+            url: &url,
+            provider: player.provider.name(),
+            provider_id: player.provider.id(),
+            kind: player.provider.kind(),
+            player_host: player.host(),
+            player_url: player.src,
+            allow: player.provider.allow(),
+            has_caption: block.has_children,
+        });
+    }
     let host = url
         .split("://")
         .nth(1)
@@ -281,9 +309,9 @@ fn api_open(block: &Block, context: &BlockContext<'_>) -> String {
     let class = if known { method.as_str() } else { "other" };
     // GitBook's exports put zero-width spaces in long paths.
     let path = block.attr("path").unwrap_or("").replace('\u{200b}', "");
-    let summary = block
-        .link
-        .and_then(|index| (context.api_summary)(index))
+    let operation = block.link.and_then(|index| (context.api_operation)(index));
+    let summary = operation
+        .and_then(|op| op.summary.as_deref().or(op.description.as_deref()))
         .or(block.attr("summary"));
     let summary = match summary {
         Some(text) => format!("<p class=\"api-summary\">{}</p>", escape_html(text)),
@@ -302,7 +330,10 @@ fn api_open(block: &Block, context: &BlockContext<'_>) -> String {
             escape_html(&path)
         )
     };
-    format!("<div class=\"api-op\">{head}{summary}\n")
+    let details = operation
+        .map(|op| (context.api_details)(op))
+        .unwrap_or_default();
+    format!("<div class=\"api-op\">{head}{summary}\n{details}")
 }
 
 /// The word with its first letter in capitals.
@@ -370,9 +401,11 @@ mod tests {
         BlockContext {
             links: &[],
             page_card: &|_| ("", ""),
-            api_summary: &|_| None,
+            api_operation: &|_| None,
+            api_details: &|_| String::new(),
             expression: &|_| None,
             icon: &|name| format!("<i>{name}</i>"),
+            embed: &|view| format!("<figure data-player=\"{}\">", view.player_url),
         }
     }
 

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::load::{Book, NavItem, NavTarget, PageId};
 use crate::parse::ParsedPage;
 use crate::paths;
-use crate::resolve::Site;
+use crate::resolve::{ApiBody, ApiOperation, ApiParameter, Site};
 
 /// What every template gets: `book`, `assets` (theme file → URL), `root`
 /// (the way to the site root) and `generator`.
@@ -297,4 +297,124 @@ impl<'a> PageInputs<'a> {
             })
             .collect()
     }
+}
+
+/// What `embed.html` sees as `embed`: a known provider's player, loaded
+/// only when the reader clicks (`render::embeds`).
+#[derive(Serialize)]
+pub(super) struct EmbedView<'a> {
+    /// The address as written (the link card's target).
+    pub(super) url: &'a str,
+    /// `YouTube`, `Google Slides`, …
+    pub(super) provider: &'static str,
+    /// `youtube`, `google-slides`, … (for classes).
+    pub(super) provider_id: &'static str,
+    /// `video`, `presentation`, `board`, …
+    pub(super) kind: &'static str,
+    /// The player's address, loaded after the click.
+    pub(super) player_url: String,
+    /// The host the player loads from.
+    pub(super) player_host: String,
+    /// The iframe's `allow` list.
+    pub(super) allow: &'static str,
+    /// Whether a caption follows (the template opens `<figcaption>`).
+    pub(super) has_caption: bool,
+}
+
+/// What `openapi.html` sees as `api`: an operation read from a local spec.
+/// Descriptions are HTML (the spec writes Markdown).
+#[derive(Serialize)]
+pub(super) struct ApiView<'a> {
+    pub(super) description: String,
+    pub(super) servers: &'a [String],
+    pub(super) parameters: Vec<ApiFieldView<'a>>,
+    pub(super) request: Option<ApiBodyView<'a>>,
+    pub(super) responses: Vec<ApiResponseView<'a>>,
+}
+
+/// A parameter or a schema field.
+#[derive(Serialize)]
+pub(super) struct ApiFieldView<'a> {
+    pub(super) location: &'a str,
+    pub(super) name: &'a str,
+    pub(super) kind: &'a str,
+    pub(super) required: bool,
+    pub(super) description: String,
+}
+
+/// A request or response body.
+#[derive(Serialize)]
+pub(super) struct ApiBodyView<'a> {
+    pub(super) content_type: &'a str,
+    pub(super) schema: &'a str,
+    pub(super) fields: Vec<ApiFieldView<'a>>,
+    pub(super) example: Option<&'a str>,
+}
+
+/// A response.
+#[derive(Serialize)]
+pub(super) struct ApiResponseView<'a> {
+    pub(super) status: &'a str,
+    pub(super) description: String,
+    pub(super) body: Option<ApiBodyView<'a>>,
+}
+
+impl<'a> ApiView<'a> {
+    pub(super) fn of(op: &'a ApiOperation) -> ApiView<'a> {
+        ApiView {
+            description: op
+                .description
+                .as_deref()
+                .filter(|d| op.summary.is_some() && !d.is_empty())
+                .map(markdown_html)
+                .unwrap_or_default(),
+            servers: &op.servers,
+            parameters: op.parameters.iter().map(ApiFieldView::of).collect(),
+            request: op.request.as_ref().map(ApiBodyView::of),
+            responses: op
+                .responses
+                .iter()
+                .map(|r| ApiResponseView {
+                    status: &r.status,
+                    description: markdown_html(&r.description),
+                    body: r.body.as_ref().map(ApiBodyView::of),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl<'a> ApiFieldView<'a> {
+    fn of(field: &'a ApiParameter) -> ApiFieldView<'a> {
+        ApiFieldView {
+            location: &field.location,
+            name: &field.name,
+            kind: &field.kind,
+            required: field.required,
+            description: markdown_html(&field.description),
+        }
+    }
+}
+
+impl<'a> ApiBodyView<'a> {
+    fn of(body: &'a ApiBody) -> ApiBodyView<'a> {
+        ApiBodyView {
+            content_type: &body.content_type,
+            schema: &body.schema,
+            fields: body.fields.iter().map(ApiFieldView::of).collect(),
+            example: body.example.as_deref(),
+        }
+    }
+}
+
+/// A spec's Markdown as HTML; raw HTML in it is shown as text.
+fn markdown_html(text: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let events = Parser::new(text).map(|event| match event {
+        Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+        event => event,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
 }

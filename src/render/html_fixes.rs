@@ -3,34 +3,89 @@
 //! - a `<figure>` image with an empty `alt` takes its caption's text,
 //! - `<mark style="color:…;background-color:…">` becomes theme classes
 //!   (`mark-fg-orange mark-bg-purple`) that keep contrast in dark mode,
+//! - a `<th data-hidden>` column is hidden (header and cells, also from
+//!   screen readers), except the columns a card table draws from,
 //! - card tables (`data-view="cards"`) get a class on each cell saying which
-//!   column it belongs to (`card-target`, `card-cover`, `hidden-col`),
+//!   column it belongs to (`card-target`, `card-cover`, `hidden-col`), and
+//!   a cover cell shows its image,
 //! - Font Awesome icons (`<i class="fa-rocket">:rocket:</i>`, a button's
 //!   `data-icon="rocket"`) are drawn from the book's icon sprite.
 //!
-//! Each rewrite works on one HTML event and leaves everything else as is.
+//! Each rewrite works on one HTML event through `lol_html`, which edits
+//! attributes of the tags it reads (a class is added to the classes a tag
+//! has, never written twice) and leaves every other byte as it is. Must
+//! never: splice strings into markup, or change HTML no rule names.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use lol_html::html_content::{ContentType, Element};
+use lol_html::{element, end_tag, rewrite_str, HandlerResult, RewriteStrSettings};
 
 use crate::parse::html;
 
 /// Applies every rewrite that concerns `text`; `icon` turns an icon name
-/// into HTML ("" when it has none).
+/// into HTML ("" when it has none). HTML the rewriter cannot read is kept
+/// as written.
 pub(super) fn fix<'t>(text: &'t str, icon: &dyn Fn(&str) -> String) -> Cow<'t, str> {
-    let mut text = Cow::Borrowed(text);
-    if text.contains("data-icon=") || text.contains("fa-") {
-        text = Cow::Owned(icons(&text, icon));
+    let icons = text.contains("data-icon=") || text.contains("fa-");
+    let caption = (text.contains("<figure") && text.contains("<figcaption"))
+        .then(|| figure_caption(text))
+        .flatten();
+    let marks = text.contains("<mark") && text.contains("style=");
+    let tables = text.contains("data-hidden") || text.contains("data-view=\"cards\"");
+    if !icons && caption.is_none() && !marks && !tables {
+        return Cow::Borrowed(text);
     }
-    if text.contains("<figure") && text.contains("<figcaption") {
-        text = Cow::Owned(caption_as_alt(&text));
+    let tables_state = Rc::new(RefCell::new(Vec::<Table>::new()));
+    let mut handlers = Vec::new();
+    if icons {
+        handlers.push(element!("[data-icon], i[class]", |el| draw_icon(el, icon)));
     }
-    if text.contains("<mark") && text.contains("style=") {
-        text = Cow::Owned(mark_classes(&text));
+    if let Some(caption) = &caption {
+        handlers.push(element!("figure img[alt=\"\"]", move |el| {
+            el.set_attribute("alt", &super::escape_html(caption))?;
+            Ok(())
+        }));
     }
-    if text.contains("data-view=\"cards\"") {
-        text = Cow::Owned(card_cells(&text));
+    if marks {
+        handlers.push(element!("mark[style]", mark_classes));
     }
-    text
+    if tables {
+        let state = Rc::clone(&tables_state);
+        handlers.push(element!("table", move |el| open_table(el, &state)));
+        let state = Rc::clone(&tables_state);
+        handlers.push(element!("th", move |el| header_cell(el, &state)));
+        let state = Rc::clone(&tables_state);
+        handlers.push(element!("tr", move |_el| {
+            if let Some(table) = state.borrow_mut().last_mut() {
+                table.column = 0;
+            }
+            Ok(())
+        }));
+        let state = Rc::clone(&tables_state);
+        handlers.push(element!("td", move |el| body_cell(el, &state)));
+        let state = Rc::clone(&tables_state);
+        handlers.push(element!("a[href]", move |el| cover_link(el, &state)));
+    }
+    let settings = handlers
+        .into_iter()
+        .fold(RewriteStrSettings::new(), |settings, handler| {
+            settings.append_element_content_handler(handler)
+        });
+    match rewrite_str(text, settings) {
+        Ok(rewritten) => Cow::Owned(rewritten),
+        Err(_) => Cow::Borrowed(text),
+    }
+}
+
+/// The text of a figure's caption, when it has one.
+fn figure_caption(text: &str) -> Option<String> {
+    let start = text.find("<figcaption>")? + "<figcaption>".len();
+    let end = start + text[start..].find("</figcaption>")?;
+    let caption = html::text_of(&text[start..end]);
+    (!caption.is_empty()).then_some(caption)
 }
 
 /// The icon names a piece of raw HTML uses: `data-icon` values and the
@@ -45,13 +100,17 @@ pub(super) fn icon_names(text: &str) -> Vec<String> {
 fn icon_name(attribute: &html::Attribute<'_>) -> Option<String> {
     match attribute.name {
         "data-icon" if !attribute.value.is_empty() => Some(attribute.value.to_string()),
-        "class" if attribute.tag.eq_ignore_ascii_case("i") => attribute
-            .value
-            .split_whitespace()
-            .find(|class| class.starts_with("fa-") && !FA_STYLES.contains(class))
-            .map(str::to_string),
+        "class" if attribute.tag.eq_ignore_ascii_case("i") => fa_class(attribute.value),
         _ => None,
     }
+}
+
+/// The `fa-…` class that names an icon (not a style).
+fn fa_class(classes: &str) -> Option<String> {
+    classes
+        .split_whitespace()
+        .find(|class| class.starts_with("fa-") && !FA_STYLES.contains(class))
+        .map(str::to_string)
 }
 
 /// Font Awesome's style classes, which name no icon.
@@ -64,69 +123,42 @@ const FA_STYLES: [&str; 6] = [
     "fa-brands",
 ];
 
-/// Draws icons after the start tag that names them; an `<i>` whose icon is
-/// drawn is hidden, since its text is GitBook's fallback (`:rocket:`).
-fn icons(text: &str, icon: &dyn Fn(&str) -> String) -> String {
-    let mut insertions: Vec<(usize, String)> = Vec::new();
-    for attribute in html::attributes(text) {
-        let Some(name) = icon_name(&attribute) else {
-            continue;
-        };
-        let drawn = icon(&name);
-        let Some(end) = text[attribute.range.end..]
-            .find('>')
-            .map(|i| attribute.range.end + i)
-        else {
-            continue;
-        };
-        if drawn.is_empty() {
-            continue;
-        }
-        if attribute.tag.eq_ignore_ascii_case("i") {
-            insertions.push((attribute.tag_start, drawn));
-            insertions.push((end, " hidden".to_string()));
-        } else {
-            insertions.push((end + 1, drawn));
-        }
-    }
-    insertions.sort_by_key(|(at, _)| *at);
-    let mut out = String::with_capacity(text.len());
-    let mut from = 0;
-    for (at, insertion) in insertions {
-        out.push_str(&text[from..at]);
-        out.push_str(&insertion);
-        from = at;
-    }
-    out.push_str(&text[from..]);
-    out
-}
-
-fn caption_as_alt(text: &str) -> String {
-    let Some(caption) = between(text, "<figcaption>", "</figcaption>") else {
-        return text.to_string();
+/// Draws an icon: before an `<i>` (hidden, since its text is GitBook's
+/// fallback `:rocket:`), or at the start of another element's content.
+fn draw_icon(el: &mut Element<'_, '_>, icon: &dyn Fn(&str) -> String) -> HandlerResult {
+    let is_i = el.tag_name().eq_ignore_ascii_case("i");
+    let name = el
+        .get_attribute("data-icon")
+        .filter(|name| !name.is_empty())
+        .or_else(|| {
+            is_i.then(|| el.get_attribute("class").and_then(|c| fa_class(&c)))
+                .flatten()
+        });
+    let Some(name) = name else {
+        return Ok(());
     };
-    let caption = html::text_of(caption);
-    if caption.is_empty() {
-        return text.to_string();
+    let drawn = icon(&name);
+    if drawn.is_empty() {
+        return Ok(());
     }
-    let empty_alt = html::attributes(text)
-        .into_iter()
-        .find(|a| a.tag.eq_ignore_ascii_case("img") && a.name == "alt" && a.value.is_empty());
-    match empty_alt {
-        Some(alt) => format!(
-            "{}{}{}",
-            &text[..alt.range.start],
-            super::escape_html(&caption),
-            &text[alt.range.end..]
-        ),
-        None => text.to_string(),
+    if is_i {
+        el.before(&drawn, ContentType::Html);
+        el.set_attribute("hidden", "")?;
+    } else {
+        el.prepend(&drawn, ContentType::Html);
     }
+    Ok(())
 }
 
-fn between<'t>(text: &'t str, open: &str, close: &str) -> Option<&'t str> {
-    let start = text.find(open)? + open.len();
-    let end = start + text[start..].find(close)?;
-    Some(&text[start..end])
+/// Adds `class` to the classes an element has.
+fn add_class(el: &mut Element<'_, '_>, class: &str) -> HandlerResult {
+    let classes = match el.get_attribute("class") {
+        Some(existing) if existing.split_whitespace().any(|c| c == class) => return Ok(()),
+        Some(existing) if !existing.trim().is_empty() => format!("{} {class}", existing.trim()),
+        _ => class.to_string(),
+    };
+    el.set_attribute("class", &classes)?;
+    Ok(())
 }
 
 /// GitBook's colour names (and its semantic `$` names) → theme colours.
@@ -152,121 +184,165 @@ fn colour_class(value: &str) -> Option<&'static str> {
     )
 }
 
-fn mark_classes(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for attribute in html::attributes(text) {
-        if !attribute.tag.eq_ignore_ascii_case("mark") || attribute.name != "style" {
-            continue;
-        }
-        let mut classes = Vec::new();
-        for declaration in attribute.value.split(';') {
-            let Some((property, value)) = declaration.split_once(':') else {
-                continue;
-            };
-            let prefix = match property.trim() {
-                "color" => "mark-fg-",
-                "background-color" => "mark-bg-",
-                _ => continue,
-            };
-            if let Some(colour) = colour_class(value) {
-                classes.push(format!("{prefix}{colour}"));
-            }
-        }
-        // Replace `style="…"` (name, `=`, quotes) with `class="…"`.
-        let Some(name_start) = text[..attribute.range.start].rfind("style") else {
+/// `style="color:…;background-color:…"` → theme classes added to the
+/// mark's own; the inline style goes (its colours ignore dark mode).
+fn mark_classes(el: &mut Element<'_, '_>) -> HandlerResult {
+    let style = el.get_attribute("style").unwrap_or_default();
+    el.remove_attribute("style");
+    for declaration in style.split(';') {
+        let Some((property, value)) = declaration.split_once(':') else {
             continue;
         };
-        let quoted = text[attribute.range.end..].starts_with(['"', '\'']);
-        let value_end = attribute.range.end + usize::from(quoted);
-        out.push_str(&text[at..name_start]);
-        out.push_str(&format!("class=\"{}\"", classes.join(" ")));
-        at = value_end;
+        let prefix = match property.trim() {
+            "color" => "mark-fg-",
+            "background-color" => "mark-bg-",
+            _ => continue,
+        };
+        if let Some(colour) = colour_class(value) {
+            add_class(el, &format!("{prefix}{colour}"))?;
+        }
     }
-    out.push_str(&text[at..]);
-    out
+    Ok(())
 }
 
-/// Adds `card-target`, `card-cover` or `hidden-col` to each body cell of a
-/// card table, by the column its header declares.
-fn card_cells(text: &str) -> String {
-    let header_end = text.find("</thead>").unwrap_or(0);
-    let mut roles = Vec::new();
-    let mut rest = &text[..header_end];
-    while let Some(start) = rest.find("<th") {
-        let tag_end = rest[start..].find('>').map_or(rest.len(), |e| start + e);
-        let tag = &rest[start..tag_end];
-        if !tag[3..].is_empty() && !tag[3..].starts_with(char::is_whitespace) {
-            // `<thead`
-            rest = &rest[tag_end..];
-            continue;
-        }
-        roles.push(if tag.contains("data-card-target") {
-            Some("card-target")
-        } else if tag.contains("data-card-cover-dark") {
-            Some("card-cover-dark")
-        } else if tag.contains("data-card-cover") {
-            Some("card-cover")
-        } else if tag.contains("data-hidden") {
-            Some("hidden-col")
+/// What a table column is for, from its `<th>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Shown,
+    /// `data-hidden` with no other use: not shown.
+    Hidden,
+    /// Where a card links to.
+    CardTarget,
+    /// A card's cover image (light, dark).
+    CardCover,
+    CardCoverDark,
+}
+
+impl Column {
+    fn of(el: &Element<'_, '_>) -> Column {
+        if el.has_attribute("data-card-target") {
+            Column::CardTarget
+        } else if el.has_attribute("data-card-cover-dark") {
+            Column::CardCoverDark
+        } else if el.has_attribute("data-card-cover") {
+            Column::CardCover
+        } else if el.has_attribute("data-hidden") {
+            Column::Hidden
         } else {
-            None
-        });
-        rest = &rest[tag_end..];
-    }
-    let mut out = String::with_capacity(text.len() + 64);
-    out.push_str(&text[..header_end]);
-    let mut column = 0;
-    let mut rest = &text[header_end..];
-    while let Some(position) = rest.find(['<']) {
-        out.push_str(&rest[..position]);
-        rest = &rest[position..];
-        if rest.starts_with("<tr") {
-            column = 0;
-        } else if rest.starts_with("<td") && rest[3..].starts_with([' ', '>']) {
-            if let Some(Some(role)) = roles.get(column) {
-                out.push_str(&format!("<td class=\"{role}\""));
-                rest = &rest[3..];
-                column += 1;
-                continue;
-            }
-            column += 1;
+            Column::Shown
         }
-        out.push('<');
-        rest = &rest[1..];
     }
-    out.push_str(rest);
-    cover_images(&out)
+
+    /// The class a card-table cell of this column gets.
+    fn card_class(self) -> Option<&'static str> {
+        match self {
+            Column::Shown => None,
+            Column::Hidden => Some("hidden-col"),
+            Column::CardTarget => Some("card-target"),
+            Column::CardCover => Some("card-cover"),
+            Column::CardCoverDark => Some("card-cover-dark"),
+        }
+    }
+}
+
+/// One table being read (tables can nest inside cells).
+#[derive(Debug, Default)]
+struct Table {
+    cards: bool,
+    columns: Vec<Column>,
+    /// Column of the next cell in the current row.
+    column: usize,
+    /// Inside a cover cell: its links become the cover image.
+    in_cover: bool,
+}
+
+type Tables = Rc<RefCell<Vec<Table>>>;
+
+fn open_table(el: &mut Element<'_, '_>, tables: &Tables) -> HandlerResult {
+    tables.borrow_mut().push(Table {
+        cards: el.get_attribute("data-view").as_deref() == Some("cards"),
+        ..Table::default()
+    });
+    let tables = Rc::clone(tables);
+    if el.can_have_content() {
+        el.on_end_tag(end_tag!(move |_end| {
+            tables.borrow_mut().pop();
+            Ok(())
+        }))?;
+    }
+    Ok(())
+}
+
+/// How many columns a cell spans.
+fn span(el: &Element<'_, '_>) -> usize {
+    el.get_attribute("colspan")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(1usize)
+        .clamp(1, 1000)
+}
+
+fn header_cell(el: &mut Element<'_, '_>, tables: &Tables) -> HandlerResult {
+    let mut tables = tables.borrow_mut();
+    let Some(table) = tables.last_mut() else {
+        return Ok(());
+    };
+    let column = Column::of(el);
+    // A header row fixes the columns; a `<th>` in the body is only a cell.
+    if table.columns.len() == table.column {
+        table.columns.extend(std::iter::repeat_n(column, span(el)));
+    }
+    table.column += span(el);
+    if column != Column::Shown {
+        el.set_attribute("hidden", "")?;
+    }
+    Ok(())
+}
+
+fn body_cell(el: &mut Element<'_, '_>, tables: &Tables) -> HandlerResult {
+    let mut state = tables.borrow_mut();
+    let Some(table) = state.last_mut() else {
+        return Ok(());
+    };
+    let column = table
+        .columns
+        .get(table.column)
+        .copied()
+        .unwrap_or(Column::Shown);
+    table.column += span(el);
+    if table.cards {
+        if let Some(class) = column.card_class() {
+            add_class(el, class)?;
+        }
+        if matches!(column, Column::CardCover | Column::CardCoverDark) && el.can_have_content() {
+            table.in_cover = true;
+            let tables = Rc::clone(tables);
+            el.on_end_tag(end_tag!(move |_end| {
+                if let Some(table) = tables.borrow_mut().last_mut() {
+                    table.in_cover = false;
+                }
+                Ok(())
+            }))?;
+        }
+        if column == Column::Hidden {
+            el.set_attribute("hidden", "")?;
+        }
+    } else if column != Column::Shown {
+        el.set_attribute("hidden", "")?;
+    }
+    Ok(())
 }
 
 /// A cover cell holds a link to an image file; the card shows the image
 /// (the theme switches to the dark cover in dark mode).
-fn cover_images(text: &str) -> String {
-    let light = cover_cells(text, "<td class=\"card-cover\">");
-    cover_cells(&light, "<td class=\"card-cover-dark\">")
-}
-
-fn cover_cells(text: &str, cell_tag: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find(cell_tag) {
-        let cell_start = start + cell_tag.len();
-        let cell_end = rest[cell_start..]
-            .find("</td>")
-            .map_or(rest.len(), |e| cell_start + e);
-        let cell = &rest[cell_start..cell_end];
-        out.push_str(&rest[..cell_start]);
-        let href = html::attributes(cell)
-            .into_iter()
-            .find(|a| a.tag.eq_ignore_ascii_case("a") && a.name == "href");
-        match href {
-            Some(href) => out.push_str(&format!("<img src=\"{}\" alt=\"\">", href.value)),
-            None => out.push_str(cell),
-        }
-        rest = &rest[cell_end..];
+fn cover_link(el: &mut Element<'_, '_>, tables: &Tables) -> HandlerResult {
+    let in_cover = tables.borrow().last().is_some_and(|t| t.in_cover);
+    if let (true, Some(href)) = (in_cover, el.get_attribute("href")) {
+        el.replace(
+            &format!("<img src=\"{}\" alt=\"\">", href.replace('"', "&quot;")),
+            ContentType::Html,
+        );
     }
-    out.push_str(rest);
-    out
+    Ok(())
 }
 
 #[cfg(test)]
@@ -285,7 +361,7 @@ mod tests {
         };
         assert_eq!(
             fix(r#"Go <i class="fa-rocket">:rocket:</i> now"#, &icon),
-            r#"Go <svg/><i class="fa-rocket" hidden>:rocket:</i> now"#,
+            r#"Go <svg/><i class="fa-rocket" hidden="">:rocket:</i> now"#,
             "the drawn icon replaces GitBook's fallback text"
         );
         assert_eq!(
@@ -327,7 +403,40 @@ mod tests {
         );
         assert_eq!(
             fix(r#"<mark style="color:#123456;">"#, &no_icon),
-            r#"<mark class="">"#
+            r#"<mark>"#
+        );
+    }
+
+    #[test]
+    fn classes_are_merged_into_one_attribute() {
+        assert_eq!(
+            fix(r#"<mark class="big" style="color:red">x</mark>"#, &no_icon),
+            r#"<mark class="big mark-fg-red">x</mark>"#
+        );
+        let html = r#"<table data-view="cards"><thead><tr><th></th><th data-hidden data-card-target data-type="content-ref"></th></tr></thead><tbody><tr><td class="x">One</td><td class="x"><a href="a/">a</a></td></tr></tbody></table>"#;
+        let fixed = fix(html, &no_icon);
+        assert!(
+            fixed.contains(
+                r#"<td class="x">One</td><td class="x card-target"><a href="a/">a</a></td>"#
+            ),
+            "{fixed}"
+        );
+    }
+
+    #[test]
+    fn hidden_columns_are_hidden_with_their_cells() {
+        // From health-docs: a table whose link columns GitBook does not show.
+        let html = r#"<table><thead><tr><th>Name</th><th data-hidden></th><th data-hidden data-card-target data-type="content-ref"></th><th>Notes</th></tr></thead><tbody><tr><td>A</td><td>x</td><td><a href="a.md">a</a></td><td>n</td></tr><tr><td colspan="2">wide</td><td>t</td><td>m</td></tr></tbody></table>"#;
+        let fixed = fix(html, &no_icon);
+        assert_eq!(
+            fixed,
+            r#"<table><thead><tr><th>Name</th><th data-hidden hidden=""></th><th data-hidden data-card-target data-type="content-ref" hidden=""></th><th>Notes</th></tr></thead><tbody><tr><td>A</td><td hidden="">x</td><td hidden=""><a href="a.md">a</a></td><td>n</td></tr><tr><td colspan="2">wide</td><td hidden="">t</td><td>m</td></tr></tbody></table>"#
+        );
+        let plain = "<table><tr><td>a</td></tr></table>";
+        assert_eq!(
+            fix(plain, &no_icon),
+            plain,
+            "other tables are kept byte for byte"
         );
     }
 

@@ -456,9 +456,11 @@ mod tests {
         let context = BlockContext {
             links: &resolved,
             page_card: &|_| ("", ""),
-            api_summary: &|_| None,
+            api_operation: &|_| None,
+            api_details: &|_| String::new(),
             expression: &|name| (name == "space.vars.product").then(|| "Lantern".to_string()),
             icon: &|_| String::new(),
+            embed: &|_| String::new(),
         };
         body_html(&page, &context, &Highlighter::default())
     }

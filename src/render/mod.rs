@@ -9,11 +9,13 @@
 
 mod blocks;
 mod context;
+mod embeds;
 pub mod highlight;
 mod html_fixes;
 mod icons;
 mod listing;
 mod markdown;
+mod mermaid;
 mod print;
 mod search;
 mod site_files;
@@ -140,6 +142,7 @@ pub fn render_pages(
         contents: listing::index_json(index, site).into_bytes(),
     }));
     files.extend(icons.sprite_file());
+    files.extend(mermaid::bundled_file(parsed, book.config.mermaid.is_some()));
     let asset_paths = asset_paths
         .into_iter()
         .map(|(name, path)| (name.to_string(), path.to_string()))
@@ -316,8 +319,10 @@ fn render_page(
     let front_matter = &parsed.front_matter;
     let url = &inputs.site.page_urls[id];
     let (prev, next) = inputs.neighbours();
+    // A block template that fails stops the page, like `page.html` would.
+    let template_failure = std::cell::RefCell::new(None);
     let render_body = || {
-        markdown::body_html(
+        let body = markdown::body_html(
             parsed,
             &blocks::BlockContext {
                 links: &inputs.site.links[id],
@@ -329,24 +334,29 @@ fn render_page(
                         .unwrap_or("");
                     (inputs.titles[to].as_str(), description)
                 },
-                api_summary: &|link| {
-                    inputs
-                        .site
-                        .api_summaries
-                        .get(&(id, link))
-                        .map(String::as_str)
+                api_operation: &|link| inputs.site.api_operations.get(&(id, link)),
+                api_details: &|operation| {
+                    let view = context::ApiView::of(operation);
+                    render_template(theme, "openapi.html", "api", &view, &template_failure)
                 },
                 expression: &|name| expression_value(name, inputs, id),
                 icon: &|name| inputs.icons.html(name, url),
+                embed: &|view| {
+                    render_template(theme, "embed.html", "embed", view, &template_failure)
+                },
             },
             highlighter,
-        )
+        );
+        match template_failure.take() {
+            Some(err) => Err(err),
+            None => Ok(body),
+        }
     };
     let mut content = cached(
         cache.map(|c| &c.bodies),
         &book.pages[id].path,
         cache.map_or(0, |_| body_fingerprint(inputs)),
-        || Ok(render_body()),
+        render_body,
     )?;
     for index in inputs.indexes.iter().filter(|index| index.page == id) {
         content.push_str(&listing::index_html(index, inputs.site));
@@ -500,9 +510,9 @@ fn body_fingerprint(inputs: &PageInputs<'_>) -> u64 {
     inputs.icons.sprite_path().hash(&mut hasher);
     // Included files and summaries read from specs can change on their own.
     inputs.parsed[id].included.hash(&mut hasher);
-    for (key, summary) in &inputs.site.api_summaries {
+    for (key, operation) in &inputs.site.api_operations {
         if key.0 == id {
-            summary.hash(&mut hasher);
+            (key.1, operation).hash(&mut hasher);
         }
     }
     let section = &inputs.book.sections[inputs.book.pages[id].section];
@@ -512,18 +522,38 @@ fn body_fingerprint(inputs: &PageInputs<'_>) -> u64 {
     hasher.finish()
 }
 
-/// The configured Mermaid script, for pages that have a `mermaid` fence.
+/// A block template (`embed.html`, `openapi.html`) with its view under
+/// `name`; the first failure is kept so the page reports it.
+fn render_template<T: serde::Serialize>(
+    theme: &Theme,
+    template: &str,
+    name: &str,
+    view: &T,
+    failure: &std::cell::RefCell<Option<TemplateError>>,
+) -> String {
+    let mut context = tera::Context::new();
+    context.insert(name, view);
+    theme.render(template, &context).unwrap_or_else(|err| {
+        failure.borrow_mut().get_or_insert(err);
+        String::new()
+    })
+}
+
+/// The Mermaid script for a page that has a `mermaid` fence: the book's
+/// own copy when it configures one, else the bundled script.
 fn mermaid_script(inputs: &PageInputs<'_>) -> String {
-    let Some(script) = &inputs.book.config.mermaid else {
+    if !mermaid::has_diagram(&inputs.parsed[inputs.page]) {
         return String::new();
-    };
-    let has_diagram = inputs.parsed[inputs.page].events.iter().any(|event| {
-        matches!(event, pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info)))
-            if info.split_whitespace().next() == Some("mermaid"))
-    });
-    match inputs.site.files.get(script) {
-        Some(url) if has_diagram => paths::href(&inputs.site.page_urls[inputs.page], url),
-        _ => String::new(),
+    }
+    let from = &inputs.site.page_urls[inputs.page];
+    match &inputs.book.config.mermaid {
+        Some(script) => inputs
+            .site
+            .files
+            .get(script)
+            .map(|url| paths::href(from, url))
+            .unwrap_or_default(),
+        None => paths::href(from, &mermaid::bundled_path()),
     }
 }
 

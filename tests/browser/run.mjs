@@ -684,12 +684,52 @@ check("sidebar: a closed entry opens from nav.json and closes again", () =>
   }),
 );
 
-// Mermaid: the GitBook site is built with the Mermaid script configured
-// (tests/browser.rs), so the fence on /install/docker/ becomes a diagram.
-check("mermaid: a mermaid fence is drawn as a diagram", () =>
+// Mermaid: the GitBook site configures nothing (tests/browser.rs); folio's
+// bundled script draws the fence on /install/docker/ and draws it again in
+// the other colours when the reader switches to dark mode. Pages without a
+// diagram do not load the script.
+check("mermaid: a mermaid fence is drawn as a diagram, following dark mode", () =>
   withPage({}, async (page) => {
     await page.goto(GB + "/install/docker/");
     await page.waitForSelector("pre.mermaid svg", { timeout: 10000 });
+    const script = await page.locator("script[src*=mermaid]").getAttribute("src");
+    assert(/^(\.\.\/)+_folio\/mermaid-[0-9.]+\.min\.js$/.test(script), script);
+    const light = await page.locator("pre.mermaid svg").first().innerHTML();
+    await page.click(".theme-toggle");
+    await page.waitForFunction(
+      (before) => {
+        const svg = document.querySelector("pre.mermaid svg");
+        return svg && svg.innerHTML !== before;
+      },
+      light,
+      { timeout: 10000 },
+    );
+    await page.goto(GB + "/");
+    assert((await page.locator("script[src*=mermaid]").count()) === 0, "no script without a diagram");
+  }),
+);
+
+// Embeds: a YouTube embed is a placeholder whose button (keyboard operable)
+// swaps in the no-cookie player; before that, no iframe exists.
+check("embed: a known provider's player loads only when the reader asks", () =>
+  withPage({}, async (page) => {
+    await page.goto(GB + "/guides/interactive-blocks/");
+    assert((await page.locator("iframe").count()) === 0, "no iframe before the click");
+    const frame = page.locator(".embed-frame").first();
+    const player = await frame.getAttribute("data-src");
+    assert(player === "https://www.youtube-nocookie.com/embed/aBcD1234xyz", player);
+    // The test stays offline (no request may leave the site): load a blank
+    // page in place of the player to check the swap itself.
+    await frame.evaluate((el) => el.setAttribute("data-src", "about:blank"));
+    const button = page.locator(".embed-load").first();
+    assert(await button.isVisible(), "the load button is shown with JavaScript");
+    await button.focus();
+    await page.keyboard.press("Enter");
+    const iframe = page.locator(".embed-frame iframe");
+    assert((await iframe.getAttribute("src")) === "about:blank", "the player is swapped in");
+    assert((await iframe.getAttribute("title")) === "YouTube video", "the player has a title");
+    assert(await iframe.evaluate((el) => document.activeElement === el), "focus moves to the player");
+    assert((await page.locator("a.embed-card").count()) === 2, "link cards stay");
   }),
 );
 

@@ -1,0 +1,283 @@
+//! GitBook's Markdown dialect, on lines taken from real exports
+//! (`tests/fixtures/gitbook-dialect`): each renders as GitBook shows it.
+
+mod common;
+
+use common::{main_of, TestBook};
+
+fn page(book: &TestBook, rel: &str) -> String {
+    main_of(&book.output(rel)).to_string()
+}
+
+#[test]
+fn gitbook_emphasis_renders_bold_as_on_gitbook() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.build_ok();
+    let html = page(&book, "emphasis/index.html");
+    for expected in [
+        "fund management<strong>.</strong> Some",
+        "healthcare includes<strong>:</strong></p>",
+        "Lombok<strong>*</strong> extension",
+        "<p><strong>*</strong> In the case",
+        "<p>UUID for a bank account.</p>",
+        "<strong>Introduction: </strong> This wiki",
+        "The <strong>Decoding</strong> <strong>Registry</strong> section",
+        "**Filters : ** written escaped",
+        "card number *****4725 stays",
+        "So does 2**10 alone.",
+    ] {
+        assert!(html.contains(expected), "missing {expected:?} in\n{html}");
+    }
+}
+
+#[test]
+fn only_double_dollars_are_maths() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.build_ok();
+    let html = page(&book, "maths/index.html");
+    assert!(html.contains("tasks.$n.$x in the config"), "{html}");
+    assert!(
+        html.contains("mobileNo=$mobile&amp;redirectTo=feedback/$servicerequestid"),
+        "{html}"
+    );
+    assert!(html.contains("It costs $100 and $200."), "{html}");
+    assert_eq!(html.matches("<math").count(), 2, "{html}");
+    let inline = html
+        .find("Energy is <math")
+        .expect("inline maths in the sentence");
+    assert!(!html[inline..]
+        .split("</math>")
+        .next()
+        .unwrap()
+        .contains("display=\"block\""));
+    assert!(html.contains("display=\"block\""), "{html}");
+}
+
+#[test]
+fn data_hidden_columns_are_hidden_with_their_cells() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.build_ok();
+    let html = page(&book, "tables/index.html");
+    assert!(
+        html.contains("<th data-hidden hidden=\"\">Version</th>"),
+        "{html}"
+    );
+    assert!(html.contains("<td hidden=\"\">17</td>"), "{html}");
+    assert!(html.contains("<td>Civil registration events, user data, and metrics</td>"));
+    let css = book.output(&book.theme_file("folio.css"));
+    assert!(css.contains(":is(th, td)[hidden] { display: none; }"));
+}
+
+#[test]
+fn headings_with_no_sluggable_text_get_unique_ids() {
+    let book = TestBook::fixture("gitbook-dialect");
+    let run = book.build_ok();
+    assert!(!run.stderr.contains("broken-anchor"), "{}", run.stderr);
+    let html = page(&book, "headings/index.html");
+    for id in ["section", "section-1", "section-2"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id} in {html}");
+    }
+    assert!(!html.contains("id=\"\""), "{html}");
+}
+
+#[test]
+fn undefined_reference_labels_are_warnings_with_file_and_line() {
+    let book = TestBook::fixture("gitbook-dialect");
+    let run = book.build_ok();
+    let found: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|line| line.contains("undefined-reference"))
+        .collect();
+    assert_eq!(found.len(), 1, "{}", run.stderr);
+    assert!(
+        found[0].starts_with("references.md:3:24: warning[undefined-reference]"),
+        "{}",
+        found[0]
+    );
+    let json = book.run(&["check", "--format=json"]);
+    assert!(
+        json.stdout.contains("\"suggestion\": \"setup-guide\""),
+        "{}",
+        json.stdout
+    );
+}
+
+#[test]
+fn tag_attributes_lose_backslash_escapes_and_file_captions_show() {
+    let book = TestBook::fixture("gitbook-dialect");
+    let run = book.build_ok();
+    assert!(!run.stderr.contains("files.md"), "{}", run.stderr);
+    let html = page(&book, "files/index.html");
+    assert!(
+        html.contains("href=\"../.gitbook/assets/platform-database-schema%20(1).pdf\" download"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<div class=\"file-caption\"><p>Download the platform database schema</p></div>"
+        ),
+        "{html}"
+    );
+    assert!(book.output_exists(".gitbook/assets/platform-database-schema (1).pdf"));
+}
+
+#[test]
+fn repository_root_assets_belong_to_a_sub_folder_space() {
+    let book = TestBook::fixture("gitbook-subfolder");
+    let run = book.run(&["build"]);
+    let problems: Vec<&str> = run.stderr.lines().filter(|l| l.contains("]: ")).collect();
+    assert_eq!(
+        problems.len(),
+        1,
+        "only the tools/ link is outside the space:\n{}",
+        run.stderr
+    );
+    assert!(
+        problems[0].starts_with("docs/guide/page.md:5:")
+            && problems[0].contains("error[outside-root]"),
+        "{}",
+        problems[0]
+    );
+    let run = book.run(&["build", "--broken-links=warn"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(book.output_exists(".gitbook/assets/banner (1).png"));
+    assert!(!book.output_exists("tools/notes.json"));
+    let home = book.output("index.html");
+    assert!(
+        home.contains("src=\".gitbook/assets/banner%20(1).png\""),
+        "{home}"
+    );
+    let guide = book.output("guide/page/index.html");
+    assert!(
+        guide.contains("src=\"../../.gitbook/assets/banner%20(1).png\""),
+        "{guide}"
+    );
+}
+
+#[test]
+fn known_embeds_are_click_to_load_players_and_others_link_cards() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.build_ok();
+    let html = page(&book, "embeds/index.html");
+    // Nothing is loaded from the provider before the click: no iframe, and
+    // the player address only in a data attribute.
+    assert!(!html.contains("<iframe"), "{html}");
+    assert!(
+        html.contains(r#"<div class="embed-frame" data-src="https://www.youtube-nocookie.com/embed/HAYN3ATxQGI""#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<button type="button" class="embed-load" hidden>"#));
+    assert!(html.contains("Load the YouTube video"));
+    assert!(
+        html.contains("<figcaption>\n<p>Configuring the app</p>\n</figcaption></figure>"),
+        "{html}"
+    );
+    assert!(html
+        .contains(r#"data-src="https://docs.google.com/presentation/d/1sB7l0yWQh1oQ_0mTQ/embed""#));
+    // The link card stays, as the way without JavaScript.
+    assert!(html.contains(
+        r#"<a class="card embed-card" href="https://youtu.be/HAYN3ATxQGI" rel="noopener">"#
+    ));
+    // An unknown provider stays a link card.
+    assert_eq!(html.matches("embed-frame").count(), 2, "{html}");
+    assert!(html.contains(r#"href="https://github.com/egovernments/health-campaign-services""#));
+}
+
+#[test]
+fn a_book_theme_can_restyle_embeds() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"Dialect\"\n\n[output.html]\ntheme = \"theme\"\n",
+    );
+    book.write("theme/embed.html", "<figure class=\"mine\" data-x=\"{{ embed.player_url }}\">{% if embed.has_caption %}<figcaption>{% endif %}");
+    let run = book.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = page(&book, "embeds/index.html");
+    assert!(
+        html.contains(
+            "<figure class=\"mine\" data-x=\"https://www.youtube-nocookie.com/embed/HAYN3ATxQGI\">"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_broken_embed_template_is_a_template_error() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"Dialect\"\n\n[output.html]\ntheme = \"theme\"\n",
+    );
+    book.write("theme/embed.html", "<figure>\n{{ embed.nope.deeper }}\n");
+    let run = book.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("embed.html"), "{}", run.stderr);
+}
+
+#[test]
+fn openapi_blocks_show_parameters_bodies_responses_and_examples() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.write(
+        ".gitbook/assets/pets.json",
+        r##"{"swagger": "2.0", "host": "pets.example.org", "basePath": "/v1",
+  "definitions": {"Pet": {"type": "object", "required": ["name"],
+    "properties": {"name": {"type": "string", "description": "What it answers to", "example": "Rex"}}}},
+  "paths": {"/pets": {"post": {"summary": "Add a pet",
+    "parameters": [{"in": "body", "name": "pet", "schema": {"$ref": "#/definitions/Pet"}},
+                   {"in": "header", "name": "X-Owner", "type": "string", "required": true}],
+    "responses": {"201": {"description": "Added", "schema": {"$ref": "#/definitions/Pet"}}}}}}}"##,
+    );
+    book.write(
+        "api.md",
+        "# API\n\n{% openapi src=\".gitbook/assets/pets.json\" path=\"/pets\" method=\"post\" %}\n[pets.json](.gitbook/assets/pets.json)\n{% endopenapi %}\n\n{% swagger src=\".gitbook/assets/pets.json\" path=\"/pets\" method=\"delete\" %}\n{% endswagger %}\n\nThe rest of the page.\n",
+    );
+    let summary = std::fs::read_to_string(book.path().join("SUMMARY.md")).unwrap();
+    book.write("SUMMARY.md", &format!("{summary}* [API](api.md)\n"));
+    let run = book.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("api.md:7:17: error[invalid-spec]: the specification has no `DELETE` operation on `/pets`"),
+        "{}",
+        run.stderr
+    );
+    let run = book.run(&["build", "--broken-links=warn"]);
+    assert_eq!(
+        run.code, 1,
+        "a broken spec is not a link problem: {}",
+        run.stderr
+    );
+    book.write("api.md", "# API\n\n{% openapi src=\".gitbook/assets/pets.json\" path=\"/pets\" method=\"post\" %}\n[pets.json](.gitbook/assets/pets.json)\n{% endopenapi %}\n");
+    book.build_ok();
+    let html = page(&book, "api/index.html");
+    for expected in [
+        "<p class=\"api-summary\">Add a pet</p>",
+        "Server: <code>https://pets.example.org/v1</code>",
+        "<tr><td><code>X-Owner</code> <span class=\"api-required\">required</span></td><td>header</td><td><code>string</code></td>",
+        "Request body: <code>application/json</code> · <code>Pet</code>",
+        "<td><p>What it answers to</p>\n</td>",
+        "<span class=\"api-status api-status-2\">201</span> Added",
+        "&quot;name&quot;: &quot;Rex&quot;",
+    ] {
+        assert!(html.contains(expected), "missing {expected:?} in\n{html}");
+    }
+}
+
+#[test]
+fn a_bare_export_is_titled_by_its_home_page() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.build_ok();
+    let html = book.output("emphasis/index.html");
+    assert!(
+        html.contains("<li><a href=\"../\">Dialect</a></li>"),
+        "{}",
+        common::main_of(&html)
+    );
+    assert!(html.contains("<title>Emphasis - Dialect</title>"), "{html}");
+    book.write("book.toml", "[book]\ntitle = \"Given\"\n");
+    book.build_ok();
+    assert!(book
+        .output("emphasis/index.html")
+        .contains("<li><a href=\"../\">Given</a></li>"));
+}
