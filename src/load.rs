@@ -11,7 +11,6 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::config::{join_rel, Config, IndexConfig, SectionConfig};
 use crate::diag::{Code, Diagnostic, Severity};
@@ -43,6 +42,12 @@ pub struct Book {
 }
 
 impl Book {
+    /// Whether `path` lies in a section that has no SUMMARY, so that it
+    /// being unpublished follows from that one error.
+    pub fn in_section_without_summary(&self, path: &str) -> bool {
+        in_section_without_summary(&self.sections, path)
+    }
+
     /// The published page at a book-relative path.
     pub fn page_at(&self, path: &str) -> Option<PageId> {
         self.by_path.get(path).copied()
@@ -60,6 +65,8 @@ pub struct Section {
     pub index_page: Option<PageId>,
     /// Space variables from `.gitbook/vars.yaml`, for expressions.
     pub vars: serde_json::Map<String, serde_json::Value>,
+    /// Whether its SUMMARY exists.
+    pub has_summary: bool,
 }
 
 /// A part of the sidebar.
@@ -140,7 +147,10 @@ pub fn load_book(
             unpublished.insert(path);
         }
     }
-    let mut orphans: Vec<&String> = unpublished.iter().collect();
+    let mut orphans: Vec<&String> = unpublished
+        .iter()
+        .filter(|path| !in_section_without_summary(&sections, path))
+        .collect();
     orphans.sort();
     for path in orphans {
         loader.diagnostics.push(
@@ -211,6 +221,18 @@ pub fn load_book(
     ))
 }
 
+/// Whether the innermost section holding `path` has no SUMMARY.
+fn in_section_without_summary(sections: &[Section], path: &str) -> bool {
+    sections
+        .iter()
+        .filter(|section| {
+            let dir = &section.config.dir;
+            dir.is_empty() || path.starts_with(&format!("{dir}/"))
+        })
+        .max_by_key(|section| section.config.dir.len())
+        .is_some_and(|section| !section.has_summary)
+}
+
 struct Loader<'a> {
     root: &'a BookRoot,
     paths: Vec<String>,
@@ -247,16 +269,8 @@ impl Loader<'_> {
                 Err(ReadError::Io(err)) => return Err(err),
             }
         } else {
-            self.diagnostics.push(
-                SourceFile::new(PathBuf::from(&summary_path), String::new())
-                    .diagnostic(
-                        Severity::Error,
-                        Code::InvalidSummary,
-                        0..0,
-                        format!("section `{}` has no {}", config.title, config.summary),
-                    )
-                    .with_help("create it with one `* [Title](page.md)` line per page"),
-            );
+            self.diagnostics
+                .push(self.missing_summary(config, &summary_path));
         }
         let index_page = match self.by_path.get(&readme_path) {
             Some(&id) => Some(id),
@@ -271,7 +285,47 @@ impl Loader<'_> {
             groups,
             index_page,
             vars,
+            has_summary: self.root.is_file(&summary_path),
         })
+    }
+
+    /// The one error for a section without its SUMMARY, naming a file
+    /// whose name differs only in case when there is one.
+    fn missing_summary(&self, config: &SectionConfig, summary_path: &str) -> Diagnostic {
+        let folder = if config.dir.is_empty() {
+            "."
+        } else {
+            &config.dir
+        };
+        let misnamed = std::fs::read_dir(self.root.canonical().join(folder))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .find(|name| name != &config.summary && name.eq_ignore_ascii_case(&config.summary));
+        let diagnostic = SourceFile::new(PathBuf::from(summary_path), String::new()).diagnostic(
+            Severity::Error,
+            Code::InvalidSummary,
+            0..0,
+            match &misnamed {
+                Some(name) => format!(
+                    "section `{}` has no {}; `{}` differs only in case",
+                    config.title,
+                    config.summary,
+                    join_rel(&config.dir, name)
+                ),
+                None => format!("section `{}` has no {}", config.title, config.summary),
+            },
+        );
+        match misnamed {
+            Some(name) => diagnostic.with_help(format!(
+                "rename `{name}` to `{}` (file names are case-sensitive where the site is built and hosted)",
+                config.summary
+            )),
+            None => diagnostic.with_help(
+                "create it with one `* [Title](page.md)` line per page; pages and links into this section are not reported until it exists",
+            ),
+        }
     }
 
     /// Publishes every page of an index's folder (listing them is the
@@ -500,19 +554,37 @@ pub fn book_markdown_files(root: &BookRoot, config: &Config, exclude: &[PathBuf]
     let theme = root.canonical().join(&config.theme_dir);
     let mut files = Vec::new();
     for dir in &section_dirs {
-        let walker = WalkDir::new(dir).sort_by_file_name().into_iter();
-        let entries = walker.filter_entry(|entry| {
+        // Walked from the book root so that its `.gitignore` (and those on
+        // the way down) apply to a section in a subfolder; nothing above
+        // the root is read.
+        let within = dir.clone();
+        let others = section_dirs.clone();
+        let theme = theme.clone();
+        let exclude = exclude.to_vec();
+        let walker = ignore::WalkBuilder::new(root.canonical())
+            .hidden(true)
+            .parents(false)
+            .ignore(false)
+            .git_global(false)
+            .git_exclude(false)
+            .require_git(false)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .filter_entry(move |entry| {
+                let path = entry.path();
+                let on_the_way = within.starts_with(path) || path.starts_with(&within);
+                let other_section = others.iter().any(|d| d != &within && path == d);
+                let tooling = entry.file_name() == "node_modules";
+                on_the_way
+                    && !(other_section
+                        || tooling
+                        || path == theme
+                        || exclude.iter().any(|e| path == e))
+            })
+            .build();
+        for entry in walker.flatten() {
             let path = entry.path();
-            if entry.depth() == 0 {
-                return true;
-            }
-            let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            let other_section = section_dirs.iter().any(|d| d != dir && path == d);
-            !(hidden || other_section || path == theme || exclude.iter().any(|e| path == e))
-        });
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if entry.file_type().is_file() && path.extension().is_some_and(|ext| ext == "md") {
+            let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
+            if is_file && path.starts_with(dir) && path.extension().is_some_and(|ext| ext == "md") {
                 if let Ok(rel) = path.strip_prefix(root.canonical()) {
                     files.push(slash_path(rel));
                 }

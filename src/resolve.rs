@@ -479,6 +479,14 @@ impl Resolver<'_> {
             );
             return self.page_target(page, link, to, split.fragment);
         }
+        if path.ends_with(".md")
+            && self.book.root.is_file(&path)
+            && self.book.in_section_without_summary(&path)
+        {
+            // Unpublished because its section has no SUMMARY: that one
+            // error is the cause, reported where it is.
+            return None;
+        }
         if path.ends_with(".md") && self.book.root.is_file(&path) {
             self.report(
                 page,

@@ -330,3 +330,56 @@ fn last_updated_in_a_shallow_clone_is_one_warning_with_the_fix() {
     );
     assert!(!check("full").contains("shallow-clone"));
 }
+
+#[test]
+fn ignored_and_tool_folders_are_never_pages() {
+    let book = TestBook::fixture("basic");
+    book.write(".gitignore", "drafts/\n");
+    book.write("drafts/wip.md", "# Work in progress\n");
+    book.write("node_modules/some-package/README.md", "# A package\n");
+    book.write("guide/.hidden/note.md", "# Hidden\n");
+    let run = book.run(&["check"]);
+    for path in ["drafts/wip.md", "node_modules", "guide/.hidden"] {
+        assert!(!run.stderr.contains(path), "{path}: {}", run.stderr);
+    }
+    assert!(
+        run.stderr.contains("orphan.md"),
+        "real orphans are still found"
+    );
+}
+
+#[test]
+fn a_missing_summary_is_one_error_with_the_fix_and_nothing_that_follows() {
+    let book = TestBook::fixture("basic");
+    std::fs::remove_file(book.path().join("SUMMARY.md")).unwrap();
+    book.write(
+        "README.md",
+        "# Home\n\nSee [the guide](guide/install.md) and [nothing](gone.md).\n",
+    );
+    let run = book.run(&["check"]);
+    let problems: Vec<&str> = run.stderr.lines().filter(|l| l.contains("]: ")).collect();
+    assert_eq!(problems.len(), 2, "{}", run.stderr);
+    assert!(problems[0].contains("README.md:3:") && problems[0].contains("broken-link"));
+    assert!(
+        problems[0].contains("gone.md"),
+        "a link to nothing is still broken"
+    );
+    assert!(problems[1].contains(
+        "SUMMARY.md:1:1: error[invalid-summary]: section `Basic book` has no SUMMARY.md"
+    ));
+
+    book.write("summary.md", "* [Home](README.md)\n");
+    let run = book.run(&["check", "--format=human"]);
+    assert!(
+        run.stderr.contains("`summary.md` differs only in case"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("help: rename `summary.md` to `SUMMARY.md`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("orphan-page"), "{}", run.stderr);
+}
