@@ -270,7 +270,7 @@ fn analyse(
     if options.external || book.config.link_check.external {
         diagnostics.extend(check_external(&book, &pages, &site, &options.book_dir));
     }
-    let mut diagnostics = apply_policy(diagnostics, policy);
+    let mut diagnostics = apply_check_rules(apply_policy(diagnostics, policy), &book.config.check);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let report = BuildReport {
         diagnostics,
@@ -426,6 +426,8 @@ fn check_external(
             }
         }
     }
+    let ignored = &book.config.check.ignore_urls;
+    places.retain(|(_, _, url)| !ignored.is_match(url));
     let mut urls: Vec<String> = places.iter().map(|(_, _, url)| url.clone()).collect();
     // The theme's edit links come from one template: checking the first
     // page's tells whether the template is right without a request per page.
@@ -544,6 +546,26 @@ fn apply_policy(diagnostics: Vec<Diagnostic>, policy: BrokenLinks) -> Vec<Diagno
             } else {
                 d
             }
+        })
+        .collect()
+}
+
+/// `[check]`: problems in ignored files or about ignored addresses are
+/// dropped, and each code counts at the level the book sets.
+fn apply_check_rules(diagnostics: Vec<Diagnostic>, rules: &config::CheckRules) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .filter(|d| !rules.ignore_files.is_match(&d.file))
+        .filter(|d| {
+            !d.target
+                .as_deref()
+                .is_some_and(|t| rules.ignore_urls.is_match(t))
+        })
+        .filter_map(|d| match rules.level(d.code) {
+            Some(config::Level::Allow) => None,
+            Some(config::Level::Warn) => Some(d.downgraded()),
+            Some(config::Level::Deny) => Some(d.upgraded()),
+            None => Some(d),
         })
         .collect()
 }

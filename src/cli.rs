@@ -126,6 +126,10 @@ struct ReportArgs {
     /// Also check external links over HTTP (see [link-check] in book.toml).
     #[arg(long)]
     external: bool,
+    /// Print at most N problems (the counts by kind and the summary still
+    /// cover all of them).
+    #[arg(long, value_name = "N")]
+    max_diagnostics: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -210,6 +214,7 @@ pub fn main() -> ExitCode {
         display_root: &options.book_dir,
         format: report_args.format.into(),
         colour: use_colour(),
+        max_diagnostics: report_args.max_diagnostics,
     };
     match build::run(&options) {
         Ok(report) => {

@@ -59,6 +59,58 @@ struct RawConfig {
     rules: Vec<RulesConfig>,
     #[serde(default)]
     link_check: ExternalConfig,
+    #[serde(default)]
+    check: RawCheck,
+}
+
+/// `[check]` as written: diagnostic codes by level, and what to leave out.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawCheck {
+    #[serde(default)]
+    allow: Vec<String>,
+    #[serde(default)]
+    warn: Vec<String>,
+    #[serde(default)]
+    deny: Vec<String>,
+    #[serde(default)]
+    ignore_files: Vec<String>,
+    #[serde(default)]
+    ignore_urls: Vec<String>,
+}
+
+/// How a code counts, set in `[check]` (as clippy's lint levels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Not reported.
+    Allow,
+    /// Reported as a warning.
+    Warn,
+    /// Reported as an error.
+    Deny,
+}
+
+/// `[check]`, compiled: levels by code, and the files and addresses whose
+/// problems are not reported.
+#[derive(Debug, Clone, Default)]
+pub struct CheckRules {
+    /// Codes whose level the book sets.
+    pub levels: Vec<(Code, Level)>,
+    /// Book-relative paths (globs) whose problems are not reported.
+    pub ignore_files: globset::GlobSet,
+    /// Link targets (globs, `*` across `/` too) whose problems are not
+    /// reported and that `--external` does not request.
+    pub ignore_urls: globset::GlobSet,
+}
+
+impl CheckRules {
+    /// The level the book sets for `code`, if any.
+    pub fn level(&self, code: Code) -> Option<Level> {
+        self.levels
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, level)| *level)
+    }
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -239,6 +291,8 @@ pub struct Config {
     pub rules: Vec<RulesConfig>,
     /// External link checking (`[link-check]`).
     pub link_check: ExternalConfig,
+    /// Levels and exclusions of `[check]`.
+    pub check: CheckRules,
 }
 
 /// One section of the site: a folder with its own SUMMARY and README.
@@ -372,9 +426,74 @@ fn read_book_toml(root: &BookRoot) -> Result<Config, Box<Diagnostic>> {
         diagnostic.suggestion = plain.suggestion;
         Box::new(diagnostic)
     })?;
-    let config = resolve(raw, root.canonical());
+    let check = compile_check(&raw.check, &source)?;
+    let mut config = resolve(raw, root.canonical());
+    config.check = check;
     validate(&config, root, &source)?;
     Ok(config)
+}
+
+/// Compiles `[check]`: every code named must exist (with the closest one
+/// suggested) and every pattern must be a valid glob.
+fn compile_check(raw: &RawCheck, source: &SourceFile) -> Result<CheckRules, Box<Diagnostic>> {
+    let error = |needle: &str, message: String, help: String| {
+        let start = source.text.find(needle).unwrap_or(0);
+        Box::new(
+            source
+                .diagnostic(
+                    Severity::Error,
+                    Code::InvalidConfig,
+                    start..start + needle.len(),
+                    message,
+                )
+                .with_help(help),
+        )
+    };
+    let names: Vec<&str> = Code::ALL.iter().map(|code| code.as_str()).collect();
+    let mut levels = Vec::new();
+    for (level, codes) in [
+        (Level::Allow, &raw.allow),
+        (Level::Warn, &raw.warn),
+        (Level::Deny, &raw.deny),
+    ] {
+        for name in codes {
+            let Some(code) = Code::ALL.iter().find(|code| code.as_str() == name) else {
+                let help = match closest_name(name, &names) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("the codes are: {}", names.join(", ")),
+                };
+                return Err(error(
+                    name,
+                    format!("`{name}` is not a diagnostic code"),
+                    help,
+                ));
+            };
+            levels.push((*code, level));
+        }
+    }
+    let globs = |patterns: &[String], literal_separator: bool| {
+        let mut set = globset::GlobSetBuilder::new();
+        for pattern in patterns {
+            let glob = globset::GlobBuilder::new(pattern)
+                .literal_separator(literal_separator)
+                .build()
+                .map_err(|err| {
+                    error(
+                        pattern,
+                        format!("`{pattern}` is not a valid pattern: {err}"),
+                        "use `*` for any text and `**` for any folders".into(),
+                    )
+                })?;
+            set.add(glob);
+        }
+        set.build()
+            .map_err(|err| error("[check]", err.to_string(), "check the patterns".into()))
+    };
+    Ok(CheckRules {
+        levels,
+        ignore_files: globs(&raw.ignore_files, true)?,
+        ignore_urls: globs(&raw.ignore_urls, false)?,
+    })
 }
 
 /// A TOML or serde error said plainly: a misspelt key or value gets the
@@ -529,6 +648,7 @@ fn resolve(raw: RawConfig, canonical_root: &Path) -> Config {
             })
             .collect(),
         link_check: raw.link_check,
+        check: CheckRules::default(),
         rules: raw
             .rules
             .into_iter()

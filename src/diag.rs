@@ -234,6 +234,12 @@ impl Diagnostic {
         self
     }
 
+    /// The same problem as an error (a code the book denies).
+    pub fn upgraded(mut self) -> Self {
+        self.severity = Severity::Error;
+        self
+    }
+
     /// The sort key that prints diagnostics in file, then line order.
     pub fn sort_key(&self) -> (&Path, Position, &'static str) {
         (&self.file, self.position, self.code.as_str())

@@ -41,7 +41,12 @@ pub struct Printer<'a> {
     pub format: Format,
     /// Whether to use ANSI colour (human format only).
     pub colour: bool,
+    /// Print at most this many diagnostics in the terminal formats.
+    pub max_diagnostics: Option<usize>,
 }
+
+/// Reports longer than this end with a count per kind of problem.
+const BY_KIND_AFTER: usize = 10;
 
 impl Printer<'_> {
     /// Writes the report: machine formats to `stdout`, people's to `stderr`,
@@ -53,14 +58,10 @@ impl Printer<'_> {
         stderr: &mut dyn Write,
     ) -> io::Result<()> {
         match self.format {
-            Format::Human => {
-                for diagnostic in &report.diagnostics {
-                    writeln!(stderr, "{}", self.human(diagnostic))?;
-                }
-            }
-            Format::Short => {
-                for diagnostic in &report.diagnostics {
-                    writeln!(stderr, "{}", self.short(diagnostic))?;
+            Format::Human | Format::Short => {
+                self.print_diagnostics(&report.diagnostics, stderr)?;
+                if report.diagnostics.len() > BY_KIND_AFTER {
+                    write!(stderr, "{}", by_kind(&report.diagnostics))?;
                 }
             }
             Format::Json => writeln!(stdout, "{}", json_document(report))?,
@@ -82,12 +83,22 @@ impl Printer<'_> {
         diagnostics: &[Diagnostic],
         stderr: &mut dyn Write,
     ) -> io::Result<()> {
-        for diagnostic in diagnostics {
+        let shown = self
+            .max_diagnostics
+            .map_or(diagnostics.len(), |max| max.min(diagnostics.len()));
+        for diagnostic in &diagnostics[..shown] {
             let text = match self.format {
                 Format::Short => self.short(diagnostic),
                 _ => self.human(diagnostic),
             };
             writeln!(stderr, "{text}")?;
+        }
+        if shown < diagnostics.len() {
+            writeln!(
+                stderr,
+                "folio: {} more not shown (--max-diagnostics {shown})",
+                diagnostics.len() - shown
+            )?;
         }
         Ok(())
     }
@@ -285,6 +296,36 @@ pub fn summary_line(report: &BuildReport) -> String {
     }
 }
 
+/// A count per kind of problem, errors first, then the most frequent:
+/// what to fix first, or what to set a level for in `[check]`.
+fn by_kind(diagnostics: &[Diagnostic]) -> String {
+    let mut counts: Vec<((Severity, &str), usize)> = Vec::new();
+    for d in diagnostics {
+        let key = (d.severity, d.code.as_str());
+        match counts.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((key, 1)),
+        }
+    }
+    counts.sort_by(|((sa, ca), na), ((sb, cb), nb)| {
+        let rank = |s: &Severity| matches!(s, Severity::Warning);
+        (rank(sa), std::cmp::Reverse(*na), *ca).cmp(&(rank(sb), std::cmp::Reverse(*nb), *cb))
+    });
+    let width = counts
+        .iter()
+        .map(|(_, n)| n.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut text = String::from("folio: problems by kind:\n");
+    for ((severity, code), count) in counts {
+        text.push_str(&format!(
+            "  {count:>width$} {}[{code}]\n",
+            severity.as_str()
+        ));
+    }
+    text
+}
+
 /// `1 page`, `2 pages`.
 pub fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
@@ -348,6 +389,7 @@ mod tests {
             display_root: Path::new(root),
             format,
             colour: false,
+            max_diagnostics: None,
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         printer.print(&report(), &mut out, &mut err).unwrap();
@@ -425,6 +467,7 @@ mod tests {
             display_root: Path::new("."),
             format: Format::Human,
             colour: true,
+            max_diagnostics: None,
         };
         assert!(printer
             .human(&report().diagnostics[0])

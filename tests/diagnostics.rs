@@ -383,3 +383,88 @@ fn a_missing_summary_is_one_error_with_the_fix_and_nothing_that_follows() {
     );
     assert!(!run.stderr.contains("orphan-page"), "{}", run.stderr);
 }
+
+#[test]
+fn the_check_table_sets_levels_and_leaves_out_files_and_addresses() {
+    let book = TestBook::fixture("basic");
+    book.write(
+        "guide/linux.md",
+        "# On Linux\n\n![](../.gitbook/assets/topology%20(1)%20%C3%A9.png)\n\nSee [old](../legacy/gone.md) and [x](nothere.md).\n",
+    );
+    let base = book.run(&["check"]);
+    assert!(
+        base.stderr.contains("warning[missing-alt]"),
+        "{}",
+        base.stderr
+    );
+    assert!(
+        base.stderr.contains("warning[orphan-page]"),
+        "{}",
+        base.stderr
+    );
+    let toml = std::fs::read_to_string(book.path().join("book.toml")).unwrap();
+    book.write(
+        "book.toml",
+        &format!(
+            "{toml}\n[check]\nallow = [\"missing-alt\"]\ndeny = [\"orphan-page\"]\nignore-urls = [\"../legacy/*\"]\n"
+        ),
+    );
+    let run = book.run(&["check"]);
+    assert!(!run.stderr.contains("missing-alt"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("orphan.md:1:1: error[orphan-page]"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("legacy/gone.md"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothere.md"), "{}", run.stderr);
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[check]\nignore-files = [\"guide/**\", \"orphan.md\"]\n"),
+    );
+    let run = book.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[check]\nallow = [\"missing-alts\"]\n"),
+    );
+    let run = book.run(&["check", "--format=human"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("`missing-alts` is not a diagnostic code"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `missing-alt`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn long_reports_end_with_counts_by_kind_and_can_be_cut_short() {
+    let book = TestBook::fixture("basic");
+    let mut page = String::from("# On Linux\n\n");
+    for n in 0..12 {
+        page.push_str(&format!("See [gone {n}](gone{n}.md).\n\n"));
+    }
+    page.push_str("![](../.gitbook/assets/topology%20(1)%20%C3%A9.png)\n");
+    book.write("guide/linux.md", &page);
+    let run = book.run(&["check", "--max-diagnostics", "2"]);
+    let problems = run.stderr.lines().filter(|l| l.contains("]: ")).count();
+    assert_eq!(problems, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("folio: 12 more not shown (--max-diagnostics 2)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("folio: problems by kind:\n  12 error[broken-link]\n   1 warning[missing-alt]\n   1 warning[orphan-page]\n"), "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with("(12 errors, 2 warnings)\n"),
+        "{}",
+        run.stderr
+    );
+}

@@ -240,6 +240,7 @@ impl Preview {
             display_root: &self.book_dir,
             format: report::Format::Human,
             colour: false,
+            max_diagnostics: None,
         }
     }
 }
