@@ -104,3 +104,90 @@ fn the_sites_work_and_are_accessible_in_chromium() {
     );
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
 }
+
+/// Runs tests/browser/search-eval.mjs on a built site with a query file and
+/// returns its report; the last line is `RESULT {json}`.
+fn search_evaluation(site: &Path, queries: &Path) -> (String, serde_json::Value) {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new("node")
+        .arg(repository.join("tests/browser/search-eval.mjs"))
+        .arg(site)
+        .arg(queries)
+        .env(
+            "CHROMIUM",
+            std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+        )
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout).to_string();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{report}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result = report
+        .lines()
+        .find_map(|line| line.strip_prefix("RESULT "))
+        .unwrap_or_else(|| panic!("no RESULT line:\n{report}"));
+    (report.clone(), serde_json::from_str(result).unwrap())
+}
+
+/// The search evaluation (tests/search/*.tsv) through the real dialog: every
+/// exact page title first, and the right page in the top three for at least
+/// 90% of the queries. The CDPI book always; a real GitBook export when
+/// `FOLIO_SEARCH_EXPORT` names a checkout of opencrvs/documentation's
+/// `v2.1.0` folder (it is not part of this repository).
+#[test]
+fn search_finds_the_page_you_mean() {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let ready = Path::new(&chromium).exists()
+        && repository
+            .join("tests/browser/node_modules/playwright-core")
+            .is_dir();
+    if !ready {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install Chromium and the npm packages of tests/browser (see .ci/run)"
+        );
+        eprintln!("skipped: no Chromium or no `npm ci` in tests/browser on this machine");
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let mut books = vec![(
+        repository.to_path_buf(),
+        repository.join("tests/search/cdpi.tsv"),
+    )];
+    if let Some(export) = std::env::var_os("FOLIO_SEARCH_EXPORT") {
+        books.push((
+            export.into(),
+            repository.join("tests/search/opencrvs-v2.1.0.tsv"),
+        ));
+    }
+    for (n, (book, queries)) in books.iter().enumerate() {
+        let site = work.path().join(format!("site-{n}"));
+        let output = Command::new(env!("CARGO_BIN_EXE_folio"))
+            .args(["build", ".", "--broken-links", "warn", "--out"])
+            .arg(&site)
+            .current_dir(book)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let (report, result) = search_evaluation(&site, queries);
+        eprintln!("{}:\n{report}", queries.display());
+        assert_eq!(
+            result["titlesFirst"], result["titles"],
+            "an exact title is not the first result:\n{report}"
+        );
+        assert!(
+            result["top3"].as_f64().unwrap() >= 0.9,
+            "fewer than 90% of queries find their page in the top three:\n{report}"
+        );
+    }
+}
