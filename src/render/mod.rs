@@ -124,7 +124,7 @@ pub fn render_site(
         &icons,
     ));
     files.extend(icons.sprite_file());
-    files.extend(search::search_files(site, parsed, &titles));
+    files.extend(search::search_files(book, site, parsed, &titles));
     files.extend(statics.into_iter().map(|(_, file)| file));
     Ok(files)
 }
