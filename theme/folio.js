@@ -496,7 +496,11 @@
         scores[p] = total * Math.pow(held / words.length, 2);
       });
       var waiting = words.filter(function (w) { return w.more.length; });
-      if (full >= 10 || !waiting.length) return { scores: scores, full: full, complete: !waiting.length };
+      // A word with nothing left to fetch bounds how many pages can hold
+      // every word.
+      var bound = 10;
+      words.forEach(function (w) { if (!w.more.length) bound = Math.min(bound, Object.keys(w.pages).length); });
+      if (full >= bound || !waiting.length) return { scores: scores, full: full, complete: !waiting.length };
       return Promise.all(waiting.map(function (w) {
         var next = w.more.shift();
         return json("search/p/" + next.id + ".json").then(function (groups) { addGroups(w, groups, next.weight); });
