@@ -457,8 +457,23 @@
     // whose later tiers wait in `more`.
     function lookUp(term, prefix) {
       return json("search/t/" + shardOf(term) + ".json").then(function (shard) {
-        var word = { term: term, pages: {}, more: [], count: 0 };
         var found = matches(shard, term, prefix);
+        if (found.exact.length + found.begun.length + found.near.length || !allowed(term)) return { shard: shard, found: found };
+        // Nothing in the word's shard: a swap in its first letters moves
+        // it to another shard, so look there too.
+        var chars = Array.from(term);
+        var swaps = [1, 2, 3].map(function (i) {
+          var c = chars.slice();
+          var t = c[i - 1]; c[i - 1] = c[i]; c[i] = t;
+          return c.join("");
+        });
+        return Promise.all(swaps.map(function (s) { return json("search/t/" + shardOf(s) + ".json"); })).then(function (others) {
+          var merged = Object.assign.apply(null, [{}].concat(others));
+          return { shard: merged, found: matches(merged, term, prefix) };
+        });
+      }).then(function (looked) {
+        var shard = looked.shard, found = looked.found;
+        var word = { term: term, pages: {}, more: [], count: 0 };
         function take(stem, factor, exact) {
           var entry = shard[stem];
           // Rarer stems weigh more (BM25's inverse document frequency).

@@ -383,30 +383,33 @@ fn page_document(
         length: 0,
     };
     let mut pairs = BTreeSet::new();
-    let mut add = |text: &str, field: Field| {
-        for (form, stem) in normaliser.stems(text) {
+    let mut add = |pairs_of: Vec<(String, String)>, field: Field| -> HashMap<String, u32> {
+        let mut here: HashMap<String, u32> = HashMap::new();
+        for (form, stem) in pairs_of {
             let occurrence = counts.stems.entry(stem.clone()).or_default();
             occurrence.count += field.weight();
             occurrence.field = occurrence.field.max(Some(field));
             counts.length += 1;
+            *here.entry(stem.clone()).or_default() += field.weight();
             pairs.insert((form, stem));
         }
+        here
     };
-    add(title, Field::Title);
-    add(&description, Field::Description);
-    for (_, heading, text) in &raw {
-        add(heading, Field::Heading);
-        add(text, Field::Body);
-    }
+    add(normaliser.stems(title), Field::Title);
+    add(normaliser.stems(&description), Field::Description);
+    // Each stem's weight per section, for its best section.
+    let per_section: Vec<HashMap<String, u32>> = raw
+        .iter()
+        .map(|(_, heading, text)| {
+            let mut here = add(normaliser.stems(heading), Field::Heading);
+            for (stem, weight) in add(normaliser.stems(text), Field::Body) {
+                *here.entry(stem).or_default() += weight;
+            }
+            here
+        })
+        .collect();
     // Best section of each stem: where it weighs most, the top on ties.
-    for (n, (_, heading, text)) in raw.iter().enumerate() {
-        let mut here: HashMap<String, u32> = HashMap::new();
-        for (_, stem) in normaliser.stems(heading) {
-            *here.entry(stem).or_default() += Field::Heading.weight();
-        }
-        for (_, stem) in normaliser.stems(text) {
-            *here.entry(stem).or_default() += Field::Body.weight();
-        }
+    for (n, here) in per_section.into_iter().enumerate() {
         for (stem, weight) in here {
             if let Some(occurrence) = counts.stems.get_mut(&stem) {
                 if weight > occurrence.section_weight {

@@ -53,12 +53,17 @@ try {
   const input = page.locator("dialog.search input[type=search]");
   await input.waitFor({ state: "visible" });
   const rows = [];
+  // Milliseconds from typing a query to its results, first visit of every
+  // index file included (a fresh page per book, files cached as a browser would).
+  const times = [];
   for (const q of queries) {
     // Emptying the field clears the status; the query sets it again.
     await input.fill("");
     await page.waitForFunction(() => document.querySelector(".search-status").textContent.trim() === "");
+    const started = Date.now();
     await input.fill(q.query);
-    await page.waitForFunction(() => document.querySelector(".search-status").textContent.trim() !== "");
+    await page.waitForFunction(() => document.querySelector(".search-status").textContent.trim() !== "", null, { polling: "raf" });
+    times.push({ ms: Date.now() - started, query: q.query });
     const hrefs = await page
       .locator("dialog.search [role=option]")
       .evaluateAll((os) => os.map((o) => decodeURIComponent(new URL(o.href).pathname)));
@@ -92,6 +97,10 @@ try {
     titlesFirst: titles.filter((r) => r.rank === 1).length,
     titles: titles.length,
   };
+  times.sort((a, b) => a.ms - b.ms);
+  result.medianMs = times[Math.floor(times.length / 2)].ms;
+  result.maxMs = times[times.length - 1].ms;
+  console.log(`time to results: median ${result.medianMs} ms, slowest ${result.maxMs} ms ("${times[times.length - 1].query}")`);
   console.log("RESULT " + JSON.stringify(result));
 } catch (err) {
   failed = true;
