@@ -255,8 +255,9 @@ fn search_bytes(site: &Path, terms: &[&str]) -> (u64, u64) {
             }
         }
     };
-    // (scores, tier files still to fetch with their weights)
-    let mut words: Vec<(HashMap<u64, f64>, Vec<(u64, f64)>)> = Vec::new();
+    // A word's page scores and the tier files still to fetch, with weights.
+    type Word = (HashMap<u64, f64>, Vec<(u64, f64)>);
+    let mut words: Vec<Word> = Vec::new();
     for term in terms {
         let first: String = term.chars().take(prefix).collect();
         let hash = first.bytes().fold(0x811c_9dc5u32, |h, b| {
