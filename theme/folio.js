@@ -365,10 +365,12 @@
     function fold(w) {
       return /^[\x00-\x7f]*$/.test(w) ? w : w.normalize("NFD").replace(/\p{M}/gu, "");
     }
+    var segmenter = null;
     function terms(text) {
       var words = [];
       if (window.Intl && Intl.Segmenter) {
-        var segments = new Intl.Segmenter(undefined, { granularity: "word" }).segment(text.toLowerCase());
+        segmenter = segmenter || new Intl.Segmenter(undefined, { granularity: "word" });
+        var segments = segmenter.segment(text.toLowerCase());
         for (var s of segments) if (s.isWordLike) words.push(s.segment);
       } else {
         words = text.toLowerCase().split(/[^\p{L}\p{N}_.]+/u).filter(Boolean);
@@ -551,7 +553,12 @@
     }
     // A query word where a word of the text starts, and the rest of that
     // word (so "servic" marks "services"); pairs anywhere.
+    var boundaries = {};
     function boundary(w) {
+      if (boundaries[w]) { boundaries[w].lastIndex = 0; return boundaries[w]; }
+      return (boundaries[w] = pattern(w));
+    }
+    function pattern(w) {
       var escaped = w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
       if (Array.from(w).every(unspaced)) return new RegExp(escaped);
       return new RegExp("(?<![\\p{L}\\p{N}])" + escaped + "[\\p{L}\\p{N}]*", "u");
