@@ -186,19 +186,24 @@ impl Normaliser {
         }
     }
 
-    /// The (form, stem) pairs of a text: forms are [`terms`]; a form made
-    /// of letters and digits is stemmed, other forms (`v2.1`, character
-    /// pairs) are their own stem.
+    /// The stem of a form (one of [`terms`]): a form made of letters is
+    /// stemmed, other forms (`v2.1`, character pairs) are their own stem.
+    fn stem(&self, form: &str) -> String {
+        match &self.stemmer {
+            Some(stemmer) if form.chars().all(char::is_alphabetic) => {
+                stemmer.stem(form).into_owned()
+            }
+            _ => form.to_string(),
+        }
+    }
+
+    /// The (form, stem) pairs of a text.
+    #[cfg(test)]
     fn stems(&self, text: &str) -> Vec<(String, String)> {
         terms(text)
             .into_iter()
             .map(|form| {
-                let stem = match &self.stemmer {
-                    Some(stemmer) if form.chars().all(char::is_alphabetic) => {
-                        stemmer.stem(&form).into_owned()
-                    }
-                    _ => form.clone(),
-                };
+                let stem = self.stem(&form);
                 (form, stem)
             })
             .collect()
@@ -349,20 +354,20 @@ fn collect(
         .filter(|(_, page)| !page.front_matter.no_index)
         .map(|(id, page)| page_document(book, site, titles, id, page, normaliser))
         .collect();
-    let mut forms: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut records = Vec::with_capacity(per_page.len());
     let mut counts = Vec::with_capacity(per_page.len());
-    for (record, count, pairs) in per_page {
-        for (form, stem) in pairs {
-            forms.entry(stem).or_default().insert(form);
-        }
+    let mut pairs = Vec::new();
+    for (record, count, these) in per_page {
+        pairs.extend(these.into_iter().map(|(form, stem)| (stem, form)));
         records.push(record);
         counts.push(count);
     }
-    let forms = forms
-        .into_iter()
-        .map(|(stem, forms)| (stem, forms.into_iter().collect()))
-        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    let mut forms: HashMap<String, Vec<String>> = HashMap::new();
+    for (stem, form) in pairs {
+        forms.entry(stem).or_default().push(form);
+    }
     (records, counts, forms)
 }
 
@@ -382,27 +387,37 @@ fn page_document(
         stems: HashMap::new(),
         length: 0,
     };
-    let mut pairs = BTreeSet::new();
-    let mut add = |pairs_of: Vec<(String, String)>, field: Field| -> HashMap<String, u32> {
+    // Each form is stemmed once per page.
+    let mut stem_of: HashMap<String, String> = HashMap::new();
+    let mut add = |text: &str, field: Field| -> HashMap<String, u32> {
         let mut here: HashMap<String, u32> = HashMap::new();
-        for (form, stem) in pairs_of {
-            let occurrence = counts.stems.entry(stem.clone()).or_default();
-            occurrence.count += field.weight();
-            occurrence.field = occurrence.field.max(Some(field));
+        for form in terms(text) {
+            let stem = match stem_of.get(&form) {
+                Some(stem) => stem.clone(),
+                None => {
+                    let stem = normaliser.stem(&form);
+                    stem_of.insert(form, stem.clone());
+                    stem
+                }
+            };
+            *here.entry(stem).or_default() += field.weight();
             counts.length += 1;
-            *here.entry(stem.clone()).or_default() += field.weight();
-            pairs.insert((form, stem));
+        }
+        for (stem, weight) in &here {
+            let occurrence = counts.stems.entry(stem.clone()).or_default();
+            occurrence.count += weight;
+            occurrence.field = occurrence.field.max(Some(field));
         }
         here
     };
-    add(normaliser.stems(title), Field::Title);
-    add(normaliser.stems(&description), Field::Description);
+    add(title, Field::Title);
+    add(&description, Field::Description);
     // Each stem's weight per section, for its best section.
     let per_section: Vec<HashMap<String, u32>> = raw
         .iter()
         .map(|(_, heading, text)| {
-            let mut here = add(normaliser.stems(heading), Field::Heading);
-            for (stem, weight) in add(normaliser.stems(text), Field::Body) {
+            let mut here = add(heading, Field::Heading);
+            for (stem, weight) in add(text, Field::Body) {
                 *here.entry(stem).or_default() += weight;
             }
             here
@@ -456,7 +471,7 @@ fn page_document(
         breadcrumb: breadcrumb(book, titles, id),
         sections,
     };
-    (record, counts, pairs.into_iter().collect())
+    (record, counts, stem_of.into_iter().collect())
 }
 
 /// "Section › Parent › …": where a page sits, as its breadcrumbs show it.
