@@ -225,9 +225,10 @@ Back to [the overview](#overview) or [configuration](#configure-the-service-{see
 }
 
 /// What the search dialog downloads for `terms`, following `folio.js`: the
-/// meta file, each term's shard, further tiers of common terms while fewer
-/// than ten documents hold every term, and the document chunks of the ten
-/// best; and the size of the whole index.
+/// meta file, each word's shard, further tiers of common words while fewer
+/// than ten pages hold every word (or a word with no tiers left bounds
+/// them), and the page chunks of the ten best; and the size of the whole
+/// index.
 fn search_bytes(site: &Path, terms: &[&str]) -> (u64, u64) {
     use serde_json::Value;
     use std::collections::HashMap;
@@ -245,46 +246,59 @@ fn search_bytes(site: &Path, terms: &[&str]) -> (u64, u64) {
         meta["prefix"].as_u64().unwrap() as usize,
         meta["chunk"].as_u64().unwrap(),
     );
+    // Groups are `[impact, page, section, +gap, section, …]`.
     let add = |scores: &mut HashMap<u64, f64>, groups: &Value, weight: f64| {
         for group in groups.as_array().into_iter().flatten() {
             let group = group.as_array().unwrap();
-            let mut doc = 0;
-            for gap in &group[1..] {
-                doc += gap.as_u64().unwrap();
-                *scores.entry(doc).or_default() += group[0].as_f64().unwrap() * weight;
+            let mut page = 0;
+            for pair in group[1..].chunks(2) {
+                page += pair[0].as_u64().unwrap();
+                let impact = group[0].as_u64().unwrap();
+                let score = ((impact >> 3) as f64 + (impact & 7) as f64 / 7.0) * weight;
+                let best = scores.entry(page).or_default();
+                *best = best.max(score);
             }
         }
     };
-    // (scores, tier files still to fetch, the term's weight)
-    let mut words: Vec<(HashMap<u64, f64>, Vec<u64>, f64)> = Vec::new();
+    // A word's page scores and the tier files still to fetch, with weights.
+    type Word = (HashMap<u64, f64>, Vec<(u64, f64)>);
+    let mut words: Vec<Word> = Vec::new();
     for term in terms {
         let first: String = term.chars().take(prefix).collect();
         let hash = first.bytes().fold(0x811c_9dc5u32, |h, b| {
             (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
         });
         let shard = fetch(format!("t/{}.json", u64::from(hash) % shards));
-        let entry = &shard[*term];
-        let n = entry["n"].as_f64().unwrap();
-        let weight = (1.0 + (documents - n + 0.5) / (n + 0.5)).ln();
         let mut scores = HashMap::new();
-        add(&mut scores, &entry["p"], weight);
-        let more = entry["more"].as_array().into_iter().flatten();
-        words.push((
-            scores,
-            more.map(|id| id.as_u64().unwrap()).collect(),
-            weight,
-        ));
+        let mut more = Vec::new();
+        for (stem, entry) in shard.as_object().unwrap() {
+            let forms = entry["w"].as_array().unwrap().iter().map(|f| {
+                let f = f.as_str().unwrap();
+                f.strip_prefix('=')
+                    .map_or(format!("{stem}{f}"), str::to_string)
+            });
+            if !forms.clone().any(|f| f == *term) && stem != term {
+                continue;
+            }
+            let n = entry["n"].as_f64().unwrap();
+            let weight = (1.0 + (documents - n + 0.5) / (n + 0.5)).ln();
+            add(&mut scores, &entry["p"], weight);
+            for id in entry["more"].as_array().into_iter().flatten() {
+                more.push((id.as_u64().unwrap(), weight));
+            }
+        }
+        words.push((scores, more));
     }
     let ranked = loop {
         let (first, rest) = words.split_first().unwrap();
         let both: Vec<(u64, f64)> = first
             .0
             .iter()
-            .filter_map(|(doc, score)| {
+            .filter_map(|(page, score)| {
                 rest.iter()
-                    .map(|w| w.0.get(doc))
+                    .map(|w| w.0.get(page))
                     .try_fold(*score, |sum, s| s.map(|s| sum + s))
-                    .map(|sum| (*doc, sum))
+                    .map(|sum| (*page, sum))
             })
             .collect();
         let bound = words
@@ -295,14 +309,19 @@ fn search_bytes(site: &Path, terms: &[&str]) -> (u64, u64) {
         if both.len() >= bound || words.iter().all(|w| w.1.is_empty()) {
             break both;
         }
-        for (scores, more, weight) in words.iter_mut().filter(|w| !w.1.is_empty()) {
-            let tier = fetch(format!("p/{}.json", more.remove(0)));
-            add(scores, &tier, *weight);
+        for (scores, more) in words.iter_mut().filter(|w| !w.1.is_empty()) {
+            let (id, weight) = more.remove(0);
+            let tier = fetch(format!("p/{id}.json"));
+            add(scores, &tier, weight);
         }
     };
     let mut ranked = ranked;
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut chunks: Vec<u64> = ranked.iter().take(10).map(|(doc, _)| doc / chunk).collect();
+    let mut chunks: Vec<u64> = ranked
+        .iter()
+        .take(10)
+        .map(|(page, _)| page / chunk)
+        .collect();
     chunks.sort();
     chunks.dedup();
     for c in chunks {

@@ -50,20 +50,24 @@ fn the_sites_work_and_are_accessible_in_chromium() {
     std::fs::remove_dir_all(export.join("docs/broken")).unwrap();
     let summary = std::fs::read_to_string(export.join("docs/SUMMARY.md")).unwrap();
     let clean = &summary[..summary.find("## Broken on purpose").unwrap()];
-    // A page whose common word has more postings than a shard keeps, with
-    // a rare word only in its weakest section: the dialog must fetch later
-    // tiers to find it.
-    let mut lanterns = String::from("# Lanterns\n");
-    for part in 0..400 {
-        let text = if part == 399 {
+    // A common word on more pages than a shard keeps postings for, with a
+    // rare word only on the page where the common word weighs least: the
+    // dialog must fetch later tiers to find it.
+    let mut clean = clean.to_string();
+    std::fs::create_dir_all(export.join("docs/lanterns")).unwrap();
+    for part in 0..300 {
+        let text = if part == 299 {
             "A lantern and a zebrafish."
         } else {
             "A lantern, a lantern, a lantern lit."
         };
-        lanterns.push_str(&format!("\n## Part {part}\n\n{text}\n"));
+        std::fs::write(
+            export.join(format!("docs/lanterns/part-{part}.md")),
+            format!("# Part {part}\n\n## Light\n\n{text}\n"),
+        )
+        .unwrap();
+        clean.push_str(&format!("* [Part {part}](lanterns/part-{part}.md)\n"));
     }
-    std::fs::write(export.join("docs/reference/lanterns.md"), lanterns).unwrap();
-    let clean = format!("{clean}* [Lanterns](reference/lanterns.md)\n");
     std::fs::write(export.join("docs/SUMMARY.md"), clean).unwrap();
     // Diagrams are drawn by the Mermaid script folio bundles: the book
     // configures nothing for them.
@@ -93,4 +97,91 @@ fn the_sites_work_and_are_accessible_in_chromium() {
         "browser checks failed:\n{stdout}"
     );
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}
+
+/// Runs tests/browser/search-eval.mjs on a built site with a query file and
+/// returns its report; the last line is `RESULT {json}`.
+fn search_evaluation(site: &Path, queries: &Path) -> (String, serde_json::Value) {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new("node")
+        .arg(repository.join("tests/browser/search-eval.mjs"))
+        .arg(site)
+        .arg(queries)
+        .env(
+            "CHROMIUM",
+            std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+        )
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout).to_string();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{report}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result = report
+        .lines()
+        .find_map(|line| line.strip_prefix("RESULT "))
+        .unwrap_or_else(|| panic!("no RESULT line:\n{report}"));
+    (report.clone(), serde_json::from_str(result).unwrap())
+}
+
+/// The search evaluation (tests/search/*.tsv) through the real dialog: every
+/// exact page title first, and the right page in the top three for at least
+/// 90% of the queries. The CDPI book always; a real GitBook export when
+/// `FOLIO_SEARCH_EXPORT` names a checkout of opencrvs/documentation's
+/// `v2.1.0` folder (it is not part of this repository).
+#[test]
+fn search_finds_the_page_you_mean() {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let ready = Path::new(&chromium).exists()
+        && repository
+            .join("tests/browser/node_modules/playwright-core")
+            .is_dir();
+    if !ready {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install Chromium and the npm packages of tests/browser (see .ci/run)"
+        );
+        eprintln!("skipped: no Chromium or no `npm ci` in tests/browser on this machine");
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let mut books = vec![(
+        repository.to_path_buf(),
+        repository.join("tests/search/cdpi.tsv"),
+    )];
+    if let Some(export) = std::env::var_os("FOLIO_SEARCH_EXPORT") {
+        books.push((
+            export.into(),
+            repository.join("tests/search/opencrvs-v2.1.0.tsv"),
+        ));
+    }
+    for (n, (book, queries)) in books.iter().enumerate() {
+        let site = work.path().join(format!("site-{n}"));
+        let output = Command::new(env!("CARGO_BIN_EXE_folio"))
+            .args(["build", ".", "--broken-links", "warn", "--out"])
+            .arg(&site)
+            .current_dir(book)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let (report, result) = search_evaluation(&site, queries);
+        eprintln!("{}:\n{report}", queries.display());
+        assert_eq!(
+            result["titlesFirst"], result["titles"],
+            "an exact title is not the first result:\n{report}"
+        );
+        assert!(
+            result["top3"].as_f64().unwrap() >= 0.9,
+            "fewer than 90% of queries find their page in the top three:\n{report}"
+        );
+    }
 }

@@ -320,8 +320,23 @@ fn site_files_markdown_llms_sitemap_robots_and_404() {
         .contains("- [Install](guide/install.md): How to install."));
 }
 
+/// The pages of `[impact, page, section, +gap, section, …]` groups, with
+/// their impacts and sections.
+fn postings(groups: &serde_json::Value) -> Vec<(u64, u64, u64)> {
+    let mut out = Vec::new();
+    for group in groups.as_array().unwrap() {
+        let group = group.as_array().unwrap();
+        let mut page = 0;
+        for pair in group[1..].chunks(2) {
+            page += pair[0].as_u64().unwrap();
+            out.push((page, group[0].as_u64().unwrap(), pair[1].as_u64().unwrap()));
+        }
+    }
+    out
+}
+
 #[test]
-fn search_index_is_split_into_term_shards_and_document_chunks() {
+fn search_index_is_split_into_term_shards_and_page_chunks() {
     let book = TestBook::fixture("basic");
     book.build_ok();
     let meta: serde_json::Value = serde_json::from_str(&book.output("search/meta.json")).unwrap();
@@ -329,23 +344,35 @@ fn search_index_is_split_into_term_shards_and_document_chunks() {
     let shards: Vec<serde_json::Value> = (0..meta["shards"].as_u64().unwrap())
         .map(|n| serde_json::from_str(&book.output(&format!("search/t/{n}.json"))).unwrap())
         .collect();
-    let holding: Vec<_> = shards.iter().filter(|s| s.get("proxy").is_some()).collect();
-    assert_eq!(holding.len(), 1, "each term lives in one shard");
-    let entry = &holding[0]["proxy"];
-    assert_eq!(entry["n"], 1, "one section mentions a proxy");
-    // Postings are [impact, doc, +gap…] groups.
-    let group = entry["p"][0].as_array().unwrap();
-    assert!((1..=15).contains(&group[0].as_u64().unwrap()));
-    let doc = group[1].as_u64().unwrap();
-    let documents: serde_json::Value =
-        serde_json::from_str(&book.output(&format!("search/d/{}.json", doc / chunk))).unwrap();
-    let found = &documents[(doc % chunk) as usize];
+    // "proxy" is stemmed to "proxi", which lists the word it came from.
+    let holding: Vec<_> = shards.iter().filter(|s| s.get("proxi").is_some()).collect();
     assert_eq!(
-        found[0], "guide/install/#id-3.-configure-the-proxy",
-        "links to the exact heading"
+        holding.len(),
+        1,
+        "a stem whose forms share a prefix lives in one shard"
     );
+    let entry = &holding[0]["proxi"];
+    assert_eq!(
+        entry["w"],
+        serde_json::json!(["=proxy"]),
+        "a form that does not start with its stem is written whole"
+    );
+    assert_eq!(entry["n"], 1, "one page mentions a proxy");
+    let (page, impact, section) = postings(&entry["p"])[0];
+    assert_eq!(impact >> 3, 2, "found in a heading");
+    assert!((1..=7).contains(&(impact & 7)));
+    let records: serde_json::Value =
+        serde_json::from_str(&book.output(&format!("search/d/{}.json", page / chunk))).unwrap();
+    let found = &records[(page % chunk) as usize];
+    assert_eq!(found[0], "guide/install/");
     assert_eq!(found[1], "Install");
-    assert_eq!(found[2], "3. Configure the proxy");
+    assert_eq!(found[2], "Guide", "the breadcrumb");
+    let heading = &found[3][section as usize];
+    assert_eq!(
+        heading[0], "id-3.-configure-the-proxy",
+        "the section links to its exact heading"
+    );
+    assert_eq!(heading[1], "3. Configure the proxy");
     let version = meta["version"].as_str().unwrap().to_string();
     assert_eq!(version.len(), 16);
     book.write("guide/linux.md", "# On Linux\n\nNow with a lantern.\n");
@@ -368,18 +395,56 @@ fn search_index_is_split_into_term_shards_and_document_chunks() {
 }
 
 #[test]
+fn a_page_with_only_headings_is_found_by_its_title() {
+    let book = TestBook::fixture("basic");
+    book.write(
+        "guide/linux.md",
+        "---\ndescription: Packages for Debian.\n---\n\n# On Linux\n\n## Steps\n\n### Download\n\nFetch the archive.\n",
+    );
+    book.build_ok();
+    let meta: serde_json::Value = serde_json::from_str(&book.output("search/meta.json")).unwrap();
+    let shards: Vec<serde_json::Value> = (0..meta["shards"].as_u64().unwrap())
+        .map(|n| serde_json::from_str(&book.output(&format!("search/t/{n}.json"))).unwrap())
+        .collect();
+    let linux = shards
+        .iter()
+        .find_map(|s| s.get("linux").cloned())
+        .expect("the title is indexed");
+    let (page, impact, section) = postings(&linux["p"])[0];
+    assert_eq!(
+        (impact >> 3, section),
+        (3, 0),
+        "a title word, leading to the page itself"
+    );
+    let chunk = meta["chunk"].as_u64().unwrap();
+    let records: serde_json::Value =
+        serde_json::from_str(&book.output(&format!("search/d/{}.json", page / chunk))).unwrap();
+    let sections = &records[(page % chunk) as usize][3];
+    assert_eq!(
+        sections[0][2], "Packages for Debian.",
+        "the top's snippet is the description"
+    );
+    assert_eq!(sections[1][1], "Steps");
+    assert_eq!(
+        sections[1][2], "Fetch the archive.",
+        "a heading alone shows the text after it"
+    );
+}
+
+#[test]
 fn a_common_word_keeps_its_best_postings_in_the_shard_and_the_rest_in_tiers() {
     let book = TestBook::fixture("basic");
-    let mut page = String::from("# Lanterns\n");
+    let mut summary = std::fs::read_to_string(book.path().join("SUMMARY.md")).unwrap();
     for n in 0..400 {
-        // The word is in every section; section 7 says it most.
+        // The word is on every page; page 7 says it most.
         let times = if n == 7 { 6 } else { 1 };
-        page.push_str(&format!(
-            "\n## Part {n}\n\n{}\n",
-            "A lantern shines. ".repeat(times)
-        ));
+        book.write(
+            &format!("lanterns/part-{n}.md"),
+            &format!("# Part {n}\n\n{}\n", "A lantern shines. ".repeat(times)),
+        );
+        summary.push_str(&format!("* [Part {n}](lanterns/part-{n}.md)\n"));
     }
-    book.write("guide/linux.md", &page);
+    book.write("SUMMARY.md", &summary);
     book.build_ok();
     let meta: serde_json::Value = serde_json::from_str(&book.output("search/meta.json")).unwrap();
     let entry = (0..meta["shards"].as_u64().unwrap())
@@ -390,19 +455,7 @@ fn a_common_word_keeps_its_best_postings_in_the_shard_and_the_rest_in_tiers() {
         .find_map(|shard| shard.get("lantern").cloned())
         .expect("indexed");
     assert_eq!(entry["n"], 400);
-    let docs = |groups: &serde_json::Value| -> Vec<(u64, u64)> {
-        let mut out = Vec::new();
-        for group in groups.as_array().unwrap() {
-            let group = group.as_array().unwrap();
-            let mut doc = 0;
-            for gap in &group[1..] {
-                doc += gap.as_u64().unwrap();
-                out.push((doc, group[0].as_u64().unwrap()));
-            }
-        }
-        out
-    };
-    let first = docs(&entry["p"]);
+    let first = postings(&entry["p"]);
     assert_eq!(first.len(), 256, "the first tier stays in the shard");
     assert!(
         first.windows(2).all(|w| w[0].1 >= w[1].1),
@@ -410,17 +463,17 @@ fn a_common_word_keeps_its_best_postings_in_the_shard_and_the_rest_in_tiers() {
     );
     let best = first[0].0;
     let chunk = meta["chunk"].as_u64().unwrap();
-    let documents: serde_json::Value =
+    let records: serde_json::Value =
         serde_json::from_str(&book.output(&format!("search/d/{}.json", best / chunk))).unwrap();
-    assert_eq!(documents[(best % chunk) as usize][2], "Part 7");
+    assert_eq!(records[(best % chunk) as usize][1], "Part 7");
     let more = entry["more"].as_array().expect("a second tier");
     assert_eq!(more.len(), 1);
     let rest: serde_json::Value =
         serde_json::from_str(&book.output(&format!("search/p/{}.json", more[0]))).unwrap();
-    let mut all: Vec<u64> = first.iter().chain(&docs(&rest)).map(|d| d.0).collect();
+    let mut all: Vec<u64> = first.iter().chain(&postings(&rest)).map(|d| d.0).collect();
     all.sort();
     all.dedup();
-    assert_eq!(all.len(), 400, "every section once across the tiers");
+    assert_eq!(all.len(), 400, "every page once across the tiers");
 }
 
 #[test]

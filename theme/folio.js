@@ -360,10 +360,17 @@
         (n >= 0x3040 && n <= 0x30ff) || (n >= 0x3400 && n <= 0x4dbf) || (n >= 0x4e00 && n <= 0x9fff) ||
         (n >= 0xac00 && n <= 0xd7af) || (n >= 0xf900 && n <= 0xfaff) || (n >= 0x20000 && n <= 0x2fa1f);
     }
+    // A word's terms, as src/render/search.rs cuts them: lower-cased words
+    // with diacritics folded; runs of unspaced scripts as character pairs.
+    function fold(w) {
+      return /^[\x00-\x7f]*$/.test(w) ? w : w.normalize("NFD").replace(/\p{M}/gu, "");
+    }
+    var segmenter = null;
     function terms(text) {
       var words = [];
       if (window.Intl && Intl.Segmenter) {
-        var segments = new Intl.Segmenter(undefined, { granularity: "word" }).segment(text.toLowerCase());
+        segmenter = segmenter || new Intl.Segmenter(undefined, { granularity: "word" });
+        var segments = segmenter.segment(text.toLowerCase());
         for (var s of segments) if (s.isWordLike) words.push(s.segment);
       } else {
         words = text.toLowerCase().split(/[^\p{L}\p{N}_.]+/u).filter(Boolean);
@@ -379,78 +386,161 @@
         var chars = Array.from(w);
         if (chars.every(unspaced)) { run = run.concat(chars); return; }
         flush();
-        if (chars.length > 1 || /^\d+$/.test(w)) out.push(w);
+        w = fold(w);
+        if (Array.from(w).length > 1 || /^\d+$/.test(w)) out.push(w);
       });
       flush();
       return out;
     }
-    // Adds `[impact, doc, +gap, …]` groups to a word's scores.
+    // Edits between two words, a swap of neighbours counting one
+    // (optimal string alignment), or limit + 1 once past the limit.
+    function distance(a, b, limit) {
+      if (Math.abs(a.length - b.length) > limit) return limit + 1;
+      var rows = [[]], i, j;
+      for (j = 0; j <= b.length; j++) rows[0][j] = j;
+      for (i = 1; i <= a.length; i++) {
+        rows[i] = [i];
+        var low = i;
+        for (j = 1; j <= b.length; j++) {
+          var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+          var d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+          rows[i][j] = d;
+          if (d < low) low = d;
+        }
+        if (low > limit) return limit + 1;
+      }
+      return rows[a.length][b.length];
+    }
+    // Edits forgiven in a word: one from five letters, two from nine.
+    function allowed(word) {
+      var n = Array.from(word).length;
+      return n >= 9 ? 2 : n >= 5 ? 1 : 0;
+    }
+    // An impact is 8 × field + level (src/render/search.rs); a title
+    // match outweighs any body match.
+    var FIELD = [0, 0.6, 1.6, 4];
+    function value(impact) { return FIELD[impact >> 3] + (impact & 7) / 7; }
+    // Adds `[impact, page, section, +gap, section, …]` groups to a word.
     function addGroups(word, groups, weight) {
       (groups || []).forEach(function (g) {
-        var doc = 0;
-        for (var i = 1; i < g.length; i++) {
-          doc += g[i];
-          word.scores[doc] = (word.scores[doc] || 0) + g[0] * weight;
+        var page = 0;
+        for (var i = 1; i + 1 < g.length; i += 2) {
+          page += g[i];
+          var score = value(g[0]) * weight;
+          var hit = word.pages[page];
+          if (!hit) hit = word.pages[page] = { score: 0, title: false, sections: {} };
+          if (score > hit.score) hit.score = score;
+          if (g[0] >> 3 === 3) hit.title = true;
+          hit.sections[g[i + 1]] = Math.max(hit.sections[g[i + 1]] || 0, score);
         }
       });
     }
-    // A word's first tiers: the exact term, and while typing the last word
-    // every term it begins. Later tiers of the exact term wait in `more`.
+    // The stems a word finds in a shard: those with the word among their
+    // forms, while typing the last word also those with a form it begins,
+    // and when these are few, forms within the edits forgiven.
+    function matches(shard, word, prefix) {
+      var exact = [], begun = [], near = [];
+      var limit = allowed(word);
+      Object.keys(shard || {}).forEach(function (stem) {
+        var entry = shard[stem];
+        var forms = entry.w.map(function (f) { return f.charAt(0) === "=" ? f.slice(1) : stem + f; });
+        if (forms.indexOf(word) >= 0 || stem === word) { exact.push(stem); return; }
+        if (prefix && forms.some(function (f) { return f.indexOf(word) === 0; })) { begun.push(stem); return; }
+        if (limit) {
+          var best = limit + 1;
+          forms.forEach(function (f) { best = Math.min(best, distance(word, f, limit)); });
+          if (best <= limit) near.push({ stem: stem, edits: best });
+        }
+      });
+      return { exact: exact, begun: begun, near: exact.length + begun.length < 3 ? near : [] };
+    }
+    // A word's postings, first tiers only except for its exact stems,
+    // whose later tiers wait in `more`.
     function lookUp(term, prefix) {
       return json("search/t/" + shardOf(term) + ".json").then(function (shard) {
-        var word = { scores: {}, more: [], weight: 0, count: 0 };
-        Object.keys(shard || {}).forEach(function (t) {
-          var exact = t === term;
-          if (!exact && !(prefix && t.indexOf(term) === 0)) return;
-          var entry = shard[t];
-          // Rarer terms weigh more (BM25's inverse document frequency).
-          var weight = Math.log(1 + (meta.documents - entry.n + 0.5) / (entry.n + 0.5)) * (exact ? 1 : 0.5);
+        var found = matches(shard, term, prefix);
+        if (found.exact.length + found.begun.length + found.near.length || !allowed(term)) return { shard: shard, found: found };
+        // Nothing in the word's shard: a swap in its first letters moves
+        // it to another shard, so look there too.
+        var chars = Array.from(term);
+        var swaps = [1, 2, 3].map(function (i) {
+          var c = chars.slice();
+          var t = c[i - 1]; c[i - 1] = c[i]; c[i] = t;
+          return c.join("");
+        });
+        return Promise.all(swaps.map(function (s) { return json("search/t/" + shardOf(s) + ".json"); })).then(function (others) {
+          var merged = Object.assign.apply(null, [{}].concat(others));
+          return { shard: merged, found: matches(merged, term, prefix) };
+        });
+      }).then(function (looked) {
+        var shard = looked.shard, found = looked.found;
+        var word = { term: term, pages: {}, more: [], count: 0 };
+        function take(stem, factor, exact) {
+          var entry = shard[stem];
+          // Rarer stems weigh more (BM25's inverse document frequency).
+          var weight = Math.log(1 + (meta.documents - entry.n + 0.5) / (entry.n + 0.5)) * factor;
           addGroups(word, entry.p, weight);
           word.count = Math.max(word.count, entry.n);
-          if (exact) { word.more = (entry.more || []).slice(); word.weight = weight; }
-        });
+          if (exact) (entry.more || []).forEach(function (id) { word.more.push({ id: id, weight: weight }); });
+        }
+        found.exact.forEach(function (stem) { take(stem, 1, true); });
+        found.begun.forEach(function (stem) { take(stem, 0.7, false); });
+        found.near.forEach(function (n) { take(n.stem, n.edits === 1 ? 0.6 : 0.4, false); });
         return word;
       });
     }
-    // Documents that hold every word, fetching later tiers of common words
-    // until ten are found or nothing is left to fetch.
-    function intersect(words) {
-      var scores = {};
-      Object.keys(words[0].scores).forEach(function (d) {
-        var total = 0;
-        for (var i = 0; i < words.length; i++) {
-          if (!(d in words[i].scores)) return;
-          total += words[i].scores[d];
-        }
-        scores[d] = total;
+    // Pages scored: the words' scores summed, pages lacking a word
+    // discounted; later tiers of common words are fetched until ten pages
+    // hold every word or nothing is left to fetch.
+    function combine(words) {
+      var scores = {}, full = 0;
+      var found = words.filter(function (w) { return Object.keys(w.pages).length; });
+      var union = {};
+      found.forEach(function (w) { for (var p in w.pages) union[p] = true; });
+      Object.keys(union).forEach(function (p) {
+        var total = 0, held = 0, titled = 0;
+        words.forEach(function (w) {
+          var hit = w.pages[p];
+          if (!hit) return;
+          held++;
+          total += hit.score;
+          if (hit.title) titled++;
+        });
+        if (held === words.length) full++;
+        // Every word in the title: the page is about the query.
+        if (titled === words.length) total += 6;
+        scores[p] = total * Math.pow(held / words.length, 2);
       });
       var waiting = words.filter(function (w) { return w.more.length; });
-      // A word with nothing left to fetch bounds how many documents can match.
+      // A word with nothing left to fetch bounds how many pages can hold
+      // every word.
       var bound = 10;
-      words.forEach(function (w) { if (!w.more.length) bound = Math.min(bound, Object.keys(w.scores).length); });
-      if (Object.keys(scores).length >= bound || !waiting.length) {
-        var complete = !waiting.length;
-        return { scores: scores, complete: complete, count: Math.max(words.length === 1 ? words[0].count : 0, Object.keys(scores).length) };
-      }
+      words.forEach(function (w) { if (!w.more.length) bound = Math.min(bound, Object.keys(w.pages).length); });
+      if (full >= bound || !waiting.length) return { scores: scores, full: full, complete: !waiting.length };
       return Promise.all(waiting.map(function (w) {
-        return json("search/p/" + w.more.shift() + ".json").then(function (groups) { addGroups(w, groups, w.weight); });
-      })).then(function () { return intersect(words); });
+        var next = w.more.shift();
+        return json("search/p/" + next.id + ".json").then(function (groups) { addGroups(w, groups, next.weight); });
+      })).then(function () { return combine(words); });
     }
-    function snippet(text, words) {
-      var lower = text.toLowerCase();
+    function marked(text, words, className) {
+      var lower = fold(text.toLowerCase());
       var at = -1;
-      for (var i = 0; i < words.length && at < 0; i++) at = lower.indexOf(words[i]);
-      var start = Math.max(0, at - 60);
-      var piece = (start > 0 ? "…" : "") + text.slice(start, start + 180) + (text.length > start + 180 ? "…" : "");
+      for (var i = 0; i < words.length && at < 0; i++) at = lower.search(boundary(words[i]));
+      var start = Math.max(0, at - 50);
+      // Folding keeps lengths for Latin text, so positions carry over.
+      if (lower.length !== text.length) lower = text.toLowerCase();
+      var piece = (start > 0 ? "…" : "") + text.slice(start, start + 160) + (text.length > start + 160 ? "…" : "");
       var span = document.createElement("span");
-      span.className = "search-snippet";
+      span.className = className;
       var rest = piece;
       while (rest) {
-        var low = rest.toLowerCase();
+        var low = fold(rest.toLowerCase());
+        if (low.length !== rest.length) low = rest.toLowerCase();
         var best = -1, length = 0;
         words.forEach(function (w) {
-          var k = low.indexOf(w);
-          if (k >= 0 && (best < 0 || k < best)) { best = k; length = w.length; }
+          var m = boundary(w).exec(low);
+          if (m && (best < 0 || m.index < best)) { best = m.index; length = m[0].length; }
         });
         if (best < 0) { span.appendChild(document.createTextNode(rest)); break; }
         span.appendChild(document.createTextNode(rest.slice(0, best)));
@@ -461,6 +551,19 @@
       }
       return span;
     }
+    // A query word where a word of the text starts, and the rest of that
+    // word (so "servic" marks "services"); pairs anywhere.
+    var boundaries = {};
+    function boundary(w) {
+      if (boundaries[w]) { boundaries[w].lastIndex = 0; return boundaries[w]; }
+      return (boundaries[w] = pattern(w));
+    }
+    function pattern(w) {
+      var escaped = w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      if (Array.from(w).every(unspaced)) return new RegExp(escaped);
+      return new RegExp("(?<![\\p{L}\\p{N}])" + escaped + "[\\p{L}\\p{N}]*", "u");
+    }
+    function holds(text, w) { return boundary(w).test(fold(text.toLowerCase())); }
     function select(index) {
       var items = list.querySelectorAll("[role=option]");
       if (!items.length) return;
@@ -469,69 +572,127 @@
       input.setAttribute("aria-activedescendant", items[active].id);
       items[active].scrollIntoView({ block: "nearest" });
     }
+    function option(href, className) {
+      var li = document.createElement("li");
+      li.setAttribute("role", "none");
+      li.className = className;
+      // The link itself is the option: an option must not contain a link.
+      var a = document.createElement("a");
+      a.id = "search-result-" + list.children.length;
+      a.setAttribute("role", "option");
+      a.setAttribute("aria-selected", "false");
+      a.href = root + href;
+      a.tabIndex = -1;
+      li.appendChild(a);
+      list.appendChild(li);
+      return a;
+    }
+    // Each page once: title, breadcrumb and its best snippet, then up to
+    // three of its sections that matched, linking to their headings.
     function show(results, words) {
       list.textContent = "";
       active = -1;
       input.removeAttribute("aria-activedescendant");
       input.setAttribute("aria-expanded", results.length ? "true" : "false");
-      results.forEach(function (doc, i) {
-        // The link itself is the option: an option must not contain a link.
-        var li = document.createElement("li");
-        li.setAttribute("role", "none");
-        var a = document.createElement("a");
-        a.id = "search-result-" + i;
-        a.setAttribute("role", "option");
-        a.setAttribute("aria-selected", "false");
-        a.href = root + doc[0];
-        a.tabIndex = -1;
+      results.forEach(function (r) {
+        var record = r.record, sections = record[3];
+        var a = option(record[0], "search-page");
         var title = document.createElement("span");
         title.className = "search-title";
-        title.textContent = doc[1] + (doc[2] ? " › " + doc[2] : "");
+        title.textContent = record[1];
         a.appendChild(title);
-        a.appendChild(snippet(doc[3], words));
-        li.appendChild(a);
-        list.appendChild(li);
+        if (record[2]) {
+          var crumb = document.createElement("span");
+          crumb.className = "search-crumb";
+          crumb.textContent = record[2];
+          a.appendChild(crumb);
+        }
+        var top = sections[0] ? sections[0][2] : "";
+        var lead = words.some(function (w) { return holds(top, w); }) || !r.subs.length ? top : sections[r.subs[0]][2];
+        if (lead) a.appendChild(marked(lead, words, "search-snippet"));
+        r.subs.forEach(function (n) {
+          var s = sections[n];
+          var sub = option(record[0] + "#" + s[0], "search-sub");
+          var heading = document.createElement("span");
+          heading.className = "search-heading";
+          heading.textContent = s[1];
+          sub.appendChild(heading);
+          if (s[2]) sub.appendChild(marked(s[2], words, "search-snippet"));
+        });
       });
     }
-    // Among the results shown, those holding the query as typed (words
-    // next to each other, in order) come first: in a heading, then in text.
-    function rerank(docs, query) {
-      var phrase = query.toLowerCase().replace(/\s+/g, " ");
-      if (phrase.indexOf(" ") < 0) return docs;
-      function bonus(doc) {
-        if ((doc[1] + " " + doc[2]).toLowerCase().indexOf(phrase) >= 0) return 2;
-        return doc[3].toLowerCase().indexOf(phrase) >= 0 ? 1 : 0;
-      }
-      return docs.map(function (doc, i) { return { doc: doc, i: i, bonus: bonus(doc) }; })
-        .sort(function (a, b) { return b.bonus - a.bonus || a.i - b.i; })
-        .map(function (r) { return r.doc; });
+    // Final order among the pages fetched: an exact or near-exact title
+    // first, then the query as typed (words in order) in the title, a
+    // heading or the text; and the sections to show under each page.
+    function rerank(ranked, records, words, query) {
+      var phrase = terms(query).join(" ");
+      return ranked.map(function (r, i) {
+        var record = records[i];
+        if (!record) return null;
+        var sections = record[3];
+        var titleTerms = terms(record[1]);
+        var bonus = 0;
+        var inTitle = words.filter(function (w, k) {
+          var last = k === words.length - 1;
+          return titleTerms.some(function (t) { return t === w || (last && t.indexOf(w) === 0) || (w.length >= 5 && distance(w, t, allowed(w)) <= allowed(w)); });
+        }).length;
+        if (inTitle === words.length) {
+          bonus += titleTerms.length === words.length ? 100 : 30 * words.length / titleTerms.length;
+        }
+        if (words.length > 1) {
+          if (titleTerms.join(" ").indexOf(phrase) >= 0) bonus += 10;
+          else if (sections.some(function (s) { return terms(s[1]).join(" ").indexOf(phrase) >= 0; })) bonus += 4;
+          else if (sections.some(function (s) { return terms(s[2]).join(" ").indexOf(phrase) >= 0; })) bonus += 2;
+        }
+        // Sections: where the postings put the words, or whose heading
+        // holds one; the page's top is the page's own link.
+        var rank = {};
+        Object.keys(r.sections).forEach(function (n) { if (+n > 0 && sections[n]) rank[n] = r.sections[n]; });
+        sections.forEach(function (s, n) {
+          if (n > 0 && s[0] && words.some(function (w) { return holds(s[1], w); })) rank[n] = (rank[n] || 0) + 1;
+        });
+        var subs = Object.keys(rank).filter(function (n) { return sections[n][0]; })
+          .sort(function (a, b) { return rank[b] - rank[a] || a - b; }).slice(0, 3).map(Number);
+        return { record: record, score: r.score + bonus, subs: subs, i: i };
+      }).filter(Boolean).sort(function (a, b) { return b.score - a.score || a.i - b.i; });
     }
     function search() {
       var query = input.value.trim();
       var words = terms(query);
       var ticket = ++pending;
+      var looked = [];
       if (!words.length) { show([], []); status.textContent = ""; return; }
       json("search/meta.json").then(function (m) {
         meta = m;
         if (!meta) return null;
         return Promise.all(words.map(function (w, i) { return lookUp(w, i === words.length - 1); }));
       }).then(function (found) {
-        return found && intersect(found);
+        if (!found) return null;
+        looked = found;
+        return combine(found);
       }).then(function (result) {
         if (ticket !== pending || !result) return;
         var scores = result.scores;
         var top = Object.keys(scores).sort(function (a, b) { return scores[b] - scores[a] || a - b; }).slice(0, 10);
-        var count = result.count;
-        return Promise.all(top.map(function (d) {
-          return json("search/d/" + Math.floor(d / meta.chunk) + ".json").then(function (chunk) {
-            return chunk ? chunk[d % meta.chunk] : null;
+        var ranked = top.map(function (p) {
+          var sections = {};
+          // Per section, the best score any word gave it.
+          looked.forEach(function (w) {
+            var hit = w.pages[p];
+            if (hit) for (var n in hit.sections) sections[n] = Math.max(sections[n] || 0, hit.sections[n]);
           });
-        })).then(function (docs) {
+          return { page: p, score: scores[p], sections: sections };
+        });
+        return Promise.all(top.map(function (p) {
+          return json("search/d/" + Math.floor(p / meta.chunk) + ".json").then(function (chunk) {
+            return chunk ? chunk[p % meta.chunk] : null;
+          });
+        })).then(function (records) {
           if (ticket !== pending) return;
-          docs = rerank(docs.filter(Boolean), query);
-          show(docs, words);
-          var more = result.complete || words.length === 1 ? "" : "+";
-          status.textContent = count ? count + more + (count === 1 && !more ? " result" : " results") : "No results for “" + query + "”";
+          var results = rerank(ranked, records, words, query);
+          show(results, words);
+          var count = Object.keys(scores).length;
+          status.textContent = count ? count + (count === 1 ? " result" : " results") : "No results for “" + query + "”";
         });
       });
     }

@@ -198,7 +198,7 @@ impl SiteExtras {
             &stylesheet,
             &self.icons,
         ));
-        files.extend(search::search_files(site, parsed, &self.titles));
+        files.extend(search::search_files(book, site, parsed, &self.titles));
         Ok(files)
     }
 }

@@ -1,51 +1,69 @@
 //! The full-text search index, split so a query downloads a small part of
 //! it.
 //!
-//! Every page is cut into sections at its headings; each section is a
-//! document (page title, heading, URL with the heading's anchor, and the
-//! start of its text for snippets). Words come from Unicode word
-//! segmentation, lower-cased; runs of CJK characters are indexed as
-//! character bigrams, since those scripts do not separate words with
-//! spaces.
+//! A document is a page. Its words are counted in four fields, title ≫
+//! headings ≫ description ≫ body; each section (the part under a heading)
+//! is remembered so a result can link to the sections that matched. Words
+//! come from Unicode word segmentation, lower-cased, with diacritics
+//! folded, and stemmed by the Snowball stemmer of the book's `language`
+//! (`rust-stemmers`). Runs of scripts written without spaces (CJK, Thai,
+//! Lao, Khmer, Myanmar) are indexed as character pairs instead.
+//!
+//! The dialog never stems: each stem carries the words of the book that
+//! stem to it (its *forms*), and the dialog looks a query word up among
+//! forms. So both sides agree by construction, and a word the book never
+//! uses still finds its stem through typo tolerance (`configurations` is
+//! one edit from `configuration`).
 //!
 //! Layout under `search/`:
-//! - `meta.json`: document count, chunk size, shard count, and a version
+//! - `meta.json`: page count, pages per chunk, shard count, and a version
 //!   the dialog adds to every other file's URL (stale caches cannot mix).
-//! - `t/<n>.json`: term shards. A term lives in shard
-//!   `fnv1a(first three characters) % shards`, so all terms sharing a
-//!   prefix sit together (the last word matches as a prefix while typing)
-//!   and every shard exists (no 404 for an unknown word). The shard count
-//!   grows with the index so shards stay small.
-//! - Each term's postings are ordered by impact (a BM25 weight, quantised)
-//!   and cut into tiers: the first tier sits in the shard, later ones, each
-//!   [`TIER_GROWTH`] times larger, in `p/<n>.json`. A word found on every
-//!   page costs its first tier; the dialog fetches later tiers only when
-//!   the tiers it has do not yet give ten results.
-//! - Postings are written as groups `[impact, doc, +gap, +gap, …]` (same
-//!   impact, ascending documents), so a posting costs two or three bytes.
-//! - `d/<n>.json`: documents in chunks of [`DOCS_PER_CHUNK`].
+//! - `t/<n>.json`: term shards, `{stem: {"n": pages, "w": [forms], "p":
+//!   postings, "more": [tier files]}}`. A stem lives in the shard
+//!   `fnv1a(first three characters) % shards` of each of its forms, so a
+//!   typed word, its prefixes while typing, and its typos past the third
+//!   letter are all answered by one shard, and every shard exists (no 404
+//!   for an unknown word). A form is written as the letters it adds to the
+//!   stem, or `=form` when it does not start with the stem.
+//! - Each stem's postings are ordered by impact and cut into tiers: the
+//!   first tier sits in the shard, later ones, each [`TIER_GROWTH`] times
+//!   larger, in `p/<n>.json`, fetched only while fewer than ten pages
+//!   match. An impact is `8 × field + level`: the best field the word is
+//!   in (0 body, 1 description, 2 heading, 3 title) and a BM25 weight
+//!   quantised to 1..=7; title matches therefore sit in the first tier.
+//! - Postings are groups `[impact, page, section, +gap, section, …]` (same
+//!   impact, ascending pages); `section` is the page's section where the
+//!   word weighs most (0 is the top of the page).
+//! - `d/<n>.json`: pages in chunks of [`PAGES_PER_CHUNK`], each `[url,
+//!   title, breadcrumb, [[anchor, heading, snippet], …]]`. A section that
+//!   is only a heading takes its snippet from the text that follows.
 //!
-//! Building our own index keeps the site free of a separate tool and
-//! binary (Pagefind's crate bundles its own HTML parser and UI), at the cost
-//! of a simpler ranking.
+//! It never decides how results look: the dialog in `theme/folio.js` ranks
+//! and shows them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 use rayon::prelude::*;
+use rust_stemmers::{Algorithm, Stemmer};
 use serde_json::json;
+use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::OutputFile;
+use crate::load::{Book, PageId};
 use crate::parse::ParsedPage;
 use crate::paths;
 use crate::resolve::Site;
 
-/// Documents per chunk file.
-const DOCS_PER_CHUNK: usize = 8;
-/// Characters of section text kept for snippets.
-const SNIPPET_TEXT: usize = 300;
+/// Pages per document chunk.
+const PAGES_PER_CHUNK: usize = 2;
+/// Characters of a section's text kept for its snippet.
+const SNIPPET_TEXT: usize = 220;
+/// Characters of snippets kept for one page (a page of hundreds of
+/// sections keeps shorter snippets).
+const PAGE_SNIPPETS: usize = 6000;
 /// Postings of a term kept in its shard; the rest go to tier files.
 const FIRST_TIER: usize = 256;
 /// Each tier file holds this many times the postings of the tier before.
@@ -54,70 +72,196 @@ const TIER_GROWTH: usize = 4;
 const SHARD_BYTES: usize = 8 * 1024;
 /// Characters of a term that pick its shard.
 const SHARD_PREFIX: usize = 3;
-/// A word in a heading (or the title) counts this many times.
-const HEADING_WEIGHT: u32 = 3;
-/// Impacts run from 1 to this.
-const IMPACT_LEVELS: f64 = 15.0;
+/// BM25 levels run from 1 to this.
+const LEVELS: f64 = 7.0;
 /// BM25 parameters (the usual defaults).
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
-struct Document {
-    url: String,
-    title: String,
-    heading: String,
-    text: String,
+/// Where on a page a word is; a later field outranks an earlier one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Field {
+    Body = 0,
+    Description = 1,
+    Heading = 2,
+    Title = 3,
 }
 
-/// (document, impact): postings of one term, best first.
-type Postings = Vec<(u32, u8)>;
+impl Field {
+    /// How many times one occurrence counts in the BM25 term frequency.
+    fn weight(self) -> u32 {
+        match self {
+            Field::Body => 1,
+            Field::Description => 2,
+            Field::Heading => 3,
+            Field::Title => 6,
+        }
+    }
+}
 
-/// A term in its shard: the term, its posting count, its postings cut into
-/// tiers, and the number of its first tier file.
-type ShardEntry<'a> = (&'a str, usize, Vec<&'a [(u32, u8)]>, usize);
+/// One section of a page as the dialog shows it.
+struct Section {
+    anchor: Option<String>,
+    heading: String,
+    snippet: String,
+}
+
+/// One page as the dialog shows it.
+struct Record {
+    url: String,
+    title: String,
+    breadcrumb: String,
+    sections: Vec<Section>,
+}
+
+/// A stem on one page: its weighted count, best field, and the section
+/// where it weighs most.
+#[derive(Default, Clone, Copy)]
+struct Occurrence {
+    count: u32,
+    field: Option<Field>,
+    section: usize,
+    section_weight: u32,
+}
+
+/// The stems of one page, and its length in words.
+struct Counts {
+    stems: HashMap<String, Occurrence>,
+    length: u32,
+}
+
+/// (page, impact, section): postings of one stem, best first.
+type Postings = Vec<(u32, u8, u16)>;
+
+/// A stem in its shard: the stem, its page count, its forms, its postings
+/// cut into tiers, and the number of its first tier file.
+type ShardEntry<'a> = (
+    &'a str,
+    usize,
+    &'a [String],
+    Vec<&'a [(u32, u8, u16)]>,
+    usize,
+);
+
+/// A page's record, its stem counts, and its (form, stem) pairs.
+type PageDocument = (Record, Counts, Vec<(String, String)>);
+
+/// Turns text into the terms the index holds, for one language.
+pub(super) struct Normaliser {
+    stemmer: Option<Stemmer>,
+}
+
+impl Normaliser {
+    /// The normaliser for a book's `language` (`en`, `de-CH`, …); a
+    /// language without a Snowball stemmer is folded but not stemmed.
+    pub(super) fn for_language(language: &str) -> Normaliser {
+        let code = language
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let algorithm = match code.as_str() {
+            "ar" => Some(Algorithm::Arabic),
+            "da" => Some(Algorithm::Danish),
+            "nl" => Some(Algorithm::Dutch),
+            "en" => Some(Algorithm::English),
+            "fi" => Some(Algorithm::Finnish),
+            "fr" => Some(Algorithm::French),
+            "de" => Some(Algorithm::German),
+            "el" => Some(Algorithm::Greek),
+            "hu" => Some(Algorithm::Hungarian),
+            "it" => Some(Algorithm::Italian),
+            "nb" | "nn" | "no" => Some(Algorithm::Norwegian),
+            "pt" => Some(Algorithm::Portuguese),
+            "ro" => Some(Algorithm::Romanian),
+            "ru" => Some(Algorithm::Russian),
+            "es" => Some(Algorithm::Spanish),
+            "sv" => Some(Algorithm::Swedish),
+            "ta" => Some(Algorithm::Tamil),
+            "tr" => Some(Algorithm::Turkish),
+            _ => None,
+        };
+        Normaliser {
+            stemmer: algorithm.map(Stemmer::create),
+        }
+    }
+
+    /// The stem of a form (one of [`terms`]): a form made of letters is
+    /// stemmed, other forms (`v2.1`, character pairs) are their own stem.
+    fn stem(&self, form: &str) -> String {
+        match &self.stemmer {
+            Some(stemmer) if form.chars().all(char::is_alphabetic) => {
+                stemmer.stem(form).into_owned()
+            }
+            _ => form.to_string(),
+        }
+    }
+
+    /// The (form, stem) pairs of a text.
+    #[cfg(test)]
+    fn stems(&self, text: &str) -> Vec<(String, String)> {
+        terms(text)
+            .into_iter()
+            .map(|form| {
+                let stem = self.stem(&form);
+                (form, stem)
+            })
+            .collect()
+    }
+}
 
 /// The index files, under `search/`.
 pub(super) fn search_files(
+    book: &Book,
     site: &Site,
     parsed: &[ParsedPage],
     titles: &[String],
 ) -> Vec<OutputFile> {
-    let (documents, counts) = collect(site, parsed, titles);
+    let normaliser = Normaliser::for_language(&book.config.language);
+    let (records, counts, forms) = collect(book, site, parsed, titles, &normaliser);
     let postings = impacts(&counts);
     let shard_count = shard_count(&postings);
-    // Tier files are numbered in term order, so a build is reproducible.
+    // Tier files are numbered in stem order, so a build is reproducible.
     let mut next_tier = 0;
     let mut shards: Vec<Vec<ShardEntry>> = vec![Vec::new(); shard_count];
-    for (term, list) in &postings {
+    for (stem, list) in &postings {
         let tiers = tiers(list);
         let first_tier_file = next_tier;
         next_tier += tiers.len() - 1;
-        shards[shard_of(term, shard_count)].push((term, list.len(), tiers, first_tier_file));
+        let forms = forms.get(*stem).map_or(&[][..], |f| f.as_slice());
+        let homes: BTreeSet<usize> = forms
+            .iter()
+            .map(|form| shard_of(form, shard_count))
+            .chain([shard_of(stem, shard_count)])
+            .collect();
+        for home in homes {
+            shards[home].push((stem, list.len(), forms, tiers.clone(), first_tier_file));
+        }
     }
     let mut files: Vec<OutputFile> = shards
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(n, terms)| shard_files(n, terms))
+        .flat_map_iter(|(n, stems)| shard_files(n, stems))
         .collect();
+    // A stem in several shards wrote its tier files once per shard.
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
     files.extend(
-        documents
-            .par_chunks(DOCS_PER_CHUNK)
+        records
+            .par_chunks(PAGES_PER_CHUNK)
             .enumerate()
-            .map(|(chunk, docs)| {
-                let docs: Vec<_> = docs
-                    .iter()
-                    .map(|d| json!([d.url, d.title, d.heading, d.text]))
-                    .collect();
+            .map(|(chunk, records)| {
+                let records: Vec<_> = records.iter().map(record_json).collect();
                 OutputFile {
                     path: format!("search/d/{chunk}.json"),
-                    contents: serde_json::to_vec(&docs).unwrap_or_default(),
+                    contents: serde_json::to_vec(&records).unwrap_or_default(),
                 }
             })
             .collect::<Vec<_>>(),
     );
     let meta = json!({
-        "documents": documents.len(),
-        "chunk": DOCS_PER_CHUNK,
+        "documents": records.len(),
+        "chunk": PAGES_PER_CHUNK,
         "shards": shard_count,
         "prefix": SHARD_PREFIX,
         "version": version(&files),
@@ -129,9 +273,18 @@ pub(super) fn search_files(
     files
 }
 
+fn record_json(record: &Record) -> serde_json::Value {
+    let sections: Vec<_> = record
+        .sections
+        .iter()
+        .map(|s| json!([s.anchor.as_deref().unwrap_or(""), s.heading, s.snippet]))
+        .collect();
+    json!([record.url, record.title, record.breadcrumb, sections])
+}
+
 /// A hash of the index files. The dialog asks for each file with it
 /// (`?v=…`), so a browser that cached files of an earlier build never
-/// mixes them with this build's (document numbers change between builds).
+/// mixes them with this build's (page numbers change between builds).
 fn version(files: &[OutputFile]) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -142,12 +295,11 @@ fn version(files: &[OutputFile]) -> String {
     format!("{:016x}", hasher.finish())
 }
 
-/// One shard file, `{"term": {"n": postings, "p": first tier, "more":
-/// [tier files]}}`, and the tier files of its terms.
-fn shard_files(n: usize, terms: &[ShardEntry]) -> Vec<OutputFile> {
+/// One shard file and the tier files of its stems.
+fn shard_files(n: usize, stems: &[ShardEntry]) -> Vec<OutputFile> {
     let mut shard = String::from("{");
     let mut files = Vec::new();
-    for (i, (term, count, tiers, first_tier_file)) in terms.iter().enumerate() {
+    for (i, (stem, count, forms, tiers, first_tier_file)) in stems.iter().enumerate() {
         let mut tiers = tiers.iter().copied();
         let first = tiers.next().unwrap_or_default();
         let more: Vec<usize> = (*first_tier_file..).take(tiers.len()).collect();
@@ -160,8 +312,20 @@ fn shard_files(n: usize, terms: &[ShardEntry]) -> Vec<OutputFile> {
         if i > 0 {
             shard.push(',');
         }
-        let term = serde_json::to_string(term).unwrap_or_default();
-        let _ = write!(shard, "{term}:{{\"n\":{count},\"p\":{}", groups_json(first));
+        let written: Vec<String> = forms
+            .iter()
+            .map(|form| match form.strip_prefix(*stem) {
+                Some(rest) => rest.to_string(),
+                None => format!("={form}"),
+            })
+            .collect();
+        let key = serde_json::to_string(stem).unwrap_or_default();
+        let written = serde_json::to_string(&written).unwrap_or_default();
+        let _ = write!(
+            shard,
+            "{key}:{{\"n\":{count},\"w\":{written},\"p\":{}",
+            groups_json(first)
+        );
         if !more.is_empty() {
             let _ = write!(shard, ",\"more\":{more:?}");
         }
@@ -175,86 +339,190 @@ fn shard_files(n: usize, terms: &[ShardEntry]) -> Vec<OutputFile> {
     files
 }
 
-/// Term counts of one document: term → (times in its text, times in its
-/// heading or title), and its length in terms.
-struct Counts {
-    terms: HashMap<String, (u32, u32)>,
-    length: u32,
-}
-
-/// Every section of every indexed page as a document, with its term
-/// counts; pages in parallel.
-fn collect(site: &Site, parsed: &[ParsedPage], titles: &[String]) -> (Vec<Document>, Vec<Counts>) {
-    let per_page: Vec<Vec<(Document, Counts)>> = parsed
+/// Every indexed page as a record, with its stem counts, and every stem's
+/// forms (sorted); pages in parallel.
+fn collect(
+    book: &Book,
+    site: &Site,
+    parsed: &[ParsedPage],
+    titles: &[String],
+    normaliser: &Normaliser,
+) -> (Vec<Record>, Vec<Counts>, HashMap<String, Vec<String>>) {
+    let per_page: Vec<PageDocument> = parsed
         .par_iter()
         .enumerate()
         .filter(|(_, page)| !page.front_matter.no_index)
-        .map(|(id, page)| {
-            sections(page)
-                .into_iter()
-                .map(|section| section_document(site, id, &titles[id], section))
-                .collect()
-        })
+        .map(|(id, page)| page_document(book, site, titles, id, page, normaliser))
         .collect();
-    per_page.into_iter().flatten().unzip()
+    let mut records = Vec::with_capacity(per_page.len());
+    let mut counts = Vec::with_capacity(per_page.len());
+    let mut pairs = Vec::new();
+    for (record, count, these) in per_page {
+        pairs.extend(these.into_iter().map(|(form, stem)| (stem, form)));
+        records.push(record);
+        counts.push(count);
+    }
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    let mut forms: HashMap<String, Vec<String>> = HashMap::new();
+    for (stem, form) in pairs {
+        forms.entry(stem).or_default().push(form);
+    }
+    (records, counts, forms)
 }
 
-fn section_document(
+/// One page's record, its stem counts, and its (form, stem) pairs.
+fn page_document(
+    book: &Book,
     site: &Site,
-    id: usize,
-    title: &str,
-    (anchor, heading, text): (Option<String>, String, String),
-) -> (Document, Counts) {
-    // The part before the first heading is found by the page title.
-    let heading_text = if heading.is_empty() { title } else { &heading };
+    titles: &[String],
+    id: PageId,
+    page: &ParsedPage,
+    normaliser: &Normaliser,
+) -> PageDocument {
+    let title = titles[id].as_str();
+    let raw = sections(page);
+    let description = page.front_matter.description.clone().unwrap_or_default();
     let mut counts = Counts {
-        terms: HashMap::new(),
+        stems: HashMap::new(),
         length: 0,
     };
-    for term in terms(heading_text) {
-        counts.terms.entry(term).or_default().1 += 1;
-        counts.length += 1;
+    // Each form is stemmed once per page.
+    let mut stem_of: HashMap<String, String> = HashMap::new();
+    let mut add = |text: &str, field: Field| -> HashMap<String, u32> {
+        let mut here: HashMap<String, u32> = HashMap::new();
+        for form in terms(text) {
+            let stem = match stem_of.get(&form) {
+                Some(stem) => stem.clone(),
+                None => {
+                    let stem = normaliser.stem(&form);
+                    stem_of.insert(form, stem.clone());
+                    stem
+                }
+            };
+            *here.entry(stem).or_default() += field.weight();
+            counts.length += 1;
+        }
+        for (stem, weight) in &here {
+            let occurrence = counts.stems.entry(stem.clone()).or_default();
+            occurrence.count += weight;
+            occurrence.field = occurrence.field.max(Some(field));
+        }
+        here
+    };
+    add(title, Field::Title);
+    add(&description, Field::Description);
+    // Each stem's weight per section, for its best section.
+    let per_section: Vec<HashMap<String, u32>> = raw
+        .iter()
+        .map(|(_, heading, text)| {
+            let mut here = add(heading, Field::Heading);
+            for (stem, weight) in add(text, Field::Body) {
+                *here.entry(stem).or_default() += weight;
+            }
+            here
+        })
+        .collect();
+    // Best section of each stem: where it weighs most, the top on ties.
+    for (n, here) in per_section.into_iter().enumerate() {
+        for (stem, weight) in here {
+            if let Some(occurrence) = counts.stems.get_mut(&stem) {
+                if weight > occurrence.section_weight {
+                    occurrence.section_weight = weight;
+                    occurrence.section = n;
+                }
+            }
+        }
     }
-    for term in terms(&text) {
-        counts.terms.entry(term).or_default().0 += 1;
-        counts.length += 1;
+    for occurrence in counts.stems.values_mut() {
+        if occurrence.field == Some(Field::Title) || occurrence.field == Some(Field::Description) {
+            // A title or description word leads to the page itself.
+            occurrence.section = 0;
+        }
     }
     let page_url = paths::encode_path(&site.page_urls[id]);
-    let url = match anchor {
-        Some(anchor) => format!("{page_url}#{}", paths::encode_fragment(&anchor)),
-        None => page_url,
-    };
-    let document = Document {
-        url,
+    let budget = (PAGE_SNIPPETS / raw.len().max(1)).clamp(60, SNIPPET_TEXT);
+    let mut sections: Vec<Section> = Vec::with_capacity(raw.len());
+    for (n, (anchor, heading, text)) in raw.iter().enumerate() {
+        // A section that is only a heading shows the text that follows.
+        let following = raw[n..]
+            .iter()
+            .map(|(_, _, text)| text.as_str())
+            .find(|text| !text.is_empty())
+            .unwrap_or("");
+        let text = if n == 0 && !description.is_empty() {
+            description.as_str()
+        } else if text.is_empty() {
+            following
+        } else {
+            text.as_str()
+        };
+        sections.push(Section {
+            anchor: anchor
+                .as_ref()
+                .map(|anchor| paths::encode_fragment(anchor).to_string()),
+            heading: heading.clone(),
+            snippet: text.chars().take(budget).collect(),
+        });
+    }
+    let record = Record {
+        url: page_url,
         title: title.to_string(),
-        heading,
-        text: text.chars().take(SNIPPET_TEXT).collect(),
+        breadcrumb: breadcrumb(book, titles, id),
+        sections,
     };
-    (document, counts)
+    (record, counts, stem_of.into_iter().collect())
 }
 
-/// Each term's postings with their impacts, best first (ties by document),
-/// in term order.
+/// "Section › Parent › …": where a page sits, as its breadcrumbs show it.
+fn breadcrumb(book: &Book, titles: &[String], id: PageId) -> String {
+    let page = &book.pages[id];
+    let section = &book.sections[page.section];
+    let mut chain = Vec::new();
+    let mut at = page.parent;
+    while let Some(parent) = at {
+        if chain.contains(&parent) {
+            break;
+        }
+        chain.push(parent);
+        at = book.pages[parent].parent;
+    }
+    chain.reverse();
+    let mut crumbs: Vec<String> = Vec::new();
+    if section.index_page.is_some_and(|index| index != id) && book.sections.len() > 1 {
+        crumbs.push(section.config.title.clone());
+    }
+    for parent in chain {
+        if Some(parent) != section.index_page {
+            crumbs.push(titles[parent].clone());
+        }
+    }
+    crumbs.join(" › ")
+}
+
+/// Each stem's postings with their impacts, best first (ties by page), in
+/// stem order.
 ///
-/// The impact is BM25's term-frequency part (saturating, normalised by the
-/// section's length) scaled to 1..=15; the dialog multiplies it by the
-/// term's rarity, which it computes from the posting count.
+/// The level is BM25's term-frequency part (saturating, normalised by the
+/// page's length) scaled to 1..=7; the dialog multiplies it by the stem's
+/// rarity, which it computes from the posting count.
 fn impacts(counts: &[Counts]) -> Vec<(&str, Postings)> {
     let average =
         counts.iter().map(|c| f64::from(c.length)).sum::<f64>() / counts.len().max(1) as f64;
     let mut postings: HashMap<&str, Postings> = HashMap::new();
-    for (doc, these) in counts.iter().enumerate() {
+    for (page, these) in counts.iter().enumerate() {
         let norm = 1.0 - B + B * f64::from(these.length) / average.max(1.0);
-        for (term, (text, heading)) in &these.terms {
-            let tf = f64::from(text + HEADING_WEIGHT * heading);
+        for (stem, occurrence) in &these.stems {
+            let tf = f64::from(occurrence.count);
             let weight = tf * (K1 + 1.0) / (tf + K1 * norm);
-            let impact = (weight / (K1 + 1.0) * IMPACT_LEVELS)
-                .round()
-                .clamp(1.0, IMPACT_LEVELS);
-            postings
-                .entry(term.as_str())
-                .or_default()
-                .push((doc as u32, impact as u8));
+            let level = (weight / (K1 + 1.0) * LEVELS).round().clamp(1.0, LEVELS) as u8;
+            let field = occurrence.field.unwrap_or(Field::Body) as u8;
+            let section = u16::try_from(occurrence.section).unwrap_or(0);
+            postings.entry(stem.as_str()).or_default().push((
+                page as u32,
+                field * 8 + level,
+                section,
+            ));
         }
     }
     let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
@@ -270,14 +538,14 @@ fn impacts(counts: &[Counts]) -> Vec<(&str, Postings)> {
 fn shard_count(postings: &[(&str, Postings)]) -> usize {
     let bytes: usize = postings
         .iter()
-        .map(|(term, list)| term.len() + 16 + 3 * list.len().min(FIRST_TIER))
+        .map(|(stem, list)| 2 * stem.len() + 24 + 5 * list.len().min(FIRST_TIER))
         .sum();
     (bytes / SHARD_BYTES).max(1).next_power_of_two()
 }
 
-/// A term's postings cut into tiers: [`FIRST_TIER`], then each
+/// A stem's postings cut into tiers: [`FIRST_TIER`], then each
 /// [`TIER_GROWTH`] times larger than the last.
-fn tiers(list: &[(u32, u8)]) -> Vec<&[(u32, u8)]> {
+fn tiers(list: &[(u32, u8, u16)]) -> Vec<&[(u32, u8, u16)]> {
     let mut tiers = Vec::new();
     let mut rest = list;
     let mut size = FIRST_TIER;
@@ -290,26 +558,28 @@ fn tiers(list: &[(u32, u8)]) -> Vec<&[(u32, u8)]> {
     tiers
 }
 
-/// Postings as `[impact, doc, +gap, +gap, …]` groups: one per run of equal
-/// impact, documents ascending within it.
-fn groups(tier: &[(u32, u8)]) -> Vec<Vec<u32>> {
+/// Postings as `[impact, page, section, +gap, section, …]` groups: one per
+/// run of equal impact, pages ascending within it.
+fn groups(tier: &[(u32, u8, u16)]) -> Vec<Vec<u32>> {
     let mut groups: Vec<Vec<u32>> = Vec::new();
     let mut previous: Option<(u32, u8)> = None;
-    for &(doc, impact) in tier {
+    for &(page, impact, section) in tier {
         match previous {
             Some((last, level)) if level == impact => {
-                groups.last_mut().expect("a group is open").push(doc - last)
+                let group = groups.last_mut().expect("a group is open");
+                group.push(page - last);
+                group.push(u32::from(section));
             }
-            _ => groups.push(vec![u32::from(impact), doc]),
+            _ => groups.push(vec![u32::from(impact), page, u32::from(section)]),
         }
-        previous = Some((doc, impact));
+        previous = Some((page, impact));
     }
     groups
 }
 
 /// [`groups`] as JSON, written directly: the index holds millions of
 /// these numbers.
-fn groups_json(tier: &[(u32, u8)]) -> String {
+fn groups_json(tier: &[(u32, u8, u16)]) -> String {
     let mut json = String::from("[");
     for (i, group) in groups(tier).iter().enumerate() {
         json.push_str(if i == 0 { "[" } else { ",[" });
@@ -338,8 +608,9 @@ fn fnv1a(bytes: &[u8]) -> u32 {
     })
 }
 
-/// A page's sections: (heading id, heading text, plain text). The part
-/// before the first heading belongs to the page itself.
+/// A page's sections: (heading id, heading text, plain text). The first is
+/// the part before the first heading, kept even when it has no text: the
+/// page's title and description belong to it.
 fn sections(page: &ParsedPage) -> Vec<(Option<String>, String, String)> {
     let mut sections = vec![(None, String::new(), String::new())];
     let mut in_heading = false;
@@ -363,6 +634,19 @@ fn sections(page: &ParsedPage) -> Vec<(Option<String>, String, String)> {
                 };
                 target.push_str(text);
             }
+            // GitBook exports keep tables and figures as raw HTML: their
+            // text is found too.
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let section = sections.last_mut().expect("one section at least");
+                let target = if in_heading {
+                    &mut section.1
+                } else {
+                    &mut section.2
+                };
+                target.push(' ');
+                target.push_str(&html_text(html));
+                target.push(' ');
+            }
             Event::SoftBreak
             | Event::HardBreak
             | Event::End(
@@ -384,19 +668,42 @@ fn sections(page: &ParsedPage) -> Vec<(Option<String>, String, String)> {
     sections
         .into_iter()
         .map(|(anchor, heading, text)| (anchor, heading.trim().to_string(), collapse(&text)))
-        // The part before the first heading counts only if it has text.
-        .filter(|(anchor, _, text)| anchor.is_some() || !text.is_empty())
         .collect()
+}
+
+/// The text of raw HTML: tags dropped (each leaves a space, so table
+/// cells do not run together), the common character references decoded.
+fn html_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The terms of a text: lower-cased Unicode words; runs of scripts written
-/// without spaces as character bigrams (Unicode word segmentation does not
-/// split them into words, and browsers split them by dictionaries, so
-/// bigrams are what both sides agree on).
+/// The terms of a text: lower-cased Unicode words with diacritics folded
+/// (`Überblick` → `uberblick`); runs of scripts written without spaces as
+/// character pairs, marks kept (Unicode word segmentation does not split
+/// them into words, and browsers split them by dictionaries, so pairs are
+/// what both sides agree on). `folio.js` does the same.
 pub(super) fn terms(text: &str) -> Vec<String> {
     let mut terms = Vec::new();
     let mut run: Vec<char> = Vec::new();
@@ -415,12 +722,25 @@ pub(super) fn terms(text: &str) -> Vec<String> {
             continue;
         }
         flush(&mut run, &mut terms);
-        if lower.chars().count() > 1 || lower.chars().all(|c| c.is_ascii_digit()) {
-            terms.push(lower);
+        let folded = fold(&lower);
+        if folded.chars().count() > 1 || folded.chars().all(|c| c.is_ascii_digit()) {
+            terms.push(folded);
         }
     }
     flush(&mut run, &mut terms);
     terms
+}
+
+/// A word without its diacritics: canonical decomposition, combining
+/// marks dropped (`String.prototype.normalize("NFD")` and `\p{M}` in the
+/// dialog).
+fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_string();
+    }
+    word.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect()
 }
 
 /// Scripts written without spaces between words: Thai, Lao, Myanmar,
@@ -437,19 +757,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn words_are_segmented_lowercased_and_cjk_is_bigrammed() {
+    fn words_are_segmented_lowercased_folded_and_cjk_is_paired() {
         assert_eq!(
             terms("Digital Public Goods (DPG)"),
             ["digital", "public", "goods", "dpg"]
         );
         assert_eq!(
-            terms("Überblick über API v2.1"),
-            ["überblick", "über", "api", "v2.1"]
+            terms("Überblick über API v2.1 café"),
+            ["uberblick", "uber", "api", "v2.1", "cafe"]
         );
         assert_eq!(terms("数字公共"), ["数字", "字公", "公共"]);
         // Thai: one run however segmentation splits it, tone marks kept.
         assert_eq!(terms("ดิจิทัล API"), ["ดิ", "ิจ", "จิ", "ิท", "ทั", "ัล", "api"]);
         assert_eq!(terms("a 1 b"), ["1"]);
+    }
+
+    #[test]
+    fn raw_html_gives_its_text() {
+        assert_eq!(
+            collapse(&html_text(
+                "<tr><td>fail2ban</td><td><em>Bans</em> &amp; logs</td></tr>"
+            )),
+            "fail2ban Bans & logs"
+        );
+    }
+
+    #[test]
+    fn english_words_are_stemmed_and_other_terms_are_kept() {
+        let english = Normaliser::for_language("en-GB");
+        let stems: Vec<String> = english
+            .stems("Configuring services v2.1 configured")
+            .into_iter()
+            .map(|(_, stem)| stem)
+            .collect();
+        assert_eq!(stems, ["configur", "servic", "v2.1", "configur"]);
+        let unknown = Normaliser::for_language("xx");
+        assert_eq!(unknown.stems("services")[0].1, "services");
     }
 
     #[test]
@@ -464,30 +807,43 @@ mod tests {
 
     #[test]
     fn tiers_grow_and_postings_are_gap_coded_by_impact() {
-        let list: Vec<(u32, u8)> = (0..2000).map(|doc| (doc, 1)).collect();
+        let list: Vec<(u32, u8, u16)> = (0..2000).map(|page| (page, 1, 0)).collect();
         let sizes: Vec<usize> = tiers(&list).iter().map(|t| t.len()).collect();
         assert_eq!(sizes, [FIRST_TIER, FIRST_TIER * 4, 2000 - FIRST_TIER * 5]);
         let count = |n: usize| tiers(&list[..n]).len();
         assert_eq!((count(1), count(256), count(257)), (1, 1, 2));
         assert_eq!(
-            groups_json(&[(7, 15), (9, 15), (20, 15), (3, 4), (8, 4)]),
-            "[[15,7,2,11],[4,3,5]]"
+            groups_json(&[(7, 31, 0), (9, 31, 2), (20, 31, 1), (3, 4, 5), (8, 4, 0)]),
+            "[[31,7,0,2,2,11,1],[4,3,5,5,0]]"
         );
         assert_eq!(groups_json(&[]), "[]");
     }
 
     #[test]
-    fn a_word_in_a_heading_outweighs_the_same_word_in_text() {
-        let doc = |text: u32, heading: u32| Counts {
-            terms: HashMap::from([("proxy".to_string(), (text, heading))]),
+    fn a_title_word_outranks_a_heading_word_which_outranks_body_text() {
+        let page = |field: Field, count: u32| Counts {
+            stems: HashMap::from([(
+                "proxi".to_string(),
+                Occurrence {
+                    count,
+                    field: Some(field),
+                    section: 0,
+                    section_weight: 0,
+                },
+            )]),
             length: 20,
         };
-        let counts = [doc(1, 0), doc(0, 1), doc(5, 0)];
+        let counts = [
+            page(Field::Body, 9),
+            page(Field::Heading, 3),
+            page(Field::Title, 6),
+            page(Field::Description, 2),
+        ];
         let postings = impacts(&counts);
-        let (term, list) = &postings[0];
-        assert_eq!(*term, "proxy");
+        let (stem, list) = &postings[0];
+        assert_eq!(*stem, "proxi");
         let order: Vec<u32> = list.iter().map(|p| p.0).collect();
-        assert_eq!(order, [2, 1, 0], "best first");
-        assert!(list.iter().all(|p| (1..=15).contains(&p.1)));
+        assert_eq!(order, [2, 1, 3, 0], "title, heading, description, body");
+        assert!(list.iter().all(|p| (1..=31).contains(&p.1)));
     }
 }
