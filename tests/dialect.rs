@@ -265,6 +265,26 @@ fn openapi_blocks_show_parameters_bodies_responses_and_examples() {
 }
 
 #[test]
+fn a_tag_followed_by_a_comment_or_text_is_still_a_tag() {
+    let book = TestBook::fixture("gitbook-dialect");
+    let run = book.build_ok();
+    assert!(!run.stderr.contains("files.md"), "{}", run.stderr);
+    let html = page(&book, "files/index.html");
+    assert_eq!(html.matches("class=\"file-card").count(), 2, "{html}");
+    assert!(!html.contains("{%"), "{html}");
+    // The comment stays a comment, as anywhere in Markdown: never text.
+    assert!(
+        html.contains("\n <!-- kept for the 2.0 upgrade notes -->\n"),
+        "{html}"
+    );
+    assert!(!html.contains("&lt;!--"), "{html}");
+    assert!(
+        html.contains("<p>The schema changed in v2.\nSee the release notes.</p>"),
+        "{html}"
+    );
+}
+
+#[test]
 fn a_bare_export_is_titled_by_its_home_page() {
     let book = TestBook::fixture("gitbook-dialect");
     book.build_ok();

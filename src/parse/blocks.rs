@@ -140,12 +140,18 @@ pub fn split_blocks(body: &str) -> (Vec<Node>, Vec<TagProblem>) {
     (builder.finish(&mut problems), problems)
 }
 
-/// The range of a line including its `\n`.
+/// The text of a tag as written: through its line ending when nothing
+/// follows it on the line, else the tag alone (what follows is a text line
+/// of its own).
 fn line_with_ending(body: &str, range: &Range<usize>) -> Range<usize> {
     let end = body[range.end..]
         .find('\n')
         .map_or(body.len(), |i| range.end + i + 1);
-    range.start..end
+    if body[range.end..end].trim().is_empty() {
+        range.start..end
+    } else {
+        range.clone()
+    }
 }
 
 /// Whether `{% end<name> %}` comes before any other tag line.
@@ -188,7 +194,16 @@ fn scan_lines(body: &str) -> Vec<Line> {
         }
         let indent = line.len() - trimmed.len();
         match parse_tag(trimmed, range.start + indent) {
-            Some(tag) => lines.push(Line::Tag(tag)),
+            Some(tag) => {
+                let after = tag.range.end..range.end;
+                let trailing = body[after.clone()].trim();
+                lines.push(Line::Tag(tag));
+                // Text or a comment after the tag on its line is Markdown
+                // of its own, after the tag.
+                if !trailing.is_empty() {
+                    lines.push(Line::Text(after));
+                }
+            }
             None => lines.push(Line::Text(range)),
         }
     }
@@ -201,11 +216,17 @@ fn fence_opening(line: &str) -> Option<(char, usize)> {
     (width >= 3).then_some((marker, width))
 }
 
-/// Parses a whole line `{% [end]name attrs %}`; escaped forms are not tags.
+/// Parses a tag at the start of a line, `{% [end]name attrs %}`, up to its
+/// first `%}` outside a quoted value (anything after it on the line is not
+/// part of the tag); escaped forms are not tags.
 fn parse_tag(line: &str, start: usize) -> Option<TagLine> {
-    let inner = line.strip_prefix("{%")?.trim_end();
-    let inner = inner.strip_suffix("%}")?;
-    if inner.ends_with('\\') || line.contains("%\\}") {
+    if line.contains("%\\}") {
+        return None;
+    }
+    let whole = line.trim_end();
+    let tag_len = tag_end(line).or_else(|| whole.ends_with("%}").then_some(whole.len()))?;
+    let inner = line[..tag_len].strip_prefix("{%")?.strip_suffix("%}")?;
+    if inner.trim_end().ends_with('\\') {
         return None;
     }
     let lead = inner.len() - inner.trim_start().len();
@@ -232,8 +253,25 @@ fn parse_tag(line: &str, start: usize) -> Option<TagLine> {
         end,
         attrs,
         argument,
-        range: start..start + line.len(),
+        range: start..start + tag_len,
     })
+}
+
+/// The length of the tag that opens `line`: up to and including the first
+/// `%}` that is not inside a `"…"` value.
+fn tag_end(line: &str) -> Option<usize> {
+    let rest = line.strip_prefix("{%")?;
+    let mut quoted = false;
+    let mut previous = None;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '}' if !quoted && previous == Some('%') => return Some(2 + i + 1),
+            _ => {}
+        }
+        previous = Some(c);
+    }
+    None
 }
 
 type Attrs = Vec<(String, String, Range<usize>)>;
@@ -499,6 +537,30 @@ mod tests {
         let (shape, _) =
             split("1. Step\n\n   {% hint style=\"info\" %}\n   Note\n   {% endhint %}\n");
         assert_eq!(shape, r#""1. Step" hint["Note"]"#);
+    }
+
+    #[test]
+    fn text_or_a_comment_after_a_tag_is_not_part_of_it() {
+        let body = "{% file src=\"x.pdf\" %} <!-- note -->\n{% hint style=\"info\" %} Careful\nMore\n{% endhint %}   \n{% callout %} odd\n";
+        let (nodes, problems) = split_blocks(body);
+        assert_eq!(
+            shape(body, &nodes),
+            r#"file "<!-- note -->" hint["Careful\nMore"] "{% callout %} odd""#
+        );
+        let Node::Tag(file) = &nodes[0] else { panic!() };
+        assert_eq!(file.tag.attr("src"), Some("x.pdf"));
+        assert_eq!(&body[file.tag.range.clone()], "{% file src=\"x.pdf\" %}");
+        // Only the unknown tag is a problem; no stray `endhint`.
+        assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn a_tag_ends_at_its_first_unquoted_close() {
+        let (nodes, _) = split_blocks("{% embed url=\"https://x.example/?a=%}\" %} trailing\n");
+        let Node::Tag(embed) = &nodes[0] else {
+            panic!()
+        };
+        assert_eq!(embed.tag.attr("url"), Some("https://x.example/?a=%}"));
     }
 
     #[test]
