@@ -380,6 +380,8 @@ impl<'a> Builder<'a> {
                         link,
                         has_children: !tag.children.is_empty(),
                     };
+                    let mark = self.blocks.len();
+                    let first_child_link = self.links.len();
                     self.blocks.push(BlockMark {
                         at: self.events.len(),
                         kind: MarkKind::Open(block),
@@ -392,6 +394,7 @@ impl<'a> Builder<'a> {
                         &tag.children,
                         diagnostics,
                     );
+                    self.spec_from_children(mark, first_child_link);
                     self.blocks.push(BlockMark {
                         at: self.events.len(),
                         kind: MarkKind::Close,
@@ -401,12 +404,37 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// GitBook writes an `openapi-operation`/`openapi-schemas` block's spec
+    /// as a link inside it (`[OpenAPI events](…/openapi.yml)`): when the
+    /// tag has no `src`, the first link inside to a local `.json`/`.yaml`
+    /// file is the block's spec.
+    fn spec_from_children(&mut self, mark: usize, first_child_link: usize) {
+        let MarkKind::Open(block) = &mut self.blocks[mark].kind else {
+            return;
+        };
+        if block.link.is_some()
+            || !matches!(block.name.as_str(), "openapi-operation" | "openapi-schemas")
+        {
+            return;
+        }
+        block.link = (first_child_link..self.links.len()).find(|&index| {
+            let dest = self.links[index].dest.to_ascii_lowercase();
+            let path = dest.split(['#', '?']).next().unwrap_or("");
+            // `https:`, `mailto:`: a scheme comes before any `/`.
+            let remote = path.split('/').next().unwrap_or("").contains(':');
+            !remote
+                && [".json", ".yaml", ".yml"]
+                    .iter()
+                    .any(|ext| path.ends_with(ext))
+        });
+    }
+
     /// The link a block's attribute holds, recorded like any other link.
     fn block_link(&mut self, tag: &TagNode, body_offset: usize) -> Option<usize> {
         let key = match tag.tag.name.as_str() {
             "content-ref" | "embed" => "url",
             "page-ref" => "page",
-            "file" | "swagger" | "openapi" => "src",
+            "file" | "swagger" | "openapi" | "openapi-operation" | "openapi-schemas" => "src",
             _ => return None,
         };
         let (value, range) = tag.tag.attr_with_range(key)?;

@@ -9,7 +9,7 @@
 
 use crate::load::PageId;
 use crate::parse::Block;
-use crate::resolve::{ApiOperation, ResolvedLink};
+use crate::resolve::{ApiOperation, ApiSchema, ResolvedLink};
 
 use super::context::EmbedView;
 use super::{embeds, escape_html};
@@ -26,6 +26,11 @@ pub(super) struct BlockContext<'a> {
     /// An operation's parameters, bodies and responses, through the
     /// theme's `openapi.html`.
     pub(super) api_details: &'a dyn Fn(&ApiOperation) -> String,
+    /// The schemas an `openapi-schemas` block's local spec holds, by the
+    /// block's link index.
+    pub(super) api_schema_list: &'a dyn Fn(usize) -> Option<&'a Vec<ApiSchema>>,
+    /// Named schemas through the theme's `openapi-schemas.html`.
+    pub(super) api_schemas: &'a dyn Fn(&[ApiSchema]) -> String,
     /// The value of a GitBook expression (`space.vars.x`, `page.vars.y`).
     pub(super) expression: &'a dyn Fn(&str) -> Option<String>,
     /// An `icon="…"` attribute as HTML, or "" (see `render::icons`).
@@ -95,11 +100,17 @@ pub(super) fn open_html(block: &Block, context: &BlockContext<'_>) -> String {
         "file" => file_open(block, context),
         "embed" => embed_open(block, context),
         "swagger" | "openapi" | "openapi-operation" => api_open(block, context),
-        "openapi-schemas" => format!(
-            "<div class=\"api-op\"><p class=\"api-summary\">Schemas {} from the specification “{}”, managed in GitBook</p>\n",
-            attr("schemas"),
-            attr("spec")
-        ),
+        "openapi-schemas" => match block.link.and_then(|index| (context.api_schema_list)(index)) {
+            Some(schemas) => format!(
+                "<div class=\"api-op\">{}\n",
+                (context.api_schemas)(schemas)
+            ),
+            None => format!(
+                "<div class=\"api-op\"><p class=\"api-summary\">Schemas {} from the specification “{}”, managed in GitBook</p>\n",
+                attr("schemas"),
+                attr("spec")
+            ),
+        },
         "swagger-description" => "<div class=\"api-desc\">\n".into(),
         "swagger-parameter" => {
             let required = if block.attr("required") == Some("true") {
@@ -403,6 +414,8 @@ mod tests {
             page_card: &|_| ("", ""),
             api_operation: &|_| None,
             api_details: &|_| String::new(),
+            api_schema_list: &|_| None,
+            api_schemas: &|_| String::new(),
             expression: &|_| None,
             icon: &|name| format!("<i>{name}</i>"),
             embed: &|view| format!("<figure data-player=\"{}\">", view.player_url),
