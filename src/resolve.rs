@@ -17,7 +17,7 @@ use crate::config::join_rel;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::load::{Book, PageId};
 use crate::mojibake;
-use crate::parse::{Link, MarkKind, ParsedPage};
+use crate::parse::{BlockKind, Link, MarkKind, ParsedPage};
 use crate::paths;
 
 mod openapi;
@@ -149,8 +149,8 @@ fn api_blocks(
             let Some(path) = links[page].get(link).and_then(|l| l.file_path.clone()) else {
                 continue;
             };
-            let result = match block.name.as_str() {
-                "swagger" | "openapi" | "openapi-operation" => {
+            let result = match block.kind {
+                BlockKind::Swagger | BlockKind::Openapi | BlockKind::OpenapiOperation => {
                     let (Some(api_path), Some(method)) = (block.attr("path"), block.attr("method"))
                     else {
                         continue;
@@ -163,7 +163,7 @@ fn api_blocks(
                             operations.insert((page, link), operation);
                         })
                 }
-                "openapi-schemas" => {
+                BlockKind::OpenapiSchemas => {
                     let names: Vec<&str> = block
                         .attr("schemas")
                         .unwrap_or("")

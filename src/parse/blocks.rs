@@ -72,39 +72,166 @@ pub struct TagProblem {
     pub message: String,
 }
 
-/// Tags that always enclose content.
-const CONTAINERS: &[&str] = &[
-    "hint",
-    "tabs",
-    "tab",
-    "code",
-    "content-ref",
-    "swagger",
-    "swagger-description",
-    "swagger-parameter",
-    "swagger-response",
-    "openapi",
-    "stepper",
-    "step",
-    "columns",
-    "column",
-    "updates",
-    "update",
-    "if",
-    "prompt",
-    "expandable",
-];
+/// Every block tag folio knows, so each `match` over them is checked by
+/// the compiler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BlockKind {
+    /// `hint`: a callout with a style.
+    Hint,
+    /// `tabs`: a set of tabs.
+    Tabs,
+    /// `tab`: one tab.
+    Tab,
+    /// `code`: a titled code block.
+    Code,
+    /// `content-ref`: a page card.
+    ContentRef,
+    /// `swagger`: an operation of a spec.
+    Swagger,
+    /// `swagger-description`: a hand-written operation's description.
+    SwaggerDescription,
+    /// `swagger-parameter`: a hand-written parameter.
+    SwaggerParameter,
+    /// `swagger-response`: a hand-written response.
+    SwaggerResponse,
+    /// `openapi`: an operation of a spec.
+    Openapi,
+    /// `stepper`: numbered steps.
+    Stepper,
+    /// `step`: one step.
+    Step,
+    /// `columns`: side-by-side columns.
+    Columns,
+    /// `column`: one column.
+    Column,
+    /// `updates`: a changelog.
+    Updates,
+    /// `update`: one dated entry.
+    Update,
+    /// `if`: content for some visitors.
+    If,
+    /// `prompt`: an AI prompt card.
+    Prompt,
+    /// `expandable`: a collapsed section.
+    Expandable,
+    /// `embed`: an embedded page or player.
+    Embed,
+    /// `file`: a download card.
+    File,
+    /// `openapi-operation`: an operation of a named spec.
+    OpenapiOperation,
+    /// `openapi-schemas`: named schemas of a spec.
+    OpenapiSchemas,
+    /// `include`: reusable content spliced in.
+    Include,
+    /// `page-ref`: a legacy page card.
+    PageRef,
+}
 
-/// Tags that are containers only when their end tag follows before any
-/// other tag line.
-const AMBIGUOUS: &[&str] = &["embed", "file", "openapi-operation", "openapi-schemas"];
+/// Whether a tag encloses content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Nesting {
+    /// Always has an end tag.
+    Container,
+    /// A container only when its end tag follows before any other tag line.
+    Ambiguous,
+    /// Never encloses content.
+    Standalone,
+}
 
-/// Tags that never enclose content.
-const STANDALONE: &[&str] = &["include", "page-ref"];
+impl BlockKind {
+    const ALL: [BlockKind; 25] = [
+        BlockKind::Hint,
+        BlockKind::Tabs,
+        BlockKind::Tab,
+        BlockKind::Code,
+        BlockKind::ContentRef,
+        BlockKind::Swagger,
+        BlockKind::SwaggerDescription,
+        BlockKind::SwaggerParameter,
+        BlockKind::SwaggerResponse,
+        BlockKind::Openapi,
+        BlockKind::Stepper,
+        BlockKind::Step,
+        BlockKind::Columns,
+        BlockKind::Column,
+        BlockKind::Updates,
+        BlockKind::Update,
+        BlockKind::If,
+        BlockKind::Prompt,
+        BlockKind::Expandable,
+        BlockKind::Embed,
+        BlockKind::File,
+        BlockKind::OpenapiOperation,
+        BlockKind::OpenapiSchemas,
+        BlockKind::Include,
+        BlockKind::PageRef,
+    ];
 
-/// Whether `name` is a tag folio renders.
-pub fn is_known(name: &str) -> bool {
-    CONTAINERS.contains(&name) || AMBIGUOUS.contains(&name) || STANDALONE.contains(&name)
+    /// The tag name as written (`content-ref`).
+    pub fn name(self) -> &'static str {
+        match self {
+            BlockKind::Hint => "hint",
+            BlockKind::Tabs => "tabs",
+            BlockKind::Tab => "tab",
+            BlockKind::Code => "code",
+            BlockKind::ContentRef => "content-ref",
+            BlockKind::Swagger => "swagger",
+            BlockKind::SwaggerDescription => "swagger-description",
+            BlockKind::SwaggerParameter => "swagger-parameter",
+            BlockKind::SwaggerResponse => "swagger-response",
+            BlockKind::Openapi => "openapi",
+            BlockKind::Stepper => "stepper",
+            BlockKind::Step => "step",
+            BlockKind::Columns => "columns",
+            BlockKind::Column => "column",
+            BlockKind::Updates => "updates",
+            BlockKind::Update => "update",
+            BlockKind::If => "if",
+            BlockKind::Prompt => "prompt",
+            BlockKind::Expandable => "expandable",
+            BlockKind::Embed => "embed",
+            BlockKind::File => "file",
+            BlockKind::OpenapiOperation => "openapi-operation",
+            BlockKind::OpenapiSchemas => "openapi-schemas",
+            BlockKind::Include => "include",
+            BlockKind::PageRef => "page-ref",
+        }
+    }
+
+    /// The kind a tag name stands for, if folio knows it.
+    pub fn from_name(name: &str) -> Option<BlockKind> {
+        BlockKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    fn nesting(self) -> Nesting {
+        match self {
+            BlockKind::Embed
+            | BlockKind::File
+            | BlockKind::OpenapiOperation
+            | BlockKind::OpenapiSchemas => Nesting::Ambiguous,
+            BlockKind::Include | BlockKind::PageRef => Nesting::Standalone,
+            BlockKind::Hint
+            | BlockKind::Tabs
+            | BlockKind::Tab
+            | BlockKind::Code
+            | BlockKind::ContentRef
+            | BlockKind::Swagger
+            | BlockKind::SwaggerDescription
+            | BlockKind::SwaggerParameter
+            | BlockKind::SwaggerResponse
+            | BlockKind::Openapi
+            | BlockKind::Stepper
+            | BlockKind::Step
+            | BlockKind::Columns
+            | BlockKind::Column
+            | BlockKind::Updates
+            | BlockKind::Update
+            | BlockKind::If
+            | BlockKind::Prompt
+            | BlockKind::Expandable => Nesting::Container,
+        }
+    }
 }
 
 /// Splits a body into nodes.
@@ -117,17 +244,24 @@ pub fn split_blocks(body: &str) -> (Vec<Node>, Vec<TagProblem>) {
         match &lines[index] {
             Line::Text(range) => builder.text(range.clone()),
             Line::Tag(tag) if tag.end => builder.close(tag, &mut problems),
-            Line::Tag(tag) if !is_known(&tag.name) => {
-                problems.push(TagProblem {
-                    range: tag.range.clone(),
-                    message: format!("unknown block `{{% {} %}}`; it is shown as text", tag.name),
-                });
-                builder.text(line_with_ending(body, &tag.range));
-            }
             Line::Tag(tag) => {
-                let container = CONTAINERS.contains(&tag.name.as_str())
-                    || (AMBIGUOUS.contains(&tag.name.as_str())
-                        && end_follows(&lines[index + 1..], &tag.name));
+                let Some(kind) = BlockKind::from_name(&tag.name) else {
+                    problems.push(TagProblem {
+                        range: tag.range.clone(),
+                        message: format!(
+                            "unknown block `{{% {} %}}`; it is shown as text",
+                            tag.name
+                        ),
+                    });
+                    builder.text(line_with_ending(body, &tag.range));
+                    index += 1;
+                    continue;
+                };
+                let container = match kind.nesting() {
+                    Nesting::Container => true,
+                    Nesting::Ambiguous => end_follows(&lines[index + 1..], &tag.name),
+                    Nesting::Standalone => false,
+                };
                 if container {
                     builder.open(tag.clone(), line_with_ending(body, &tag.range));
                 } else {
@@ -463,6 +597,14 @@ mod tests {
     fn split(body: &str) -> (String, Vec<TagProblem>) {
         let (nodes, problems) = split_blocks(body);
         (shape(body, &nodes), problems)
+    }
+
+    #[test]
+    fn every_kind_has_its_own_name() {
+        for kind in BlockKind::ALL {
+            assert_eq!(BlockKind::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(BlockKind::from_name("callout"), None);
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub use front_matter::{FrontMatter, Layout};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::mojibake;
 use crate::source::SourceFile;
+pub use blocks::BlockKind;
 use blocks::{Node, TagNode};
 use headings::{slug, IdAllocator};
 
@@ -79,8 +80,8 @@ pub enum MarkKind {
 /// A GitBook block as `render` needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
-    /// The tag name (`hint`, `tabs`, `embed`, …).
-    pub name: String,
+    /// Which tag it is (`hint`, `tabs`, `embed`, …).
+    pub kind: BlockKind,
     /// Its attributes, values as written.
     pub attrs: Vec<(String, String)>,
     /// The quoted argument or `if` expression.
@@ -362,14 +363,19 @@ impl<'a> Builder<'a> {
                     self.origin = origin.clone();
                     self.markdown(&body[range.clone()]);
                 }
-                Node::Tag(tag) if tag.tag.name == "include" => {
-                    self.include(source, body_offset, tag, diagnostics);
-                }
                 Node::Tag(tag) => {
+                    // `split_blocks` makes nodes of known tags only.
+                    let Some(kind) = BlockKind::from_name(&tag.tag.name) else {
+                        continue;
+                    };
+                    if kind == BlockKind::Include {
+                        self.include(source, body_offset, tag, diagnostics);
+                        continue;
+                    }
                     self.origin = origin.clone();
-                    let link = self.block_link(tag, body_offset);
+                    let link = self.block_link(kind, tag, body_offset);
                     let block = Block {
-                        name: tag.tag.name.clone(),
+                        kind,
                         attrs: tag
                             .tag
                             .attrs
@@ -413,7 +419,10 @@ impl<'a> Builder<'a> {
             return;
         };
         if block.link.is_some()
-            || !matches!(block.name.as_str(), "openapi-operation" | "openapi-schemas")
+            || !matches!(
+                block.kind,
+                BlockKind::OpenapiOperation | BlockKind::OpenapiSchemas
+            )
         {
             return;
         }
@@ -430,11 +439,15 @@ impl<'a> Builder<'a> {
     }
 
     /// The link a block's attribute holds, recorded like any other link.
-    fn block_link(&mut self, tag: &TagNode, body_offset: usize) -> Option<usize> {
-        let key = match tag.tag.name.as_str() {
-            "content-ref" | "embed" => "url",
-            "page-ref" => "page",
-            "file" | "swagger" | "openapi" | "openapi-operation" | "openapi-schemas" => "src",
+    fn block_link(&mut self, kind: BlockKind, tag: &TagNode, body_offset: usize) -> Option<usize> {
+        let key = match kind {
+            BlockKind::ContentRef | BlockKind::Embed => "url",
+            BlockKind::PageRef => "page",
+            BlockKind::File
+            | BlockKind::Swagger
+            | BlockKind::Openapi
+            | BlockKind::OpenapiOperation
+            | BlockKind::OpenapiSchemas => "src",
             _ => return None,
         };
         let (value, range) = tag.tag.attr_with_range(key)?;
