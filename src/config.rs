@@ -528,7 +528,14 @@ impl PlainError {
             let Some((wrong, valid)) = quoted.split_first() else {
                 break;
             };
-            let message = format!("unknown {what} `{wrong}`");
+            let message = format!("unknown {what} `{}`", escape_invisible(wrong));
+            if let Some(help) = invisible_help(wrong, valid) {
+                return plain(
+                    message,
+                    Some(help),
+                    Some(line.trim().replacen(wrong, &strip_invisible(wrong), 1)),
+                );
+            }
             return match closest_name(wrong, valid) {
                 Some(best) => plain(
                     message,
@@ -565,8 +572,87 @@ impl PlainError {
                 Some(fixed),
             );
         }
-        plain(message.to_string(), None, None)
+        let help = line
+            .chars()
+            .find(|&c| invisible_name(c).is_some())
+            .map(|c| {
+                format!(
+                    "this line holds an invisible character, {}: `{}`; delete it",
+                    describe_invisible(c),
+                    escape_invisible(line.trim())
+                )
+            });
+        plain(escape_invisible(message), help, None)
     }
+}
+
+/// The name of a character a reader cannot see (zero-width and
+/// direction marks, the byte-order mark, unusual spaces, controls), or
+/// `None` for ordinary visible characters and plain spaces and tabs.
+fn invisible_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{200b}' => "zero-width space",
+        '\u{200c}' => "zero-width non-joiner",
+        '\u{200d}' => "zero-width joiner",
+        '\u{2060}' => "word joiner",
+        '\u{feff}' => "byte-order mark",
+        '\u{00ad}' => "soft hyphen",
+        '\u{00a0}' | '\u{202f}' => "no-break space",
+        '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+            "text-direction mark"
+        }
+        '\u{2000}'..='\u{200a}' | '\u{205f}' | '\u{3000}' => "unusual space",
+        '\u{2061}'..='\u{2064}' | '\u{180e}' => "invisible formatting character",
+        c if c.is_control() && c != '\t' => "control character",
+        _ => return None,
+    })
+}
+
+/// `U+200B (zero-width space)`.
+fn describe_invisible(c: char) -> String {
+    format!(
+        "U+{:04X} ({})",
+        u32::from(c),
+        invisible_name(c).unwrap_or("invisible character")
+    )
+}
+
+/// Text with its invisible characters written as `\u{200b}`, so a message
+/// shows what the file really holds.
+pub(crate) fn escape_invisible(text: &str) -> String {
+    text.chars()
+        .map(|c| match invisible_name(c) {
+            Some(_) => format!("\\u{{{:x}}}", u32::from(c)),
+            None => c.to_string(),
+        })
+        .collect()
+}
+
+fn strip_invisible(text: &str) -> String {
+    text.chars()
+        .filter(|&c| invisible_name(c).is_none())
+        .collect()
+}
+
+/// For a key that is a valid one plus invisible characters, a plain
+/// explanation of why it is not read.
+fn invisible_help(key: &str, valid: &[&str]) -> Option<String> {
+    let invisible = key.chars().find(|&c| invisible_name(c).is_some())?;
+    let meant = strip_invisible(key);
+    let known = valid.contains(&meant.as_str());
+    Some(if known {
+        format!(
+            "`{}` holds an invisible character, {}, so it is not the key `{meant}` and is ignored; delete that character",
+            escape_invisible(key),
+            describe_invisible(invisible)
+        )
+    } else {
+        format!(
+            "`{}` holds an invisible character, {}; delete it",
+            escape_invisible(key),
+            describe_invisible(invisible)
+        )
+    })
 }
 
 /// The valid name closest to a misspelt one, if any is close enough to be
@@ -719,13 +805,14 @@ fn apply_gitbook_yaml(
         let at = yaml::key_offset(&source.text, key).unwrap_or(0);
         at..at + key.len()
     };
+    const GITBOOK_KEYS: &[&str] = &["root", "structure", "redirects"];
     for key in map.keys() {
         let help = match key.as_str() {
             "root" | "structure" | "redirects" => continue,
             "redirect" => "GitBook reads `redirects:` (plural); this key is ignored".to_string(),
-            _ => {
+            _ => invisible_help(key, GITBOOK_KEYS).unwrap_or_else(|| {
                 "GitBook knows `root`, `structure` and `redirects`; this key is ignored".to_string()
-            }
+            }),
         };
         warnings.push(
             source
@@ -733,7 +820,7 @@ fn apply_gitbook_yaml(
                     Severity::Warning,
                     Code::InvalidConfig,
                     key_range(key),
-                    format!("unknown key `{key}` in {GITBOOK_FILE}"),
+                    format!("unknown key `{}` in {GITBOOK_FILE}", escape_invisible(key)),
                 )
                 .with_help(help),
         );
@@ -985,6 +1072,36 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].position.line, 7);
         assert!(warnings[0].help.as_deref().unwrap().contains("redirects"));
+    }
+
+    #[test]
+    fn invisible_characters_in_keys_are_shown_escaped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(GITBOOK_FILE),
+            "root: ./\n\u{200b}structure:\n  readme: README.md\n",
+        )
+        .unwrap();
+        let root = BookRoot::open(dir.path()).unwrap();
+        let (_, warnings) = load_config(&root).unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].position.line, 2);
+        assert_eq!(
+            warnings[0].message,
+            "unknown key `\\u{200b}structure` in .gitbook.yaml"
+        );
+        let help = warnings[0].help.as_deref().unwrap();
+        assert!(
+            help.contains("U+200B (zero-width space)") && help.contains("not the key `structure`"),
+            "{help}"
+        );
+
+        let (_dir, result) = book("[book]\n\"\u{200b}title\" = \"T\"\n");
+        let err = result.unwrap_err();
+        assert_eq!(err.message, "unknown key `\\u{200b}title`");
+        assert!(err.help.as_deref().unwrap().contains("not the key `title`"));
+        assert_eq!(err.suggestion.as_deref(), Some("\"title\" = \"T\""));
+        assert!(!err.message.contains('\u{200b}'));
     }
 
     #[test]

@@ -17,11 +17,11 @@ use crate::config::join_rel;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::load::{Book, PageId};
 use crate::mojibake;
-use crate::parse::{Link, MarkKind, ParsedPage};
+use crate::parse::{BlockKind, Link, MarkKind, ParsedPage};
 use crate::paths;
 
 mod openapi;
-pub use openapi::{ApiBody, ApiOperation, ApiParameter, ApiResponse};
+pub use openapi::{ApiBody, ApiOperation, ApiParameter, ApiResponse, ApiSchema};
 
 /// The resolved site: where everything is served and what every link
 /// becomes.
@@ -38,6 +38,9 @@ pub struct Site {
     /// OpenAPI operations read from local specs, by (page, index of the
     /// block's link).
     pub api_operations: HashMap<(PageId, usize), ApiOperation>,
+    /// Named schemas read from local specs for `openapi-schemas` blocks,
+    /// by (page, index of the block's link).
+    pub api_schemas: HashMap<(PageId, usize), Vec<ApiSchema>>,
 }
 
 /// What one link resolved to.
@@ -99,7 +102,7 @@ pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, Vec<Diagnostic>
         })
         .collect();
     redirects.sort();
-    let api_operations = api_operations(book, pages, &links, &mut diagnostics);
+    let (api_operations, api_schemas) = api_blocks(book, pages, &links, &mut diagnostics);
     (
         Site {
             page_urls,
@@ -107,67 +110,92 @@ pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, Vec<Diagnostic>
             links,
             redirects,
             api_operations,
+            api_schemas,
         },
         diagnostics,
     )
 }
 
-/// Reads the local OpenAPI specs that `swagger`/`openapi` blocks point at
-/// and finds each block's operation; a spec that cannot be read, or lacks
-/// the operation, is an error at the block's `src`.
-fn api_operations(
+/// What the OpenAPI blocks of the site read from local specs.
+type ApiBlocks = (
+    HashMap<(PageId, usize), ApiOperation>,
+    HashMap<(PageId, usize), Vec<ApiSchema>>,
+);
+
+/// Reads the local OpenAPI specs that `swagger`/`openapi`/`openapi-operation`
+/// and `openapi-schemas` blocks point at and finds each block's operation or
+/// schemas; a spec that cannot be read, is broken, or lacks what the block
+/// names is an error at the block's spec link (on the tag's line), and the
+/// block falls back to what its tag says.
+fn api_blocks(
     book: &Book,
     pages: &[ParsedPage],
     links: &[Vec<ResolvedLink>],
     diagnostics: &mut Vec<Diagnostic>,
-) -> HashMap<(PageId, usize), ApiOperation> {
+) -> ApiBlocks {
     let mut specs = openapi::Specs::default();
     let read = |path: &str| {
         let bytes = book.root.read_bytes(path).map_err(|err| err.to_string())?;
         String::from_utf8(bytes).map_err(|_| "it is not UTF-8".to_string())
     };
     let mut operations = HashMap::new();
+    let mut schemas = HashMap::new();
     for (page, parsed) in pages.iter().enumerate() {
         for mark in &parsed.blocks {
             let MarkKind::Open(block) = &mark.kind else {
                 continue;
             };
-            if !matches!(block.name.as_str(), "swagger" | "openapi") {
-                continue;
-            }
             let Some(link) = block.link else { continue };
             let Some(path) = links[page].get(link).and_then(|l| l.file_path.clone()) else {
                 continue;
             };
-            let (Some(api_path), Some(method)) = (block.attr("path"), block.attr("method")) else {
-                continue;
+            let result = match block.kind {
+                BlockKind::Swagger | BlockKind::Openapi | BlockKind::OpenapiOperation => {
+                    let (Some(api_path), Some(method)) = (block.attr("path"), block.attr("method"))
+                    else {
+                        continue;
+                    };
+                    // GitBook's exports put zero-width spaces in long paths.
+                    let api_path = api_path.replace('\u{200b}', "");
+                    specs
+                        .operation(&read, &path, &api_path, method)
+                        .map(|operation| {
+                            operations.insert((page, link), operation);
+                        })
+                }
+                BlockKind::OpenapiSchemas => {
+                    let names: Vec<&str> = block
+                        .attr("schemas")
+                        .unwrap_or("")
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|name| !name.is_empty())
+                        .collect();
+                    specs.schemas(&read, &path, &names).map(|found| {
+                        schemas.insert((page, link), found);
+                    })
+                }
+                _ => continue,
             };
-            // GitBook's exports put zero-width spaces in long paths.
-            let api_path = api_path.replace('\u{200b}', "");
-            match specs.operation(&read, &path, &api_path, method) {
-                Ok(operation) => {
-                    operations.insert((page, link), operation);
-                }
-                Err(message) => {
-                    let written = &parsed.links[link];
-                    let file = written
-                        .origin
-                        .as_deref()
-                        .unwrap_or(&book.pages[page].source);
-                    diagnostics.push(
-                        file.diagnostic(
-                            Severity::Error,
-                            Code::InvalidSpec,
-                            written.span.clone(),
-                            message,
-                        )
-                        .with_target(written.dest.clone()),
-                    );
-                }
+            if let Err(message) = result {
+                let written = &parsed.links[link];
+                let file = written
+                    .origin
+                    .as_deref()
+                    .unwrap_or(&book.pages[page].source);
+                diagnostics.push(
+                    file.diagnostic(
+                        Severity::Error,
+                        Code::InvalidSpec,
+                        written.span.clone(),
+                        message,
+                    )
+                    .with_target(written.dest.clone()),
+                );
             }
         }
     }
-    operations
+    (operations, schemas)
 }
 
 /// The site-relative URL of a page file.

@@ -265,6 +265,103 @@ fn openapi_blocks_show_parameters_bodies_responses_and_examples() {
 }
 
 #[test]
+fn a_tag_followed_by_a_comment_or_text_is_still_a_tag() {
+    let book = TestBook::fixture("gitbook-dialect");
+    let run = book.build_ok();
+    assert!(!run.stderr.contains("files.md"), "{}", run.stderr);
+    let html = page(&book, "files/index.html");
+    assert_eq!(html.matches("class=\"file-card").count(), 2, "{html}");
+    assert!(!html.contains("{%"), "{html}");
+    // The comment stays a comment, as anywhere in Markdown: never text.
+    assert!(
+        html.contains("\n <!-- kept for the 2.0 upgrade notes -->\n"),
+        "{html}"
+    );
+    assert!(!html.contains("&lt;!--"), "{html}");
+    assert!(
+        html.contains("<p>The schema changed in v2.\nSee the release notes.</p>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn openapi_schemas_from_a_local_spec_are_shown() {
+    let book = TestBook::fixture("gitbook-dialect");
+    let run = book.build_ok();
+    assert!(!run.stderr.contains("schemas.md"), "{}", run.stderr);
+    let html = page(&book, "schemas/index.html");
+    for expected in [
+        "<code class=\"api-schema-name\">TextField</code> <span class=\"api-type\">object</span>",
+        "<p>A single-line <strong>text</strong> input.</p>",
+        "<tr><td><code>id</code> <span class=\"api-required\">required</span></td><td><code>string</code></td><td><p>Unique id of the field</p>\n</td></tr>",
+        "<td><code>array of FieldConditional</code></td>",
+        "<code class=\"api-schema-name\">FieldConditional</code>",
+        "&quot;id&quot;: &quot;applicant.name&quot;",
+        "Schemas TextAreaField from the specification “events-develop”, managed in GitBook",
+        "The rest of the page.",
+    ] {
+        assert!(html.contains(expected), "missing {expected:?} in\n{html}");
+    }
+    // The order is the tag's, not the spec's.
+    assert!(html.find(">TextField<").unwrap() < html.find(">FieldConditional<").unwrap());
+}
+
+#[test]
+fn a_broken_spec_is_an_error_at_the_tag_naming_the_problem() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.write(
+        "schemas.md",
+        "# Schemas\n\n{% openapi-schemas spec=\"events-v20\" schemas=\"TextFeld\" src=\".gitbook/assets/events-v20.yaml\" %}\n{% endopenapi-schemas %}\n\n{% openapi-schemas schemas=\"X\" src=\".gitbook/assets/broken.yaml\" %}\n{% endopenapi-schemas %}\n\nThe rest of the page.\n",
+    );
+    book.write(
+        ".gitbook/assets/broken.yaml",
+        "openapi: 3.0.3\ncomponents:\n  schemas:\n    X: {type: object\n",
+    );
+    let run = book.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("schemas.md:3:") && run.stderr.contains("error[invalid-spec]: the specification has no schema `TextFeld`; it defines FieldConditional, TextField"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("schemas.md:6:") && run.stderr.contains("the specification `.gitbook/assets/broken.yaml` is not valid JSON or YAML at its line 5"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !book.output_exists("schemas/index.html"),
+        "no site on errors"
+    );
+
+    // The preview (`folio serve`) builds the page all the same: the
+    // blocks fall back to their placeholders and the rest is there.
+    let site = folio::build::build_in_memory(
+        book.path(),
+        &folio::render::highlight::Highlighter::default(),
+        &folio::render::RenderCache::default(),
+        &folio::build::ParseCache::default(),
+    )
+    .unwrap();
+    let errors: Vec<_> = site
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == folio::diag::Code::InvalidSpec)
+        .map(|d| d.position.line)
+        .collect();
+    assert_eq!(errors, [3, 6]);
+    let page = site
+        .files
+        .iter()
+        .find(|f| f.path == "schemas/index.html")
+        .expect("the page is built");
+    let html = String::from_utf8_lossy(&page.contents);
+    assert!(html.contains("The rest of the page."), "{html}");
+    assert!(html.contains("Schemas TextFeld"), "{html}");
+}
+
+#[test]
 fn a_bare_export_is_titled_by_its_home_page() {
     let book = TestBook::fixture("gitbook-dialect");
     book.build_ok();

@@ -72,39 +72,166 @@ pub struct TagProblem {
     pub message: String,
 }
 
-/// Tags that always enclose content.
-const CONTAINERS: &[&str] = &[
-    "hint",
-    "tabs",
-    "tab",
-    "code",
-    "content-ref",
-    "swagger",
-    "swagger-description",
-    "swagger-parameter",
-    "swagger-response",
-    "openapi",
-    "stepper",
-    "step",
-    "columns",
-    "column",
-    "updates",
-    "update",
-    "if",
-    "prompt",
-    "expandable",
-];
+/// Every block tag folio knows, so each `match` over them is checked by
+/// the compiler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BlockKind {
+    /// `hint`: a callout with a style.
+    Hint,
+    /// `tabs`: a set of tabs.
+    Tabs,
+    /// `tab`: one tab.
+    Tab,
+    /// `code`: a titled code block.
+    Code,
+    /// `content-ref`: a page card.
+    ContentRef,
+    /// `swagger`: an operation of a spec.
+    Swagger,
+    /// `swagger-description`: a hand-written operation's description.
+    SwaggerDescription,
+    /// `swagger-parameter`: a hand-written parameter.
+    SwaggerParameter,
+    /// `swagger-response`: a hand-written response.
+    SwaggerResponse,
+    /// `openapi`: an operation of a spec.
+    Openapi,
+    /// `stepper`: numbered steps.
+    Stepper,
+    /// `step`: one step.
+    Step,
+    /// `columns`: side-by-side columns.
+    Columns,
+    /// `column`: one column.
+    Column,
+    /// `updates`: a changelog.
+    Updates,
+    /// `update`: one dated entry.
+    Update,
+    /// `if`: content for some visitors.
+    If,
+    /// `prompt`: an AI prompt card.
+    Prompt,
+    /// `expandable`: a collapsed section.
+    Expandable,
+    /// `embed`: an embedded page or player.
+    Embed,
+    /// `file`: a download card.
+    File,
+    /// `openapi-operation`: an operation of a named spec.
+    OpenapiOperation,
+    /// `openapi-schemas`: named schemas of a spec.
+    OpenapiSchemas,
+    /// `include`: reusable content spliced in.
+    Include,
+    /// `page-ref`: a legacy page card.
+    PageRef,
+}
 
-/// Tags that are containers only when their end tag follows before any
-/// other tag line.
-const AMBIGUOUS: &[&str] = &["embed", "file", "openapi-operation", "openapi-schemas"];
+/// Whether a tag encloses content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Nesting {
+    /// Always has an end tag.
+    Container,
+    /// A container only when its end tag follows before any other tag line.
+    Ambiguous,
+    /// Never encloses content.
+    Standalone,
+}
 
-/// Tags that never enclose content.
-const STANDALONE: &[&str] = &["include", "page-ref"];
+impl BlockKind {
+    const ALL: [BlockKind; 25] = [
+        BlockKind::Hint,
+        BlockKind::Tabs,
+        BlockKind::Tab,
+        BlockKind::Code,
+        BlockKind::ContentRef,
+        BlockKind::Swagger,
+        BlockKind::SwaggerDescription,
+        BlockKind::SwaggerParameter,
+        BlockKind::SwaggerResponse,
+        BlockKind::Openapi,
+        BlockKind::Stepper,
+        BlockKind::Step,
+        BlockKind::Columns,
+        BlockKind::Column,
+        BlockKind::Updates,
+        BlockKind::Update,
+        BlockKind::If,
+        BlockKind::Prompt,
+        BlockKind::Expandable,
+        BlockKind::Embed,
+        BlockKind::File,
+        BlockKind::OpenapiOperation,
+        BlockKind::OpenapiSchemas,
+        BlockKind::Include,
+        BlockKind::PageRef,
+    ];
 
-/// Whether `name` is a tag folio renders.
-pub fn is_known(name: &str) -> bool {
-    CONTAINERS.contains(&name) || AMBIGUOUS.contains(&name) || STANDALONE.contains(&name)
+    /// The tag name as written (`content-ref`).
+    pub fn name(self) -> &'static str {
+        match self {
+            BlockKind::Hint => "hint",
+            BlockKind::Tabs => "tabs",
+            BlockKind::Tab => "tab",
+            BlockKind::Code => "code",
+            BlockKind::ContentRef => "content-ref",
+            BlockKind::Swagger => "swagger",
+            BlockKind::SwaggerDescription => "swagger-description",
+            BlockKind::SwaggerParameter => "swagger-parameter",
+            BlockKind::SwaggerResponse => "swagger-response",
+            BlockKind::Openapi => "openapi",
+            BlockKind::Stepper => "stepper",
+            BlockKind::Step => "step",
+            BlockKind::Columns => "columns",
+            BlockKind::Column => "column",
+            BlockKind::Updates => "updates",
+            BlockKind::Update => "update",
+            BlockKind::If => "if",
+            BlockKind::Prompt => "prompt",
+            BlockKind::Expandable => "expandable",
+            BlockKind::Embed => "embed",
+            BlockKind::File => "file",
+            BlockKind::OpenapiOperation => "openapi-operation",
+            BlockKind::OpenapiSchemas => "openapi-schemas",
+            BlockKind::Include => "include",
+            BlockKind::PageRef => "page-ref",
+        }
+    }
+
+    /// The kind a tag name stands for, if folio knows it.
+    pub fn from_name(name: &str) -> Option<BlockKind> {
+        BlockKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    fn nesting(self) -> Nesting {
+        match self {
+            BlockKind::Embed
+            | BlockKind::File
+            | BlockKind::OpenapiOperation
+            | BlockKind::OpenapiSchemas => Nesting::Ambiguous,
+            BlockKind::Include | BlockKind::PageRef => Nesting::Standalone,
+            BlockKind::Hint
+            | BlockKind::Tabs
+            | BlockKind::Tab
+            | BlockKind::Code
+            | BlockKind::ContentRef
+            | BlockKind::Swagger
+            | BlockKind::SwaggerDescription
+            | BlockKind::SwaggerParameter
+            | BlockKind::SwaggerResponse
+            | BlockKind::Openapi
+            | BlockKind::Stepper
+            | BlockKind::Step
+            | BlockKind::Columns
+            | BlockKind::Column
+            | BlockKind::Updates
+            | BlockKind::Update
+            | BlockKind::If
+            | BlockKind::Prompt
+            | BlockKind::Expandable => Nesting::Container,
+        }
+    }
 }
 
 /// Splits a body into nodes.
@@ -117,17 +244,24 @@ pub fn split_blocks(body: &str) -> (Vec<Node>, Vec<TagProblem>) {
         match &lines[index] {
             Line::Text(range) => builder.text(range.clone()),
             Line::Tag(tag) if tag.end => builder.close(tag, &mut problems),
-            Line::Tag(tag) if !is_known(&tag.name) => {
-                problems.push(TagProblem {
-                    range: tag.range.clone(),
-                    message: format!("unknown block `{{% {} %}}`; it is shown as text", tag.name),
-                });
-                builder.text(line_with_ending(body, &tag.range));
-            }
             Line::Tag(tag) => {
-                let container = CONTAINERS.contains(&tag.name.as_str())
-                    || (AMBIGUOUS.contains(&tag.name.as_str())
-                        && end_follows(&lines[index + 1..], &tag.name));
+                let Some(kind) = BlockKind::from_name(&tag.name) else {
+                    problems.push(TagProblem {
+                        range: tag.range.clone(),
+                        message: format!(
+                            "unknown block `{{% {} %}}`; it is shown as text",
+                            tag.name
+                        ),
+                    });
+                    builder.text(line_with_ending(body, &tag.range));
+                    index += 1;
+                    continue;
+                };
+                let container = match kind.nesting() {
+                    Nesting::Container => true,
+                    Nesting::Ambiguous => end_follows(&lines[index + 1..], &tag.name),
+                    Nesting::Standalone => false,
+                };
                 if container {
                     builder.open(tag.clone(), line_with_ending(body, &tag.range));
                 } else {
@@ -140,12 +274,18 @@ pub fn split_blocks(body: &str) -> (Vec<Node>, Vec<TagProblem>) {
     (builder.finish(&mut problems), problems)
 }
 
-/// The range of a line including its `\n`.
+/// The text of a tag as written: through its line ending when nothing
+/// follows it on the line, else the tag alone (what follows is a text line
+/// of its own).
 fn line_with_ending(body: &str, range: &Range<usize>) -> Range<usize> {
     let end = body[range.end..]
         .find('\n')
         .map_or(body.len(), |i| range.end + i + 1);
-    range.start..end
+    if body[range.end..end].trim().is_empty() {
+        range.start..end
+    } else {
+        range.clone()
+    }
 }
 
 /// Whether `{% end<name> %}` comes before any other tag line.
@@ -188,7 +328,16 @@ fn scan_lines(body: &str) -> Vec<Line> {
         }
         let indent = line.len() - trimmed.len();
         match parse_tag(trimmed, range.start + indent) {
-            Some(tag) => lines.push(Line::Tag(tag)),
+            Some(tag) => {
+                let after = tag.range.end..range.end;
+                let trailing = body[after.clone()].trim();
+                lines.push(Line::Tag(tag));
+                // Text or a comment after the tag on its line is Markdown
+                // of its own, after the tag.
+                if !trailing.is_empty() {
+                    lines.push(Line::Text(after));
+                }
+            }
             None => lines.push(Line::Text(range)),
         }
     }
@@ -201,11 +350,17 @@ fn fence_opening(line: &str) -> Option<(char, usize)> {
     (width >= 3).then_some((marker, width))
 }
 
-/// Parses a whole line `{% [end]name attrs %}`; escaped forms are not tags.
+/// Parses a tag at the start of a line, `{% [end]name attrs %}`, up to its
+/// first `%}` outside a quoted value (anything after it on the line is not
+/// part of the tag); escaped forms are not tags.
 fn parse_tag(line: &str, start: usize) -> Option<TagLine> {
-    let inner = line.strip_prefix("{%")?.trim_end();
-    let inner = inner.strip_suffix("%}")?;
-    if inner.ends_with('\\') || line.contains("%\\}") {
+    if line.contains("%\\}") {
+        return None;
+    }
+    let whole = line.trim_end();
+    let tag_len = tag_end(line).or_else(|| whole.ends_with("%}").then_some(whole.len()))?;
+    let inner = line[..tag_len].strip_prefix("{%")?.strip_suffix("%}")?;
+    if inner.trim_end().ends_with('\\') {
         return None;
     }
     let lead = inner.len() - inner.trim_start().len();
@@ -232,8 +387,25 @@ fn parse_tag(line: &str, start: usize) -> Option<TagLine> {
         end,
         attrs,
         argument,
-        range: start..start + line.len(),
+        range: start..start + tag_len,
     })
+}
+
+/// The length of the tag that opens `line`: up to and including the first
+/// `%}` that is not inside a `"…"` value.
+fn tag_end(line: &str) -> Option<usize> {
+    let rest = line.strip_prefix("{%")?;
+    let mut quoted = false;
+    let mut previous = None;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '}' if !quoted && previous == Some('%') => return Some(2 + i + 1),
+            _ => {}
+        }
+        previous = Some(c);
+    }
+    None
 }
 
 type Attrs = Vec<(String, String, Range<usize>)>;
@@ -428,6 +600,14 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_has_its_own_name() {
+        for kind in BlockKind::ALL {
+            assert_eq!(BlockKind::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(BlockKind::from_name("callout"), None);
+    }
+
+    #[test]
     fn hint_next_to_text_is_a_container() {
         let (shape, problems) =
             split("Intro\n{% hint style=\"warning\" %}\nBack up first.\n{% endhint %}\nAfter\n");
@@ -499,6 +679,30 @@ mod tests {
         let (shape, _) =
             split("1. Step\n\n   {% hint style=\"info\" %}\n   Note\n   {% endhint %}\n");
         assert_eq!(shape, r#""1. Step" hint["Note"]"#);
+    }
+
+    #[test]
+    fn text_or_a_comment_after_a_tag_is_not_part_of_it() {
+        let body = "{% file src=\"x.pdf\" %} <!-- note -->\n{% hint style=\"info\" %} Careful\nMore\n{% endhint %}   \n{% callout %} odd\n";
+        let (nodes, problems) = split_blocks(body);
+        assert_eq!(
+            shape(body, &nodes),
+            r#"file "<!-- note -->" hint["Careful\nMore"] "{% callout %} odd""#
+        );
+        let Node::Tag(file) = &nodes[0] else { panic!() };
+        assert_eq!(file.tag.attr("src"), Some("x.pdf"));
+        assert_eq!(&body[file.tag.range.clone()], "{% file src=\"x.pdf\" %}");
+        // Only the unknown tag is a problem; no stray `endhint`.
+        assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn a_tag_ends_at_its_first_unquoted_close() {
+        let (nodes, _) = split_blocks("{% embed url=\"https://x.example/?a=%}\" %} trailing\n");
+        let Node::Tag(embed) = &nodes[0] else {
+            panic!()
+        };
+        assert_eq!(embed.tag.attr("url"), Some("https://x.example/?a=%}"));
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub use front_matter::{FrontMatter, Layout};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::mojibake;
 use crate::source::SourceFile;
+pub use blocks::BlockKind;
 use blocks::{Node, TagNode};
 use headings::{slug, IdAllocator};
 
@@ -79,8 +80,8 @@ pub enum MarkKind {
 /// A GitBook block as `render` needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
-    /// The tag name (`hint`, `tabs`, `embed`, …).
-    pub name: String,
+    /// Which tag it is (`hint`, `tabs`, `embed`, …).
+    pub kind: BlockKind,
     /// Its attributes, values as written.
     pub attrs: Vec<(String, String)>,
     /// The quoted argument or `if` expression.
@@ -362,14 +363,19 @@ impl<'a> Builder<'a> {
                     self.origin = origin.clone();
                     self.markdown(&body[range.clone()]);
                 }
-                Node::Tag(tag) if tag.tag.name == "include" => {
-                    self.include(source, body_offset, tag, diagnostics);
-                }
                 Node::Tag(tag) => {
+                    // `split_blocks` makes nodes of known tags only.
+                    let Some(kind) = BlockKind::from_name(&tag.tag.name) else {
+                        continue;
+                    };
+                    if kind == BlockKind::Include {
+                        self.include(source, body_offset, tag, diagnostics);
+                        continue;
+                    }
                     self.origin = origin.clone();
-                    let link = self.block_link(tag, body_offset);
+                    let link = self.block_link(kind, tag, body_offset);
                     let block = Block {
-                        name: tag.tag.name.clone(),
+                        kind,
                         attrs: tag
                             .tag
                             .attrs
@@ -380,6 +386,8 @@ impl<'a> Builder<'a> {
                         link,
                         has_children: !tag.children.is_empty(),
                     };
+                    let mark = self.blocks.len();
+                    let first_child_link = self.links.len();
                     self.blocks.push(BlockMark {
                         at: self.events.len(),
                         kind: MarkKind::Open(block),
@@ -392,6 +400,7 @@ impl<'a> Builder<'a> {
                         &tag.children,
                         diagnostics,
                     );
+                    self.spec_from_children(mark, first_child_link);
                     self.blocks.push(BlockMark {
                         at: self.events.len(),
                         kind: MarkKind::Close,
@@ -401,12 +410,44 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// GitBook writes an `openapi-operation`/`openapi-schemas` block's spec
+    /// as a link inside it (`[OpenAPI events](…/openapi.yml)`): when the
+    /// tag has no `src`, the first link inside to a local `.json`/`.yaml`
+    /// file is the block's spec.
+    fn spec_from_children(&mut self, mark: usize, first_child_link: usize) {
+        let MarkKind::Open(block) = &mut self.blocks[mark].kind else {
+            return;
+        };
+        if block.link.is_some()
+            || !matches!(
+                block.kind,
+                BlockKind::OpenapiOperation | BlockKind::OpenapiSchemas
+            )
+        {
+            return;
+        }
+        block.link = (first_child_link..self.links.len()).find(|&index| {
+            let dest = self.links[index].dest.to_ascii_lowercase();
+            let path = dest.split(['#', '?']).next().unwrap_or("");
+            // `https:`, `mailto:`: a scheme comes before any `/`.
+            let remote = path.split('/').next().unwrap_or("").contains(':');
+            !remote
+                && [".json", ".yaml", ".yml"]
+                    .iter()
+                    .any(|ext| path.ends_with(ext))
+        });
+    }
+
     /// The link a block's attribute holds, recorded like any other link.
-    fn block_link(&mut self, tag: &TagNode, body_offset: usize) -> Option<usize> {
-        let key = match tag.tag.name.as_str() {
-            "content-ref" | "embed" => "url",
-            "page-ref" => "page",
-            "file" | "swagger" | "openapi" => "src",
+    fn block_link(&mut self, kind: BlockKind, tag: &TagNode, body_offset: usize) -> Option<usize> {
+        let key = match kind {
+            BlockKind::ContentRef | BlockKind::Embed => "url",
+            BlockKind::PageRef => "page",
+            BlockKind::File
+            | BlockKind::Swagger
+            | BlockKind::Openapi
+            | BlockKind::OpenapiOperation
+            | BlockKind::OpenapiSchemas => "src",
             _ => return None,
         };
         let (value, range) = tag.tag.attr_with_range(key)?;

@@ -8,8 +8,8 @@
 //! what the local spec says.
 
 use crate::load::PageId;
-use crate::parse::Block;
-use crate::resolve::{ApiOperation, ResolvedLink};
+use crate::parse::{Block, BlockKind};
+use crate::resolve::{ApiOperation, ApiSchema, ResolvedLink};
 
 use super::context::EmbedView;
 use super::{embeds, escape_html};
@@ -26,6 +26,11 @@ pub(super) struct BlockContext<'a> {
     /// An operation's parameters, bodies and responses, through the
     /// theme's `openapi.html`.
     pub(super) api_details: &'a dyn Fn(&ApiOperation) -> String,
+    /// The schemas an `openapi-schemas` block's local spec holds, by the
+    /// block's link index.
+    pub(super) api_schema_list: &'a dyn Fn(usize) -> Option<&'a Vec<ApiSchema>>,
+    /// Named schemas through the theme's `openapi-schemas.html`.
+    pub(super) api_schemas: &'a dyn Fn(&[ApiSchema]) -> String,
     /// The value of a GitBook expression (`space.vars.x`, `page.vars.y`).
     pub(super) expression: &'a dyn Fn(&str) -> Option<String>,
     /// An `icon="…"` attribute as HTML, or "" (see `render::icons`).
@@ -50,14 +55,14 @@ impl BlockContext<'_> {
 
 /// Whether a block's children are replaced by the block's own rendering.
 pub(super) fn hides_children(block: &Block) -> bool {
-    block.name == "content-ref"
+    block.kind == BlockKind::ContentRef
 }
 
 /// The HTML that opens a block.
 pub(super) fn open_html(block: &Block, context: &BlockContext<'_>) -> String {
     let attr = |key: &str| escape_html(block.attr(key).unwrap_or(""));
-    match block.name.as_str() {
-        "hint" => {
+    match block.kind {
+        BlockKind::Hint => {
             let style = match block.attr("style").unwrap_or("info") {
                 style @ ("info" | "success" | "warning" | "danger") => style,
                 _ => "info",
@@ -71,37 +76,43 @@ pub(super) fn open_html(block: &Block, context: &BlockContext<'_>) -> String {
                 None => format!("<div class=\"hint hint-{style}\" role=\"note\" aria-label=\"{label}\">\n"),
             }
         }
-        "tabs" => "<div class=\"tabs\">\n".into(),
-        "tab" => format!(
+        BlockKind::Tabs => "<div class=\"tabs\">\n".into(),
+        BlockKind::Tab => format!(
             "<section class=\"tab\"><p class=\"tab-title\">{}{}</p>\n",
             block_icon(block, context).unwrap_or_default(),
             attr("title")
         ),
-        "code" => code_open(block),
-        "expandable" => format!(
+        BlockKind::Code => code_open(block),
+        BlockKind::Expandable => format!(
             "<details class=\"expandable\"><summary>{}</summary>\n",
             escape_html(block.attr("title").unwrap_or("Details"))
         ),
-        "stepper" => "<ol class=\"stepper\">\n".into(),
-        "step" => "<li class=\"step\">\n".into(),
-        "columns" => "<div class=\"columns\">\n".into(),
-        "column" => match block.attr("width").filter(|w| is_css_length(w)) {
+        BlockKind::Stepper => "<ol class=\"stepper\">\n".into(),
+        BlockKind::Step => "<li class=\"step\">\n".into(),
+        BlockKind::Columns => "<div class=\"columns\">\n".into(),
+        BlockKind::Column => match block.attr("width").filter(|w| is_css_length(w)) {
             Some(width) => format!("<div class=\"column\" style=\"--w:{width}\">\n"),
             None => "<div class=\"column\">\n".into(),
         },
-        "updates" => "<div class=\"updates\">\n".into(),
-        "update" => update_open(block),
-        "content-ref" | "page-ref" => page_card(block, context),
-        "file" => file_open(block, context),
-        "embed" => embed_open(block, context),
-        "swagger" | "openapi" | "openapi-operation" => api_open(block, context),
-        "openapi-schemas" => format!(
-            "<div class=\"api-op\"><p class=\"api-summary\">Schemas {} from the specification “{}”, managed in GitBook</p>\n",
-            attr("schemas"),
-            attr("spec")
-        ),
-        "swagger-description" => "<div class=\"api-desc\">\n".into(),
-        "swagger-parameter" => {
+        BlockKind::Updates => "<div class=\"updates\">\n".into(),
+        BlockKind::Update => update_open(block),
+        BlockKind::ContentRef | BlockKind::PageRef => page_card(block, context),
+        BlockKind::File => file_open(block, context),
+        BlockKind::Embed => embed_open(block, context),
+        BlockKind::Swagger | BlockKind::Openapi | BlockKind::OpenapiOperation => api_open(block, context),
+        BlockKind::OpenapiSchemas => match block.link.and_then(|index| (context.api_schema_list)(index)) {
+            Some(schemas) => format!(
+                "<div class=\"api-op\">{}\n",
+                (context.api_schemas)(schemas)
+            ),
+            None => format!(
+                "<div class=\"api-op\"><p class=\"api-summary\">Schemas {} from the specification “{}”, managed in GitBook</p>\n",
+                attr("schemas"),
+                attr("spec")
+            ),
+        },
+        BlockKind::SwaggerDescription => "<div class=\"api-desc\">\n".into(),
+        BlockKind::SwaggerParameter => {
             let required = if block.attr("required") == Some("true") {
                 " <span class=\"api-required\">required</span>"
             } else {
@@ -114,29 +125,30 @@ pub(super) fn open_html(block: &Block, context: &BlockContext<'_>) -> String {
                 attr("type")
             )
         }
-        "swagger-response" => format!(
+        BlockKind::SwaggerResponse => format!(
             "<div class=\"api-response\"><span class=\"api-status\">{}</span> {}\n",
             attr("status"),
             attr("description")
         ),
-        "if" => format!(
+        BlockKind::If => format!(
             "<div class=\"conditional\" data-if=\"{}\">\n",
             escape_html(block.argument.as_deref().unwrap_or(""))
         ),
-        "prompt" => format!(
+        BlockKind::Prompt => format!(
             "<div class=\"prompt\"><p class=\"prompt-desc\">{}{}</p>\n",
             block_icon(block, context).unwrap_or_default(),
             attr("description")
         ),
-        _ => String::new(),
+        // Spliced into the page by `parse`; never a block here.
+        BlockKind::Include => String::new(),
     }
 }
 
 /// The HTML that closes a block.
 pub(super) fn close_html(block: &Block, context: &BlockContext<'_>) -> String {
-    match block.name.as_str() {
-        "tab" => "</section>\n".into(),
-        "code" => {
+    match block.kind {
+        BlockKind::Tab => "</section>\n".into(),
+        BlockKind::Code => {
             let details = if block.attr("expandable") == Some("true") {
                 "</details>"
             } else {
@@ -144,41 +156,44 @@ pub(super) fn close_html(block: &Block, context: &BlockContext<'_>) -> String {
             };
             format!("</figure>{details}\n")
         }
-        "expandable" => "</details>\n".into(),
-        "stepper" => "</ol>\n".into(),
-        "step" => "</li>\n".into(),
-        "update" => "</article>\n".into(),
-        "content-ref" | "page-ref" => String::new(),
-        "file" if block.has_children => "</div></div>\n".into(),
-        "file" => "</div>\n".into(),
-        "embed" if block.has_children => "</figcaption></figure>\n".into(),
-        "embed" => "</figure>\n".into(),
-        "swagger" | "openapi" => match context.link(block).and_then(|l| l.href.clone()) {
-            Some(href) => format!(
-                "<p class=\"api-spec\"><a href=\"{}\">OpenAPI specification</a></p></div>\n",
-                escape_html(&href)
-            ),
-            None => "</div>\n".into(),
-        },
-        "hint"
-        | "tabs"
-        | "columns"
-        | "column"
-        | "updates"
-        | "openapi-operation"
-        | "openapi-schemas"
-        | "swagger-description"
-        | "swagger-parameter"
-        | "swagger-response"
-        | "if"
-        | "prompt" => "</div>\n".into(),
-        _ => String::new(),
+        BlockKind::Expandable => "</details>\n".into(),
+        BlockKind::Stepper => "</ol>\n".into(),
+        BlockKind::Step => "</li>\n".into(),
+        BlockKind::Update => "</article>\n".into(),
+        BlockKind::ContentRef | BlockKind::PageRef => String::new(),
+        BlockKind::File if block.has_children => "</div></div>\n".into(),
+        BlockKind::File => "</div>\n".into(),
+        BlockKind::Embed if block.has_children => "</figcaption></figure>\n".into(),
+        BlockKind::Embed => "</figure>\n".into(),
+        BlockKind::Swagger | BlockKind::Openapi => {
+            match context.link(block).and_then(|l| l.href.clone()) {
+                Some(href) => format!(
+                    "<p class=\"api-spec\"><a href=\"{}\">OpenAPI specification</a></p></div>\n",
+                    escape_html(&href)
+                ),
+                None => "</div>\n".into(),
+            }
+        }
+        BlockKind::Hint
+        | BlockKind::Tabs
+        | BlockKind::Columns
+        | BlockKind::Column
+        | BlockKind::Updates
+        | BlockKind::OpenapiOperation
+        | BlockKind::OpenapiSchemas
+        | BlockKind::SwaggerDescription
+        | BlockKind::SwaggerParameter
+        | BlockKind::SwaggerResponse
+        | BlockKind::If
+        | BlockKind::Prompt => "</div>\n".into(),
+        // Spliced into the page by `parse`; never a block here.
+        BlockKind::Include => String::new(),
     }
 }
 
 /// Whether code inside this block shows line numbers.
 pub(super) fn numbers_lines(block: &Block) -> bool {
-    block.name == "code" && block.attr("lineNumbers") == Some("true")
+    block.kind == BlockKind::Code && block.attr("lineNumbers") == Some("true")
 }
 
 fn code_open(block: &Block) -> String {
@@ -216,7 +231,7 @@ fn update_open(block: &Block) -> String {
 }
 
 fn page_card(block: &Block, context: &BlockContext<'_>) -> String {
-    let key = if block.name == "page-ref" {
+    let key = if block.kind == BlockKind::PageRef {
         "page"
     } else {
         "url"
@@ -315,7 +330,7 @@ fn api_open(block: &Block, context: &BlockContext<'_>) -> String {
         .or(block.attr("summary"));
     let summary = match summary {
         Some(text) => format!("<p class=\"api-summary\">{}</p>", escape_html(text)),
-        None if block.name == "openapi-operation" => format!(
+        None if block.kind == BlockKind::OpenapiOperation => format!(
             "<p class=\"api-summary\">From the specification “{}”, managed in GitBook</p>",
             escape_html(block.attr("spec").unwrap_or(""))
         ),
@@ -386,7 +401,7 @@ mod tests {
 
     fn block(name: &str, attrs: &[(&str, &str)]) -> Block {
         Block {
-            name: name.into(),
+            kind: BlockKind::from_name(name).expect("a known block"),
             attrs: attrs
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -403,6 +418,8 @@ mod tests {
             page_card: &|_| ("", ""),
             api_operation: &|_| None,
             api_details: &|_| String::new(),
+            api_schema_list: &|_| None,
+            api_schemas: &|_| String::new(),
             expression: &|_| None,
             icon: &|name| format!("<i>{name}</i>"),
             embed: &|view| format!("<figure data-player=\"{}\">", view.player_url),

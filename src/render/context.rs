@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::load::{Book, NavItem, NavTarget, PageId};
 use crate::parse::ParsedPage;
 use crate::paths;
-use crate::resolve::{ApiBody, ApiOperation, ApiParameter, Site};
+use crate::resolve::{ApiBody, ApiOperation, ApiParameter, ApiSchema, Site};
 
 /// What every template gets: `book`, `assets` (theme file → URL), `root`
 /// (the way to the site root) and `generator`.
@@ -380,6 +380,28 @@ impl<'a> ApiView<'a> {
                     body: r.body.as_ref().map(ApiBodyView::of),
                 })
                 .collect(),
+        }
+    }
+}
+
+/// What `openapi-schemas.html` sees in `schemas`: one named schema.
+#[derive(Serialize)]
+pub(super) struct ApiSchemaView<'a> {
+    pub(super) name: &'a str,
+    pub(super) kind: &'a str,
+    pub(super) description: String,
+    pub(super) fields: Vec<ApiFieldView<'a>>,
+    pub(super) example: Option<&'a str>,
+}
+
+impl<'a> ApiSchemaView<'a> {
+    pub(super) fn of(schema: &'a ApiSchema) -> ApiSchemaView<'a> {
+        ApiSchemaView {
+            name: &schema.name,
+            kind: &schema.kind,
+            description: markdown_html(&schema.description),
+            fields: schema.fields.iter().map(ApiFieldView::of).collect(),
+            example: schema.example.as_deref(),
         }
     }
 }

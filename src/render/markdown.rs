@@ -458,6 +458,8 @@ mod tests {
             page_card: &|_| ("", ""),
             api_operation: &|_| None,
             api_details: &|_| String::new(),
+            api_schema_list: &|_| None,
+            api_schemas: &|_| String::new(),
             expression: &|name| (name == "space.vars.product").then(|| "Lantern".to_string()),
             icon: &|_| String::new(),
             embed: &|_| String::new(),

@@ -339,6 +339,17 @@ fn render_page(
                     let view = context::ApiView::of(operation);
                     render_template(theme, "openapi.html", "api", &view, &template_failure)
                 },
+                api_schemas: &|schemas| {
+                    let view: Vec<_> = schemas.iter().map(context::ApiSchemaView::of).collect();
+                    render_template(
+                        theme,
+                        "openapi-schemas.html",
+                        "schemas",
+                        &view,
+                        &template_failure,
+                    )
+                },
+                api_schema_list: &|link| inputs.site.api_schemas.get(&(id, link)),
                 expression: &|name| expression_value(name, inputs, id),
                 icon: &|name| inputs.icons.html(name, url),
                 embed: &|view| {
@@ -515,6 +526,11 @@ fn body_fingerprint(inputs: &PageInputs<'_>) -> u64 {
             (key.1, operation).hash(&mut hasher);
         }
     }
+    for (key, schemas) in &inputs.site.api_schemas {
+        if key.0 == id {
+            (key.1, schemas).hash(&mut hasher);
+        }
+    }
     let section = &inputs.book.sections[inputs.book.pages[id].section];
     serde_json::to_string(&section.vars)
         .unwrap_or_default()
@@ -522,7 +538,7 @@ fn body_fingerprint(inputs: &PageInputs<'_>) -> u64 {
     hasher.finish()
 }
 
-/// A block template (`embed.html`, `openapi.html`) with its view under
+/// A block template (`embed.html`, `openapi.html`, `openapi-schemas.html`) with its view under
 /// `name`; the first failure is kept so the page reports it.
 fn render_template<T: serde::Serialize>(
     theme: &Theme,

@@ -19,6 +19,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("print.html", include_str!("../../theme/print.html")),
     ("embed.html", include_str!("../../theme/embed.html")),
     ("openapi.html", include_str!("../../theme/openapi.html")),
+    (
+        "openapi-schemas.html",
+        include_str!("../../theme/openapi-schemas.html"),
+    ),
 ];
 
 /// The default theme's static files.

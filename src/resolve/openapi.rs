@@ -77,6 +77,22 @@ pub struct ApiResponse {
     pub body: Option<ApiBody>,
 }
 
+/// A named schema of a spec (`components/schemas` or `definitions`), for
+/// `openapi-schemas` blocks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct ApiSchema {
+    /// Its name in the spec.
+    pub name: String,
+    /// What it is (`object`, `array of Agent`, `string`).
+    pub kind: String,
+    /// Description (Markdown).
+    pub description: String,
+    /// Its top-level fields.
+    pub fields: Vec<ApiParameter>,
+    /// An example, pretty-printed JSON (from the spec, or built from it).
+    pub example: Option<String>,
+}
+
 /// Reads a book file's text, or says why it cannot.
 pub(super) type ReadFile<'a> = dyn Fn(&str) -> Result<String, String> + 'a;
 
@@ -124,18 +140,60 @@ impl Specs {
         Ok(reader.operation(&path_item, &op))
     }
 
+    /// The schemas `names` of the spec at `spec_path`, in the order given;
+    /// a name the spec does not define is an error naming it.
+    pub(super) fn schemas(
+        &mut self,
+        read: &ReadFile<'_>,
+        spec_path: &str,
+        names: &[&str],
+    ) -> Result<Vec<ApiSchema>, String> {
+        let spec = self.load(read, spec_path)?.clone();
+        let defined = spec
+            .pointer("/components/schemas")
+            .or_else(|| spec.get("definitions"))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let mut reader = Reader {
+            specs: self,
+            read,
+            path: spec_path,
+            spec: &spec,
+        };
+        names
+            .iter()
+            .map(|&name| {
+                let schema = defined.get(name).ok_or_else(|| {
+                    let known: Vec<&str> = defined.keys().map(String::as_str).collect();
+                    match known.is_empty() {
+                        true => format!("the specification defines no schemas, so not `{name}`"),
+                        false => format!(
+                            "the specification has no schema `{name}`; it defines {}",
+                            known.join(", ")
+                        ),
+                    }
+                })?;
+                Ok(reader.schema(name, schema))
+            })
+            .collect()
+    }
+
     fn load(&mut self, read: &ReadFile<'_>, path: &str) -> Result<&Value, String> {
         self.loaded
             .entry(path.to_string())
             .or_insert_with(|| {
                 let text = read(path)
                     .map_err(|err| format!("the specification `{path}` cannot be read: {err}"))?;
-                yaml::parse_yaml(&text).map_err(|err| {
+                let value = yaml::parse_yaml(&text).map_err(|err| {
+                    let (line, column) = line_column(&text, err.offset);
                     format!(
-                        "the specification `{path}` is not valid JSON or YAML: {}",
+                        "the specification `{path}` is not valid JSON or YAML at its line {line}, column {column}: {}",
                         err.message
                     )
-                })
+                })?;
+                check_document(path, &value)?;
+                Ok(value)
             })
             .as_ref()
             .map_err(String::clone)
@@ -184,6 +242,56 @@ impl Specs {
             }
             None => Value::Null,
         }
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
+/// What makes a parsed file unusable as a specification: not a mapping, no
+/// `openapi`/`swagger` version, `paths` or `components` of the wrong kind.
+fn check_document(path: &str, value: &Value) -> Result<(), String> {
+    let Some(map) = value.as_object() else {
+        return Err(format!(
+            "the specification `{path}` is not an OpenAPI document: it holds no keys"
+        ));
+    };
+    // A file only referenced (`shared.yaml#/Agent`) has no version of its
+    // own; only a document with `paths` must say which version it is.
+    let versioned = map.contains_key("openapi") || map.contains_key("swagger");
+    if map.contains_key("paths") && !versioned {
+        return Err(format!(
+            "the specification `{path}` is not an OpenAPI document: it has no `openapi` (3.x) or `swagger` (2.0) version"
+        ));
+    }
+    for key in ["paths", "components", "definitions"] {
+        if let Some(found) = map.get(key).filter(|v| !v.is_object() && !v.is_null()) {
+            return Err(format!(
+                "the specification `{path}` is broken: `{key}` must be a mapping, not {}",
+                kind_of(found)
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
     }
 }
 
@@ -289,6 +397,18 @@ impl Reader<'_> {
             parameters,
             request,
             responses: self.responses(op),
+        }
+    }
+
+    fn schema(&mut self, name: &str, schema: &Value) -> ApiSchema {
+        let resolved = self.resolve(schema, 0);
+        let example = self.example(&resolved, 0);
+        ApiSchema {
+            name: name.to_string(),
+            kind: self.kind(&resolved, 0),
+            description: text(&resolved, "description"),
+            fields: self.fields(&resolved, 0),
+            example: Some(pretty(&example)),
         }
     }
 
@@ -671,11 +791,58 @@ components:
     }
 
     #[test]
+    fn named_schemas_with_their_fields_and_examples() {
+        let spec = format!(
+            "{OPENAPI3}  schemas:\n    Agent: {{$ref: \"shared/agent.yaml#/Agent\"}}\n    Tag: {{type: string, description: A label}}\n"
+        );
+        let read = book(&[
+            ("specs/api.yaml", spec.as_str()),
+            ("specs/shared/agent.yaml", AGENT),
+        ]);
+        let mut specs = Specs::default();
+        let schemas = specs
+            .schemas(&read, "specs/api.yaml", &["Tag", "Agent"])
+            .unwrap();
+        assert_eq!(schemas[0].name, "Tag");
+        assert_eq!(schemas[0].kind, "string");
+        assert_eq!(schemas[0].description, "A label");
+        assert_eq!(schemas[1].kind, "object");
+        let fields: Vec<_> = schemas[1].fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(fields, ["id", "parent", "tags"]);
+        assert!(schemas[1].example.as_deref().unwrap().contains("\"ag_7\""));
+        let err = specs
+            .schemas(&read, "specs/api.yaml", &["Agnet"])
+            .unwrap_err();
+        assert_eq!(
+            err,
+            "the specification has no schema `Agnet`; it defines Agent, Tag"
+        );
+    }
+
+    #[test]
     fn broken_specs_say_what_is_wrong() {
         let read = book(&[("bad.yaml", "openapi: [unclosed\n"), ("ok.yaml", OPENAPI3)]);
         let mut specs = Specs::default();
         let err = specs.operation(&read, "bad.yaml", "/x", "get").unwrap_err();
-        assert!(err.contains("is not valid JSON or YAML"), "{err}");
+        assert!(
+            err.contains("is not valid JSON or YAML at its line 2, column 1"),
+            "{err}"
+        );
+        let read = book(&[
+            ("a.yaml", "info: {title: x}\npaths: {}\n"),
+            ("b.yaml", "openapi: 3.0.0\npaths: [one]\n"),
+        ]);
+        let err = specs.operation(&read, "a.yaml", "/x", "get").unwrap_err();
+        assert!(
+            err.contains("has no `openapi` (3.x) or `swagger` (2.0) version"),
+            "{err}"
+        );
+        let err = specs.operation(&read, "b.yaml", "/x", "get").unwrap_err();
+        assert!(
+            err.ends_with("`paths` must be a mapping, not a list"),
+            "{err}"
+        );
+        let read = book(&[("bad.yaml", "openapi: [unclosed\n"), ("ok.yaml", OPENAPI3)]);
         let err = specs
             .operation(&read, "ok.yaml", "/nope", "get")
             .unwrap_err();
