@@ -67,11 +67,14 @@ pub enum Code {
     Mojibake,
     /// An external address that fails, lacks the fragment, or moved.
     ExternalLink,
+    /// Nesting or including beyond folio's limits (blocks, includes, YAML,
+    /// maths), or a page whose includes add up to too much text.
+    TooDeep,
 }
 
 impl Code {
     /// Every code, in the order the README documents them.
-    pub const ALL: [Code; 16] = [
+    pub const ALL: [Code; 17] = [
         Code::BrokenLink,
         Code::BrokenAnchor,
         Code::BrokenReference,
@@ -88,6 +91,7 @@ impl Code {
         Code::MissingAlt,
         Code::Mojibake,
         Code::ExternalLink,
+        Code::TooDeep,
     ];
 
     /// One line saying what the code means (for SARIF rules).
@@ -113,6 +117,9 @@ impl Code {
             Code::ExternalLink => {
                 "An external address that fails, lacks the fragment, or moved for good"
             }
+            Code::TooDeep => {
+                "Blocks, includes, YAML or maths nested deeper (or includes larger) than folio's limits"
+            }
         }
     }
 
@@ -135,6 +142,7 @@ impl Code {
             Code::MissingAlt => "missing-alt",
             Code::Mojibake => "mojibake",
             Code::ExternalLink => "external-link",
+            Code::TooDeep => "too-deep",
         }
     }
 

@@ -333,12 +333,11 @@ impl<'a> Builder<'a> {
         let (nodes, problems) = blocks::split_blocks(body);
         for problem in problems {
             let range = body_offset + problem.range.start..body_offset + problem.range.end;
-            diagnostics.push(source.diagnostic(
-                Severity::Warning,
-                Code::UnknownBlock,
-                range,
-                problem.message,
-            ));
+            let (severity, code) = match problem.kind {
+                blocks::ProblemKind::Unknown => (Severity::Warning, Code::UnknownBlock),
+                blocks::ProblemKind::TooDeep => (Severity::Error, Code::TooDeep),
+            };
+            diagnostics.push(source.diagnostic(severity, code, range, problem.message));
         }
         self.nodes(source, &origin, body, body_offset, &nodes, diagnostics);
         self.include_stack.pop();

@@ -121,3 +121,36 @@ fn html_block_lines_map_to_their_own_lines() {
         ["Html 2:10 one.md", "Html 3:10 two.md"]
     );
 }
+
+/// Inputs that once crashed the parser (issue 12): each parses, and the
+/// deep one reports where nesting went too deep.
+#[test]
+fn crash_regressions_parse() {
+    let (_, diags, _) = parse("# H\n\n<div><a \n");
+    assert!(diags.is_empty(), "{diags:?}");
+    let (_, diags, _) = parse("{% hint =é %}\nx\n{% endhint %}\n");
+    assert!(diags.iter().all(|d| d.code != Code::TooDeep));
+}
+
+#[test]
+fn block_nesting_is_capped_with_a_too_deep_error_at_the_line() {
+    let depth = 50_000;
+    let text = "{% hint %}\n".repeat(depth) + "deep\n" + &"{% endhint %}\n".repeat(depth);
+    let (page, diags, source) = parse(&text);
+    let deep: Vec<_> = diags.iter().filter(|d| d.code == Code::TooDeep).collect();
+    assert_eq!(deep.len(), 1, "one error for the whole run");
+    assert_eq!(deep[0].severity, Severity::Error);
+    assert_eq!(deep[0].position.line, blocks::MAX_BLOCK_DEPTH + 1);
+    assert!(deep[0].message.contains("more than 32 deep"));
+    let opened = page
+        .blocks
+        .iter()
+        .filter(|m| matches!(m.kind, MarkKind::Open(_)))
+        .count();
+    assert_eq!(opened, blocks::MAX_BLOCK_DEPTH);
+    assert!(
+        diags.iter().all(|d| d.code != Code::UnknownBlock),
+        "end tags pair up"
+    );
+    drop(source);
+}
