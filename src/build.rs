@@ -276,6 +276,11 @@ fn analyse(
 
 fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut analysis = analyse(options, options.write, None)?;
+    if options.write {
+        // A site an interrupted build left half-swapped comes back even if
+        // this build then fails.
+        output::recover(&analysis.out_dir)?;
+    }
     let has_errors = analysis
         .report
         .diagnostics
