@@ -230,7 +230,7 @@ fn analyse(
     });
     let policy = options.broken_links.unwrap_or(config.broken_links);
     let theme = if load_theme {
-        Some(Theme::load(&root, &config.theme_dir)?)
+        Some(Theme::load(&root, config.theme_dir.as_deref())?)
     } else {
         None
     };

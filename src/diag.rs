@@ -205,7 +205,7 @@ impl Diagnostic {
 
     /// Attaches the link target as written.
     pub fn with_target(mut self, target: impl Into<String>) -> Self {
-        self.target = Some(target.into());
+        self.target = Some(printable(&target.into()));
         self
     }
 
@@ -221,6 +221,21 @@ impl Diagnostic {
     }
 }
 
+/// `text` with control characters (other than tab) replaced by U+FFFD, so
+/// a report never echoes a file's raw bytes (terminal escapes, NUL) and
+/// columns still line up, one character for one.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// Counts errors and warnings, for the summary line and the exit code.
 pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
     let errors = diagnostics
@@ -228,4 +243,14 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
         .filter(|d| d.severity == Severity::Error)
         .count();
     (errors, diagnostics.len() - errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_replaces_control_characters_one_for_one() {
+        assert_eq!(printable("a\u{1b}[31mb\tc\0"), "a\u{FFFD}[31mb\tc\u{FFFD}");
+    }
 }

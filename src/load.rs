@@ -463,7 +463,10 @@ pub fn book_markdown_files(root: &BookRoot, config: &Config, exclude: &[PathBuf]
         .iter()
         .map(|s| root.canonical().join(&s.dir))
         .collect();
-    let theme = root.canonical().join(&config.theme_dir);
+    let theme = config
+        .theme_dir
+        .as_ref()
+        .map(|dir| root.canonical().join(dir));
     let mut files = Vec::new();
     for dir in &section_dirs {
         let walker = WalkDir::new(dir).sort_by_file_name().into_iter();
@@ -474,7 +477,10 @@ pub fn book_markdown_files(root: &BookRoot, config: &Config, exclude: &[PathBuf]
             }
             let hidden = entry.file_name().to_string_lossy().starts_with('.');
             let other_section = section_dirs.iter().any(|d| d != dir && path == d);
-            !(hidden || other_section || path == theme || exclude.iter().any(|e| path == e))
+            !(hidden
+                || other_section
+                || theme.as_deref() == Some(path)
+                || exclude.iter().any(|e| path == e))
         });
         for entry in entries.flatten() {
             let path = entry.path();

@@ -32,7 +32,7 @@ pub fn parse_yaml(text: &str) -> Result<Value, YamlError> {
     // The YAML crate's own value type refuses duplicate keys; the JSON one
     // would keep the last silently.
     serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|err| {
-        let mut error = yaml_error(err);
+        let mut error = yaml_error(err, text);
         if let Some(second) =
             duplicate_key(&error.message).and_then(|key| key_offsets(text, &key).nth(1))
         {
@@ -40,7 +40,7 @@ pub fn parse_yaml(text: &str) -> Result<Value, YamlError> {
         }
         error
     })?;
-    serde_yaml::from_str::<Value>(text).map_err(yaml_error)
+    serde_yaml::from_str::<Value>(text).map_err(|err| yaml_error(err, text))
 }
 
 /// The key a "duplicate entry" error names (the YAML crate gives no
@@ -50,15 +50,39 @@ fn duplicate_key(message: &str) -> Option<String> {
     Some(quoted.trim_matches('"').to_string())
 }
 
-fn yaml_error(err: serde_yaml::Error) -> YamlError {
-    let offset = err.location().map_or(0, |l| l.index());
+fn yaml_error(err: serde_yaml::Error, text: &str) -> YamlError {
     let message = err.to_string();
+    // "…, while scanning a quoted scalar at line 2 column 4": the place
+    // that started the trouble (an unclosed quote) beats the end of text.
+    let offset = message
+        .rsplit_once(", while ")
+        .and_then(|(_, context)| context.split_once(" at line "))
+        .and_then(|(_, at)| at.split_once(" column "))
+        .and_then(|(line, column)| Some((line.parse().ok()?, column.parse().ok()?)))
+        .and_then(|(line, column)| offset_of(text, line, column))
+        .or_else(|| err.location().map(|l| l.index()))
+        .unwrap_or(0);
     let message = message
         .split(" at line ")
         .next()
         .unwrap_or(&message)
         .to_string();
     YamlError { message, offset }
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let rest = text.get(start..)?;
+    let within = rest
+        .char_indices()
+        .nth(column.checked_sub(1)?)
+        .map_or(rest.len(), |(i, _)| i);
+    Some(start + within)
 }
 
 /// Where flow collections first nest deeper than [`MAX_DEPTH`], if they
@@ -170,6 +194,13 @@ mod tests {
         // A quoted `]` cannot hide real nesting.
         let hidden = "a: ".to_string() + &"[\"]\", ".repeat(100);
         assert_eq!(parse_yaml(&hidden).unwrap_err().offset, 3 + 6 * MAX_DEPTH);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_reported_where_it_opens() {
+        let text = "a: 1\nb: \"open\nc: 2\n";
+        let err = parse_yaml(text).unwrap_err();
+        assert_eq!(err.offset, text.find('"').unwrap(), "{err:?}");
     }
 
     #[test]
