@@ -5,9 +5,9 @@
 //! previous site untouched. A destination folio did not write (no marker
 //! file) is never replaced, so `--out src` cannot wipe a source folder.
 //!
-//! Crash safety: builds into one destination take turns through a lock
-//! file beside it (`.folio-lock-<name>`, an OS file lock, released when the
-//! process dies); under the lock, staging and previous copies an
+//! Crash safety: builds into one destination take turns through an OS
+//! file lock (on the parent folder on Unix, on `.folio-lock-<name>` beside
+//! the output elsewhere), released when the process dies; under the lock, staging and previous copies an
 //! interrupted build left (`.folio-staging-<name>.*`,
 //! `.folio-previous-<name>.*`, only those holding the marker) are removed,
 //! and if the destination is missing while a previous copy exists (a build
@@ -37,6 +37,7 @@ pub const MARKER: &str = ".folio-build";
 
 const STAGING: &str = ".folio-staging-";
 const PREVIOUS: &str = ".folio-previous-";
+#[cfg(not(unix))]
 const LOCK: &str = ".folio-lock-";
 /// Length of the random part of staging names.
 const RANDOM_LEN: usize = 6;
@@ -139,7 +140,19 @@ impl Target {
     }
 
     /// Waits until no other build writes this destination, and keeps it
-    /// that way while the returned file is open.
+    /// that way while the returned file is open. On Unix the lock is on the
+    /// parent folder itself, so no lock file is left beside the site
+    /// (builds into outputs that share a parent take turns too).
+    #[cfg(unix)]
+    fn lock(&self) -> io::Result<fs::File> {
+        let file = fs::File::open(&self.parent).map_err(|err| with_path(err, &self.parent))?;
+        file.lock().map_err(|err| with_path(err, &self.parent))?;
+        Ok(file)
+    }
+
+    /// Elsewhere folders cannot be opened as files: a lock file beside the
+    /// output.
+    #[cfg(not(unix))]
     fn lock(&self) -> io::Result<fs::File> {
         let path = self.parent.join(format!("{LOCK}{}", self.name));
         let file = fs::OpenOptions::new()

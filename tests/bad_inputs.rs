@@ -210,6 +210,25 @@ fn catalogue() -> Vec<Case> {
         );
     }
     cases.push(chain);
+    // 32 nested blocks in each of 16 nested includes: 512 levels in all.
+    let mut deep = case("blocks-in-includes-512", &[0])
+        .page("# H\n\n{% include \".gitbook/includes/n0.md\" %}\n");
+    for i in 0..16 {
+        let inner = if i < 15 {
+            format!("{{% include \"n{}.md\" %}}\n", i + 1)
+        } else {
+            "Bottom.\n".to_string()
+        };
+        deep = deep.file(
+            &format!(".gitbook/includes/n{i}.md"),
+            format!(
+                "{}{inner}{}",
+                n("{% hint %}\n", 32),
+                n("{% endhint %}\n", 32)
+            ),
+        );
+    }
+    cases.push(deep);
     cases
 }
 
