@@ -516,32 +516,14 @@ impl<'a> Builder<'a> {
             )));
             return;
         }
-        // The stack holds the page itself and each file including the next.
-        let too_deep = self.include_stack.len() > MAX_INCLUDE_DEPTH;
-        let too_many = self.included.len() >= MAX_INCLUDES
-            || self.included_bytes + included.text.len() > MAX_INCLUDED_BYTES;
-        if too_deep && self.include_depth_reported {
-            return;
-        }
-        if too_deep || too_many {
-            let message = if too_deep {
-                self.include_depth_reported = true;
-                format!(
-                    "`{argument}` is not included: includes nest more than {MAX_INCLUDE_DEPTH} deep (through {})",
-                    self.include_stack.join(" → ")
-                )
-            } else {
-                self.includes_exhausted = true;
-                format!(
-                    "`{argument}` is not included: the page's includes would add more than {} MB or {MAX_INCLUDES} files",
-                    MAX_INCLUDED_BYTES >> 20
-                )
-            };
-            diagnostics.push(
-                source
-                    .diagnostic(Severity::Error, Code::TooDeep, range, message)
-                    .with_target(argument),
-            );
+        if let Err(problem) = self.within_include_limits(&argument, included.text.len()) {
+            if let Some(message) = problem {
+                diagnostics.push(
+                    source
+                        .diagnostic(Severity::Error, Code::TooDeep, range, message)
+                        .with_target(argument),
+                );
+            }
             return;
         }
         self.included_bytes += included.text.len();
@@ -551,6 +533,29 @@ impl<'a> Builder<'a> {
         let body = included.text[split.body_offset..].to_string();
         let origin = Some(Arc::clone(&included));
         self.file(&included, origin, &body, split.body_offset, diagnostics);
+    }
+
+    /// Whether `argument` (`len` bytes) may be included here. Past a
+    /// limit: the message the first time, `None` (drop it quietly) after.
+    fn within_include_limits(&mut self, argument: &str, len: usize) -> Result<(), Option<String>> {
+        // The stack holds the page itself and each file including the next.
+        if self.include_stack.len() > MAX_INCLUDE_DEPTH {
+            if std::mem::replace(&mut self.include_depth_reported, true) {
+                return Err(None);
+            }
+            return Err(Some(format!(
+                "`{argument}` is not included: includes nest more than {MAX_INCLUDE_DEPTH} deep (through {})",
+                self.include_stack.join(" → ")
+            )));
+        }
+        if self.included.len() >= MAX_INCLUDES || self.included_bytes + len > MAX_INCLUDED_BYTES {
+            self.includes_exhausted = true;
+            return Err(Some(format!(
+                "`{argument}` is not included: the page's includes would add more than {} MB or {MAX_INCLUDES} files",
+                MAX_INCLUDED_BYTES >> 20
+            )));
+        }
+        Ok(())
     }
 
     fn markdown(&mut self, body: &str) {
