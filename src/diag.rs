@@ -221,13 +221,14 @@ impl Diagnostic {
     }
 }
 
-/// `text` with control characters (other than tab) replaced by U+FFFD, so
-/// a report never echoes a file's raw bytes (terminal escapes, NUL) and
-/// columns still line up, one character for one.
+/// `text` with control characters (other than tab and line feed) replaced
+/// by U+FFFD, so a report never echoes a file's raw bytes (terminal
+/// escapes, NUL, carriage returns) and columns still line up, one
+/// character for one.
 pub fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c.is_control() && c != '\t' {
+            if c.is_control() && c != '\t' && c != '\n' {
                 '\u{FFFD}'
             } else {
                 c
@@ -251,6 +252,9 @@ mod tests {
 
     #[test]
     fn printable_replaces_control_characters_one_for_one() {
-        assert_eq!(printable("a\u{1b}[31mb\tc\0"), "a\u{FFFD}[31mb\tc\u{FFFD}");
+        assert_eq!(
+            printable("a\u{1b}[31mb\tc\0\r\n"),
+            "a\u{FFFD}[31mb\tc\u{FFFD}\u{FFFD}\n"
+        );
     }
 }
