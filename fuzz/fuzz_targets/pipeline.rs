@@ -13,6 +13,9 @@ use folio_fuzz::{split_files, write_book};
 use libfuzzer_sys::fuzz_target;
 
 static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+/// Shared so the syntax definitions load once, not on every input (it
+/// keeps no cache of highlighted code).
+static HIGHLIGHTER: OnceLock<Highlighter> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
     let dir = DIR.get_or_init(|| tempfile::tempdir().expect("scratch folder"));
@@ -33,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
     write_book(dir.path(), &files);
     let _ = build_in_memory(
         dir.path(),
-        &Highlighter::default(),
+        HIGHLIGHTER.get_or_init(Highlighter::default),
         &RenderCache::default(),
         &ParseCache::default(),
     );
