@@ -2,21 +2,41 @@
 
 use std::process::Command;
 
-fn main() {
-    let revision = Command::new("git")
-        .args(["rev-parse", "--short=10", "HEAD"])
+/// The trimmed output of a successful git command.
+fn git(args: &[&str]) -> Option<String> {
+    Command::new("git")
+        .args(args)
         .output()
         .ok()
         .filter(|output| output.status.success())
         .and_then(|output| String::from_utf8(output.stdout).ok())
         .map(|text| text.trim().to_string())
-        .filter(|text| !text.is_empty());
+        .filter(|text| !text.is_empty())
+}
+
+fn main() {
+    let revision = git(&["rev-parse", "--short=10", "HEAD"]);
     let version = match revision {
         Some(revision) => format!("{} ({revision})", env!("CARGO_PKG_VERSION")),
         None => env!("CARGO_PKG_VERSION").to_string(),
     };
     println!("cargo:rustc-env=FOLIO_VERSION={version}");
-    // Rebuild when HEAD moves, so the revision stays true.
-    println!("cargo:rerun-if-changed=.git/HEAD");
-    println!("cargo:rerun-if-changed=.git/refs");
+    // Rebuild when HEAD moves, so the revision stays true. In a worktree
+    // `.git` is a file and HEAD lives elsewhere: ask git where, and watch
+    // only paths that exist (cargo reruns the script on every build for a
+    // missing one, which rebuilt folio each time).
+    // Only this checkout's HEAD and the branch it names: other worktrees'
+    // commits must not rebuild this one.
+    let branch = git(&["rev-parse", "--symbolic-full-name", "HEAD"]);
+    let watched = ["HEAD", branch.as_deref().unwrap_or("HEAD"), "packed-refs"];
+    for path in watched {
+        if let Some(found) =
+            git(&["rev-parse", "--git-path", path]).filter(|p| std::path::Path::new(p).exists())
+        {
+            println!("cargo:rerun-if-changed={found}");
+        }
+    }
+    if !std::path::Path::new(".git").exists() {
+        println!("cargo:rerun-if-changed=build.rs");
+    }
 }

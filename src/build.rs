@@ -243,7 +243,7 @@ fn analyse(
     });
     let policy = options.broken_links.unwrap_or(config.broken_links);
     let theme = if load_theme {
-        Some(Theme::load(&root, &config.theme_dir)?)
+        Some(Theme::load(&root, config.theme_dir.as_deref())?)
     } else {
         None
     };
@@ -292,6 +292,11 @@ fn analyse(
 
 fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut analysis = analyse(options, options.write, None)?;
+    if options.write {
+        // A site an interrupted build left half-swapped comes back even if
+        // this build then fails.
+        output::recover(&analysis.out_dir)?;
+    }
     let has_errors = analysis
         .report
         .diagnostics
@@ -515,13 +520,20 @@ struct BookIncludes<'a> {
 }
 
 impl parse::IncludeSource for BookIncludes<'_> {
-    fn read_include(&self, from: &str, argument: &str) -> Result<Arc<SourceFile>, String> {
+    fn read_include(
+        &self,
+        from: &str,
+        argument: &str,
+    ) -> Result<Arc<SourceFile>, parse::IncludeError> {
+        use parse::IncludeError::{InFile, Unreadable};
         let joined = paths::join(paths::parent_dir(from), &paths::percent_decode(argument));
         if joined.clamped > 0 {
-            return Err(format!("`{argument}` is outside the book root"));
+            return Err(Unreadable(format!("`{argument}` is outside the book root")));
         }
         if !self.root.is_file(&joined.path) {
-            return Err(format!("included file `{argument}` does not exist"));
+            return Err(Unreadable(format!(
+                "included file `{argument}` does not exist"
+            )));
         }
         match self.root.read_source(&joined.path) {
             Ok(source) => {
@@ -530,8 +542,8 @@ impl parse::IncludeSource for BookIncludes<'_> {
                 }
                 Ok(Arc::new(source))
             }
-            Err(ReadError::Encoding(diagnostic)) => Err(diagnostic.message),
-            Err(ReadError::Io(err)) => Err(err.to_string()),
+            Err(ReadError::Encoding(diagnostic)) => Err(InFile(diagnostic)),
+            Err(ReadError::Io(err)) => Err(Unreadable(err.to_string())),
         }
     }
 }

@@ -261,8 +261,9 @@ pub struct Config {
     pub broken_links: BrokenLinks,
     /// Absolute site URL ending in `/`, for canonical links.
     pub site_url: Option<String>,
-    /// Book-relative theme directory whose files override the default theme.
-    pub theme_dir: String,
+    /// Book-relative theme directory whose files override the default
+    /// theme (`None`: the one configured is outside the book, ignored).
+    pub theme_dir: Option<String>,
     /// "Edit this page" address; `{path}` becomes the page's book-relative
     /// path.
     pub edit_url_template: Option<String>,
@@ -387,7 +388,7 @@ pub fn join_rel(dir: &str, name: &str) -> String {
 /// (such as a misspelt `.gitbook.yaml` key) come back with the config.
 pub fn load_config(root: &BookRoot) -> Result<(Config, Vec<Diagnostic>), Box<Diagnostic>> {
     let mut warnings = Vec::new();
-    let mut config = read_book_toml(root)?;
+    let mut config = read_book_toml(root, &mut warnings)?;
     let mut spaces = 0;
     for section in &mut config.sections {
         spaces += usize::from(apply_gitbook_yaml(root, section, &mut warnings)?);
@@ -400,7 +401,10 @@ pub fn load_config(root: &BookRoot) -> Result<(Config, Vec<Diagnostic>), Box<Dia
     Ok((config, warnings))
 }
 
-fn read_book_toml(root: &BookRoot) -> Result<Config, Box<Diagnostic>> {
+fn read_book_toml(
+    root: &BookRoot,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Config, Box<Diagnostic>> {
     if !root.is_file(CONFIG_FILE) {
         return Ok(resolve(RawConfig::default(), root.canonical()));
     }
@@ -427,9 +431,26 @@ fn read_book_toml(root: &BookRoot) -> Result<Config, Box<Diagnostic>> {
         Box::new(diagnostic)
     })?;
     let check = compile_check(&raw.check, &source)?;
+    let theme = raw.output.html.theme.clone();
     let mut config = resolve(raw, root.canonical());
     config.check = check;
     validate(&config, root, &source)?;
+    if let Some(theme) = theme.filter(|theme| !is_inside(theme)) {
+        let at = find_key(&source.text, "theme").unwrap_or(0);
+        warnings.push(
+            source
+                .diagnostic(
+                    Severity::Warning,
+                    Code::InvalidConfig,
+                    at..at + "theme".len(),
+                    format!(
+                        "theme folder `{theme}` is outside the book; the default theme is used"
+                    ),
+                )
+                .with_help("give a folder relative to the book directory, inside it"),
+        );
+        config.theme_dir = None;
+    }
     Ok(config)
 }
 
@@ -714,7 +735,9 @@ fn resolve(raw: RawConfig, canonical_root: &Path) -> Config {
                 format!("{url}/")
             }
         }),
-        theme_dir: normalise_dir(raw.output.html.theme.as_deref().unwrap_or("theme")),
+        theme_dir: Some(normalise_dir(
+            raw.output.html.theme.as_deref().unwrap_or("theme"),
+        )),
         edit_url_template: raw.output.html.edit_url_template,
         last_updated: raw.output.html.last_updated,
         mermaid: raw.output.html.mermaid.map(|path| normalise_dir(&path)),
@@ -800,7 +823,24 @@ fn apply_gitbook_yaml(
         ))
     })?;
     let empty = serde_json::Map::new();
-    let map = value.as_object().unwrap_or(&empty);
+    let map = match &value {
+        Value::Object(map) => map,
+        Value::Null => &empty,
+        _ => {
+            let first = source.text.len() - source.text.trim_start().len();
+            warnings.push(
+                source
+                    .diagnostic(
+                        Severity::Warning,
+                        Code::InvalidConfig,
+                        first..first + 1,
+                        format!("{GITBOOK_FILE} is not a mapping of keys; it is ignored"),
+                    )
+                    .with_help("GitBook reads `root:`, `structure:` and `redirects:` keys"),
+            );
+            return Ok(false);
+        }
+    };
     let key_range = |key: &str| {
         let at = yaml::key_offset(&source.text, key).unwrap_or(0);
         at..at + key.len()
@@ -867,6 +907,19 @@ fn apply_gitbook_yaml(
         }
     }
     Ok(true)
+}
+
+/// Whether a configured path stays inside the book: relative, without `..`.
+fn is_inside(path: &str) -> bool {
+    let path = Path::new(path);
+    path.is_relative()
+        && !path.to_string_lossy().starts_with(['/', '\\'])
+        && path.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
 }
 
 /// `./docs/`, `docs/` and `docs` all mean `docs`; `.` and `./` mean the root.
@@ -1007,6 +1060,33 @@ mod tests {
             .help
             .unwrap()
             .starts_with("valid keys here: title, description"));
+    }
+
+    #[test]
+    fn a_theme_outside_the_book_is_a_warning_and_ignored() {
+        for theme in ["/etc", "../elsewhere", "theme/../../x"] {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::create_dir(dir.path().join("etc")).unwrap();
+            let toml = format!("[output.html]\ntheme = \"{theme}\"\n");
+            std::fs::write(dir.path().join(CONFIG_FILE), toml).unwrap();
+            let root = BookRoot::open(dir.path()).unwrap();
+            let (config, warnings) = load_config(&root).unwrap();
+            assert_eq!(config.theme_dir, None, "{theme}");
+            assert_eq!(warnings.len(), 1, "{theme}");
+            assert_eq!(warnings[0].position.line, 2);
+            assert!(warnings[0].message.contains("outside the book"));
+        }
+    }
+
+    #[test]
+    fn a_gitbook_yaml_that_is_not_a_mapping_is_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(GITBOOK_FILE), "- root: ./docs\n- x\n").unwrap();
+        let root = BookRoot::open(dir.path()).unwrap();
+        let (_, warnings) = load_config(&root).unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].severity, Severity::Warning);
+        assert!(warnings[0].message.contains("not a mapping"));
     }
 
     #[test]

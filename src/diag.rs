@@ -76,11 +76,14 @@ pub enum Code {
     Mojibake,
     /// An external address that fails, lacks the fragment, or moved.
     ExternalLink,
+    /// Nesting or including beyond folio's limits (blocks, includes, YAML,
+    /// maths), or a page whose includes add up to too much text.
+    TooDeep,
 }
 
 impl Code {
     /// Every code, in the order the README documents them.
-    pub const ALL: [Code; 20] = [
+    pub const ALL: [Code; 21] = [
         Code::BrokenLink,
         Code::BrokenAnchor,
         Code::BrokenReference,
@@ -101,6 +104,7 @@ impl Code {
         Code::InvalidSpec,
         Code::Mojibake,
         Code::ExternalLink,
+        Code::TooDeep,
     ];
 
     /// One line saying what the code means (for SARIF rules).
@@ -136,6 +140,9 @@ impl Code {
             Code::ExternalLink => {
                 "An external address that fails, lacks the fragment, or moved for good"
             }
+            Code::TooDeep => {
+                "Blocks, includes, YAML or maths nested deeper (or includes larger) than folio's limits"
+            }
         }
     }
 
@@ -162,6 +169,7 @@ impl Code {
             Code::InvalidSpec => "invalid-spec",
             Code::Mojibake => "mojibake",
             Code::ExternalLink => "external-link",
+            Code::TooDeep => "too-deep",
         }
     }
 
@@ -224,7 +232,7 @@ impl Diagnostic {
 
     /// Attaches the link target as written.
     pub fn with_target(mut self, target: impl Into<String>) -> Self {
-        self.target = Some(target.into());
+        self.target = Some(printable(&target.into()));
         self
     }
 
@@ -246,6 +254,22 @@ impl Diagnostic {
     }
 }
 
+/// `text` with control characters (other than tab and line feed) replaced
+/// by U+FFFD, so a report never echoes a file's raw bytes (terminal
+/// escapes, NUL, carriage returns) and columns still line up, one
+/// character for one.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' && c != '\n' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// Counts errors and warnings, for the summary line and the exit code.
 pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
     let errors = diagnostics
@@ -253,4 +277,17 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
         .filter(|d| d.severity == Severity::Error)
         .count();
     (errors, diagnostics.len() - errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_replaces_control_characters_one_for_one() {
+        assert_eq!(
+            printable("a\u{1b}[31mb\tc\0\r\n"),
+            "a\u{FFFD}[31mb\tc\u{FFFD}\u{FFFD}\n"
+        );
+    }
 }

@@ -504,7 +504,7 @@ impl Progress {
         let done = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         if self.terminal {
             eprint!("\rchecking external links: {done}/{}", self.total);
-        } else if self.total >= 20 && done % (self.total / 4).max(1) == 0 {
+        } else if self.total >= 20 && done.is_multiple_of((self.total / 4).max(1)) {
             eprintln!("checked {done} of {} external links", self.total);
         }
     }

@@ -551,7 +551,10 @@ pub fn book_markdown_files(root: &BookRoot, config: &Config, exclude: &[PathBuf]
         .iter()
         .map(|s| root.canonical().join(&s.dir))
         .collect();
-    let theme = root.canonical().join(&config.theme_dir);
+    let theme = config
+        .theme_dir
+        .as_ref()
+        .map(|dir| root.canonical().join(dir));
     let mut files = Vec::new();
     for dir in &section_dirs {
         // Walked from the book root so that its `.gitignore` (and those on
@@ -577,7 +580,7 @@ pub fn book_markdown_files(root: &BookRoot, config: &Config, exclude: &[PathBuf]
                 on_the_way
                     && !(other_section
                         || tooling
-                        || path == theme
+                        || theme.as_deref() == Some(path)
                         || exclude.iter().any(|e| path == e))
             })
             .build();

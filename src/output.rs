@@ -1,9 +1,24 @@
-//! Output: writes the built site atomically.
+//! Output: writes the built site atomically, and survives being killed.
 //!
 //! Everything is written into a staging directory beside the destination,
 //! then swapped in by two renames, so a failed or interrupted build leaves the
 //! previous site untouched. A destination folio did not write (no marker
 //! file) is never replaced, so `--out src` cannot wipe a source folder.
+//!
+//! Crash safety: builds into one destination take turns through an OS
+//! file lock (on the parent folder on Unix, on `.folio-lock-<name>` beside
+//! the output elsewhere), released when the process dies; under the lock, staging and previous copies an
+//! interrupted build left (`.folio-staging-<name>.*`,
+//! `.folio-previous-<name>.*`, only those holding the marker) are removed,
+//! and if the destination is missing while a previous copy exists (a build
+//! killed between the two renames), that copy is put back first. A
+//! destination that is a symbolic link is written through: the folder it
+//! points to is replaced, the link stays.
+//!
+//! For tests, `FOLIO_TEST_PAUSE=<phase>:<flag file>` makes a build create
+//! the flag file when it reaches `<phase>` (`locked`, `staged`,
+//! `between-renames`) and wait until the file is removed, so a test can
+//! kill the process at that point.
 //!
 //! It never renders and never decides what is published; it writes the
 //! files it is given and copies book files through [`BookRoot`].
@@ -20,6 +35,13 @@ use crate::source::BookRoot;
 /// The file that marks a directory as folio's output.
 pub const MARKER: &str = ".folio-build";
 
+const STAGING: &str = ".folio-staging-";
+const PREVIOUS: &str = ".folio-previous-";
+#[cfg(not(unix))]
+const LOCK: &str = ".folio-lock-";
+/// Length of the random part of staging names.
+const RANDOM_LEN: usize = 6;
+
 /// Writes `files` and copies `copies` (book-relative source → site-relative
 /// destination) into `out_dir`, replacing its previous contents only once
 /// everything has been written.
@@ -29,24 +51,27 @@ pub fn write_site(
     files: &[OutputFile],
     copies: &[(String, String)],
 ) -> io::Result<()> {
-    ensure_replaceable(out_dir)?;
-    let parent = out_dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(|err| with_path(err, parent))?;
+    let target = Target::of(out_dir)?;
+    let _lock = target.lock()?;
+    pause_at("locked");
+    target.recover()?;
+    ensure_replaceable(&target.dir)?;
     let staging = tempfile::Builder::new()
-        .prefix(".folio-staging-")
-        .tempdir_in(parent)
-        .map_err(|err| with_path(err, parent))?;
+        .prefix(&format!("{STAGING}{}.", target.name))
+        .rand_bytes(RANDOM_LEN)
+        .tempdir_in(&target.parent)
+        .map_err(|err| with_path(err, &target.parent))?;
     let base = staging.path();
+    let marker = base.join(MARKER);
     fs::write(
-        base.join(MARKER),
+        &marker,
         "written by folio; the whole folder is replaced on each build\n",
-    )?;
+    )
+    .map_err(|err| with_path(err, &marker))?;
     // GitHub Pages runs Jekyll unless told not to, and Jekyll drops folders
     // starting with `.`, such as `.gitbook/assets`.
-    fs::write(base.join(".nojekyll"), "")?;
+    let nojekyll = base.join(".nojekyll");
+    fs::write(&nojekyll, "").map_err(|err| with_path(err, &nojekyll))?;
     files.par_iter().try_for_each(|file| {
         let path = staged_path(base, &file.path)?;
         create_parent(&path)?;
@@ -61,11 +86,201 @@ pub fn write_site(
         })?;
         let path = staged_path(base, dest)?;
         create_parent(&path)?;
-        fs::copy(&from, &path)
-            .map(|_| ())
-            .map_err(|err| with_path(err, &from))
+        fs::copy(&from, &path).map(|_| ()).map_err(|err| {
+            io::Error::new(
+                err.kind(),
+                format!("copying {} to {}: {err}", from.display(), path.display()),
+            )
+        })
     })?;
-    swap_in(staging.keep(), out_dir)
+    pause_at("staged");
+    target.swap_in(staging.keep())
+}
+
+/// Puts back a site an interrupted build left only as its previous copy,
+/// and removes the staging and previous folders such builds left beside
+/// `out_dir`. `build` runs it before every build, so the site is back even
+/// when the new build then fails.
+pub fn recover(out_dir: &Path) -> io::Result<()> {
+    let target = Target::of(out_dir)?;
+    if !target.parent.is_dir() {
+        return Ok(());
+    }
+    let _lock = target.lock()?;
+    target.recover()
+}
+
+/// Where the site goes: the destination with symbolic links followed, its
+/// parent folder (where staging happens) and its file name.
+struct Target {
+    dir: PathBuf,
+    parent: PathBuf,
+    name: String,
+}
+
+impl Target {
+    fn of(out_dir: &Path) -> io::Result<Target> {
+        let dir = follow_links(out_dir)?;
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("{} cannot be an output folder", out_dir.display()),
+                )
+            })?;
+        fs::create_dir_all(&parent).map_err(|err| with_path(err, &parent))?;
+        Ok(Target { dir, parent, name })
+    }
+
+    /// Waits until no other build writes this destination, and keeps it
+    /// that way while the returned file is open. On Unix the lock is on the
+    /// parent folder itself, so no lock file is left beside the site
+    /// (builds into outputs that share a parent take turns too).
+    #[cfg(unix)]
+    fn lock(&self) -> io::Result<fs::File> {
+        let file = fs::File::open(&self.parent).map_err(|err| with_path(err, &self.parent))?;
+        file.lock().map_err(|err| with_path(err, &self.parent))?;
+        Ok(file)
+    }
+
+    /// Elsewhere folders cannot be opened as files: a lock file beside the
+    /// output.
+    #[cfg(not(unix))]
+    fn lock(&self) -> io::Result<fs::File> {
+        let path = self.parent.join(format!("{LOCK}{}", self.name));
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|err| with_path(err, &path))?;
+        file.lock().map_err(|err| with_path(err, &path))?;
+        Ok(file)
+    }
+
+    /// Folders an interrupted build of this destination left beside it.
+    fn leftovers(&self) -> Vec<PathBuf> {
+        let Ok(entries) = fs::read_dir(&self.parent) else {
+            return Vec::new();
+        };
+        let mut found: Vec<PathBuf> =
+            entries
+                .flatten()
+                .filter(|entry| {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    let rest = name
+                        .strip_prefix(STAGING)
+                        .or_else(|| name.strip_prefix(PREVIOUS));
+                    let ours = rest.and_then(|rest| rest.rsplit_once('.')).is_some_and(
+                        |(owner, random)| owner == self.name && random.len() == RANDOM_LEN,
+                    );
+                    ours && entry.file_type().is_ok_and(|t| t.is_dir())
+                })
+                .map(|entry| entry.path())
+                .collect();
+        found.sort();
+        found
+    }
+
+    /// Restores a missing destination from a complete previous copy, then
+    /// removes the other leftovers (only those carrying the marker, or
+    /// empty).
+    fn recover(&self) -> io::Result<()> {
+        let leftovers = self.leftovers();
+        if fs::symlink_metadata(&self.dir).is_err() {
+            let previous = leftovers.iter().find(|path| {
+                path.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(PREVIOUS))
+                    && path.join(MARKER).is_file()
+            });
+            if let Some(previous) = previous {
+                fs::rename(previous, &self.dir).map_err(|err| with_path(err, &self.dir))?;
+            }
+        }
+        for leftover in self.leftovers() {
+            if leftover.join(MARKER).is_file() {
+                fs::remove_dir_all(&leftover).map_err(|err| with_path(err, &leftover))?;
+            } else {
+                // Killed before the marker was written: empty, or not ours.
+                let _ = fs::remove_dir(&leftover);
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces the destination with `staged` by renames, restoring the old
+    /// site if the second rename fails.
+    fn swap_in(&self, staged: PathBuf) -> io::Result<()> {
+        let out_dir = &self.dir;
+        if !out_dir.exists() {
+            return fs::rename(&staged, out_dir).map_err(|err| with_path(err, out_dir));
+        }
+        let random = staged
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .and_then(|n| n.rsplit_once('.').map(|(_, r)| r.to_string()))
+            .unwrap_or_default();
+        let backup = self
+            .parent
+            .join(format!("{PREVIOUS}{}.{random}", self.name));
+        fs::rename(out_dir, &backup).map_err(|err| with_path(err, out_dir))?;
+        pause_at("between-renames");
+        if let Err(err) = fs::rename(&staged, out_dir) {
+            let _ = fs::rename(&backup, out_dir);
+            let _ = fs::remove_dir_all(&staged);
+            return Err(with_path(err, out_dir));
+        }
+        // The new site is in place; a leftover backup only costs disk space
+        // (and the next build removes it).
+        let _ = fs::remove_dir_all(&backup);
+        Ok(())
+    }
+}
+
+/// The destination with symbolic links followed (a dangling link names
+/// the folder it would point to).
+fn follow_links(out_dir: &Path) -> io::Result<PathBuf> {
+    let mut dir = out_dir.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&dir) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = fs::read_link(&dir).map_err(|err| with_path(err, &dir))?;
+                dir = match dir.parent() {
+                    Some(parent) if link.is_relative() => parent.join(link),
+                    _ => link,
+                };
+            }
+            _ => return Ok(dir),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("{}: too many levels of symbolic links", out_dir.display()),
+    ))
+}
+
+/// The test hook described in the module documentation.
+fn pause_at(phase: &str) {
+    let Ok(setting) = std::env::var("FOLIO_TEST_PAUSE") else {
+        return;
+    };
+    let Some((wanted, flag)) = setting.split_once(':') else {
+        return;
+    };
+    if wanted != phase || fs::write(flag, phase).is_err() {
+        return;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while Path::new(flag).exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
 
 /// Refuses to replace a non-empty directory that folio did not write.
@@ -94,30 +309,6 @@ fn ensure_replaceable(out_dir: &Path) -> io::Result<()> {
             ),
         ))
     }
-}
-
-/// Replaces `out_dir` with `staged` by renames, restoring the old site if
-/// the second rename fails.
-fn swap_in(staged: PathBuf, out_dir: &Path) -> io::Result<()> {
-    if !out_dir.exists() {
-        return fs::rename(&staged, out_dir).map_err(|err| with_path(err, out_dir));
-    }
-    let backup = staged.with_file_name(format!(
-        ".folio-previous-{}",
-        staged
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    ));
-    fs::rename(out_dir, &backup).map_err(|err| with_path(err, out_dir))?;
-    if let Err(err) = fs::rename(&staged, out_dir) {
-        let _ = fs::rename(&backup, out_dir);
-        let _ = fs::remove_dir_all(&staged);
-        return Err(with_path(err, out_dir));
-    }
-    // The new site is in place; a leftover backup only costs disk space.
-    let _ = fs::remove_dir_all(&backup);
-    Ok(())
 }
 
 /// Joins a site-relative path onto the staging directory, refusing any path
@@ -178,9 +369,57 @@ mod tests {
         let leftovers: Vec<_> = fs::read_dir(book.path())
             .unwrap()
             .flatten()
-            .filter(|e| e.file_name().to_string_lossy().starts_with(".folio"))
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with(STAGING) || name.starts_with(PREVIOUS)
+            })
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn a_symlinked_output_is_written_through() {
+        let book = tempfile::tempdir().unwrap();
+        let root = BookRoot::open(book.path()).unwrap();
+        let real = book.path().join("real");
+        fs::create_dir(&real).unwrap();
+        let link = book.path().join("out");
+        std::os::unix::fs::symlink("real", &link).unwrap();
+        write_site(&link, &root, &[file("index.html", "one")], &[]).unwrap();
+        write_site(&link, &root, &[file("index.html", "two")], &[]).unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(real.join("index.html")).unwrap(), "two");
+    }
+
+    #[test]
+    fn leftovers_are_removed_and_a_missing_site_is_restored() {
+        let book = tempfile::tempdir().unwrap();
+        let root = BookRoot::open(book.path()).unwrap();
+        let out = book.path().join("site");
+        let previous = book.path().join(format!("{PREVIOUS}site.abcdef"));
+        let staging = book.path().join(format!("{STAGING}site.ghijkl"));
+        let other = book.path().join(format!("{STAGING}site-2.mnopqr"));
+        let foreign = book.path().join(format!("{STAGING}site.stuvwx"));
+        for dir in [&previous, &staging, &other] {
+            fs::create_dir(dir).unwrap();
+            fs::write(dir.join(MARKER), "").unwrap();
+        }
+        fs::create_dir(&foreign).unwrap();
+        fs::write(foreign.join("keep.txt"), "not folio's").unwrap();
+        fs::write(previous.join("index.html"), "old site").unwrap();
+        recover(&out).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "old site"
+        );
+        assert!(!previous.exists() && !staging.exists());
+        assert!(other.exists(), "another output's staging is left alone");
+        assert!(foreign.join("keep.txt").exists(), "no marker: not removed");
+        write_site(&out, &root, &[file("index.html", "new")], &[]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
     }
 
     #[test]

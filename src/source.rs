@@ -138,6 +138,11 @@ impl BookRoot {
             ))
         })?;
         match String::from_utf8(bytes) {
+            // NUL is not allowed in HTML; CommonMark reads it as U+FFFD.
+            Ok(text) if text.contains('\0') => Ok(SourceFile::new(
+                PathBuf::from(rel),
+                text.replace('\0', "\u{FFFD}"),
+            )),
             Ok(text) => Ok(SourceFile::new(PathBuf::from(rel), text)),
             Err(err) => {
                 let valid = err.utf8_error().valid_up_to();
@@ -259,14 +264,23 @@ impl SourceFile {
             file: self.path.clone(),
             position,
             width: width.max(1),
-            source_line: line.to_string(),
+            // A line this long is not text a person wrote (a binary file,
+            // generated data): no snippet rather than megabytes of it.
+            source_line: if line.len() > MAX_SNIPPET {
+                String::new()
+            } else {
+                crate::diag::printable(line)
+            },
             target: None,
-            message,
+            message: crate::diag::printable(&message),
             help: None,
             suggestion: None,
         }
     }
 }
+
+/// The longest line shown as a diagnostic's snippet, in bytes.
+const MAX_SNIPPET: usize = 10_000;
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {

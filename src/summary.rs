@@ -78,6 +78,10 @@ pub fn parse_summary(source: &SourceFile) -> (Summary, Vec<Diagnostic>) {
     parser.finish(source)
 }
 
+/// Items nest at most this deep: every stage after this one, and the
+/// templates, walk the navigation tree recursively.
+pub const MAX_DEPTH: usize = 64;
+
 /// Flat items with their indents, before nesting is decided.
 #[derive(Default)]
 struct Parser {
@@ -91,6 +95,7 @@ struct Parser {
     /// A fenced block held by a list item, being read.
     fence: Option<FencedItem>,
     seen_content: bool,
+    too_deep_reported: bool,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -177,7 +182,15 @@ impl Parser {
                             ),
                     );
                 }
-                self.push_item(indent, item);
+                if self.push_item(indent, item) && !self.too_deep_reported {
+                    self.too_deep_reported = true;
+                    self.diagnostics.push(source.diagnostic(
+                        Severity::Warning,
+                        Code::TooDeep,
+                        item_start..offset + line.len(),
+                        format!("items nest more than {MAX_DEPTH} levels deep; deeper ones are listed at level {MAX_DEPTH}"),
+                    ));
+                }
             }
             None => self.diagnostics.push(
                 source
@@ -192,13 +205,19 @@ impl Parser {
         }
     }
 
-    fn push_item(&mut self, indent: usize, item: SummaryItem) {
+    /// Adds an item under the open item it is indented below; returns
+    /// whether it had to be placed higher because of [`MAX_DEPTH`].
+    fn push_item(&mut self, indent: usize, item: SummaryItem) -> bool {
         if self.tops.is_empty() {
             self.summary.groups.push(SummaryGroup::default());
             self.tops.push(Vec::new());
         }
         while self.stack.last().is_some_and(|&(open, _)| open >= indent) {
             self.stack.pop();
+        }
+        let too_deep = self.stack.len() >= MAX_DEPTH;
+        if too_deep {
+            self.stack.truncate(MAX_DEPTH - 1);
         }
         let index = self.arena.len();
         self.arena.push((item, Vec::new()));
@@ -207,6 +226,7 @@ impl Parser {
             None => self.tops.last_mut().expect("a group exists").push(index),
         }
         self.stack.push((indent, index));
+        too_deep
     }
 
     fn finish(mut self, source: &SourceFile) -> (Summary, Vec<Diagnostic>) {
@@ -436,6 +456,28 @@ mod tests {
         assert!(diags.is_empty());
         assert_eq!(summary.title.as_deref(), Some("Table of contents"));
         assert_eq!(shape(&summary.groups[0].items), "A(B(C) D) E");
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_flattened_with_one_warning() {
+        let text: String = (0..500)
+            .map(|i| format!("{}* [P{i}](p{i}.md)\n", "  ".repeat(i)))
+            .collect();
+        let (summary, diags) = parse(&text);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, Code::TooDeep);
+        assert_eq!(diags[0].position.line, MAX_DEPTH + 1);
+        let mut depth = 0;
+        let mut items = &summary.groups[0].items;
+        while let Some(item) = items.first() {
+            depth += 1;
+            items = &item.children;
+        }
+        assert_eq!(depth, MAX_DEPTH);
+        fn count(items: &[SummaryItem]) -> usize {
+            items.iter().map(|i| 1 + count(&i.children)).sum()
+        }
+        assert_eq!(count(&summary.groups[0].items), 500, "no item is lost");
     }
 
     #[test]

@@ -325,7 +325,7 @@ fn a_broken_spec_is_an_error_at_the_tag_naming_the_problem() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("schemas.md:6:") && run.stderr.contains("the specification `.gitbook/assets/broken.yaml` is not valid JSON or YAML at its line 5"),
+        run.stderr.contains("schemas.md:6:") && run.stderr.contains("the specification `.gitbook/assets/broken.yaml` is not valid JSON or YAML at its line 4, column 8"),
         "{}",
         run.stderr
     );

@@ -70,6 +70,8 @@ pub struct TagProblem {
     pub range: Range<usize>,
     /// What is wrong.
     pub message: String,
+    /// What kind of problem it is.
+    pub kind: ProblemKind,
 }
 
 /// Every block tag folio knows, so each `match` over them is checked by
@@ -127,6 +129,18 @@ pub enum BlockKind {
     /// `page-ref`: a legacy page card.
     PageRef,
 }
+/// The kinds of [`TagProblem`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// An unknown tag, one never closed, or an end tag closing nothing.
+    Unknown,
+    /// A container opened deeper than [`MAX_BLOCK_DEPTH`].
+    TooDeep,
+}
+
+/// Blocks nest at most this deep (GitBook's own editor nests a handful), so
+/// the tree and every walk over it stay shallow whatever the input.
+pub const MAX_BLOCK_DEPTH: usize = 32;
 
 /// Whether a tag encloses content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,7 +257,9 @@ pub fn split_blocks(body: &str) -> (Vec<Node>, Vec<TagProblem>) {
     while index < lines.len() {
         match &lines[index] {
             Line::Text(range) => builder.text(range.clone()),
-            Line::Tag(tag) if tag.end => builder.close(tag, &mut problems),
+            Line::Tag(tag) if tag.end => {
+                builder.close(tag, line_with_ending(body, &tag.range), &mut problems)
+            }
             Line::Tag(tag) => {
                 let Some(kind) = BlockKind::from_name(&tag.name) else {
                     problems.push(TagProblem {
@@ -252,6 +268,7 @@ pub fn split_blocks(body: &str) -> (Vec<Node>, Vec<TagProblem>) {
                             "unknown block `{{% {} %}}`; it is shown as text",
                             tag.name
                         ),
+                        kind: ProblemKind::Unknown,
                     });
                     builder.text(line_with_ending(body, &tag.range));
                     index += 1;
@@ -263,7 +280,11 @@ pub fn split_blocks(body: &str) -> (Vec<Node>, Vec<TagProblem>) {
                     Nesting::Standalone => false,
                 };
                 if container {
-                    builder.open(tag.clone(), line_with_ending(body, &tag.range));
+                    builder.open(
+                        tag.clone(),
+                        line_with_ending(body, &tag.range),
+                        &mut problems,
+                    );
                 } else {
                     builder.leaf(tag.clone());
                 }
@@ -457,7 +478,9 @@ fn parse_attrs(name: &str, text: &str, start: usize) -> (Attrs, Option<(String, 
         } else if !key.is_empty() {
             attrs.push((key.to_string(), String::new(), start + key_start..start + i));
         } else {
-            i += 1;
+            // Step over one whole character: a byte step could land inside
+            // a multibyte one.
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
         }
     }
     (attrs, argument)
@@ -487,6 +510,9 @@ struct TreeBuilder {
     /// Open containers with the range of their opening line (kept so an
     /// unclosed tag can become text again).
     stack: Vec<(TagNode, Range<usize>)>,
+    /// Containers opened beyond [`MAX_BLOCK_DEPTH`] and kept as text, whose
+    /// end tags are text too.
+    too_deep: usize,
 }
 
 impl TreeBuilder {
@@ -516,7 +542,22 @@ impl TreeBuilder {
         }));
     }
 
-    fn open(&mut self, tag: TagLine, line: Range<usize>) {
+    fn open(&mut self, tag: TagLine, line: Range<usize>, problems: &mut Vec<TagProblem>) {
+        if self.stack.len() >= MAX_BLOCK_DEPTH {
+            if self.too_deep == 0 {
+                problems.push(TagProblem {
+                    range: tag.range.clone(),
+                    message: format!(
+                        "`{{% {} %}}` nests blocks more than {MAX_BLOCK_DEPTH} deep; it and the blocks inside it are shown as text",
+                        tag.name
+                    ),
+                    kind: ProblemKind::TooDeep,
+                });
+            }
+            self.too_deep += 1;
+            self.text(line);
+            return;
+        }
         self.stack.push((
             TagNode {
                 tag,
@@ -526,7 +567,12 @@ impl TreeBuilder {
         ));
     }
 
-    fn close(&mut self, end: &TagLine, problems: &mut Vec<TagProblem>) {
+    fn close(&mut self, end: &TagLine, line: Range<usize>, problems: &mut Vec<TagProblem>) {
+        if self.too_deep > 0 {
+            self.too_deep -= 1;
+            self.text(line);
+            return;
+        }
         let Some(depth) = self
             .stack
             .iter()
@@ -538,6 +584,7 @@ impl TreeBuilder {
                     "`{{% end{} %}}` closes no open block; it is shown as text",
                     end.name
                 ),
+                kind: ProblemKind::Unknown,
             });
             let range = end.range.start..end.range.end;
             self.text(range);
@@ -559,6 +606,7 @@ impl TreeBuilder {
                 "`{{% {} %}}` is never closed with `{{% end{} %}}`; it is shown as text",
                 node.tag.name, node.tag.name
             ),
+            kind: ProblemKind::Unknown,
         });
         self.text(line);
         for child in node.children {
@@ -717,5 +765,21 @@ mod tests {
             panic!()
         };
         assert_eq!(column.tag.attr("width"), Some("50%"));
+    }
+
+    #[test]
+    fn a_key_less_value_before_a_multibyte_character_is_skipped_whole() {
+        // Once panicked: a byte step landed inside `é`.
+        let (nodes, _) = split_blocks("{% hint =é %}\nx\n{% endhint %}\n");
+        let Node::Tag(hint) = &nodes[0] else { panic!() };
+        assert_eq!(hint.tag.name, "hint");
+        assert!(hint.tag.attrs.is_empty());
+        for text in [
+            "{% hint ==é=ü %}",
+            "{% tab =\u{1F600} %}",
+            "{% hint \"=é %}",
+        ] {
+            split_blocks(text);
+        }
     }
 }

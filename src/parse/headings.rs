@@ -4,7 +4,7 @@
 //! with it, `resolve` checks fragments against those ids, and `render` emits
 //! them, so ids exist before any HTML does.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Turns heading text into GitBook's anchor id.
 pub fn slug(text: &str) -> String {
@@ -51,6 +51,9 @@ pub const EMPTY_SLUG: &str = "section";
 #[derive(Debug, Default)]
 pub struct IdAllocator {
     used: HashSet<String>,
+    /// For each id asked for more than once, the next suffix to try, so
+    /// numbering the n-th duplicate does not retry the n - 1 before it.
+    next_suffix: HashMap<String, usize>,
 }
 
 impl IdAllocator {
@@ -59,10 +62,14 @@ impl IdAllocator {
         if self.used.insert(wanted.to_string()) {
             return wanted.to_string();
         }
-        (1..)
-            .map(|n| format!("{wanted}-{n}"))
-            .find(|candidate| self.used.insert(candidate.clone()))
-            .expect("an unused suffix exists")
+        let next = self.next_suffix.entry(wanted.to_string()).or_insert(1);
+        loop {
+            let candidate = format!("{wanted}-{next}");
+            *next += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 }
 
@@ -110,6 +117,9 @@ mod tests {
         assert_eq!(ids.allocate("x-1"), "x-1");
         assert_eq!(ids.allocate("x"), "x");
         assert_eq!(ids.allocate("x"), "x-2");
+        assert_eq!(ids.allocate("intro-3"), "intro-3");
+        assert_eq!(ids.allocate("intro"), "intro-4");
+        assert_eq!(ids.allocate("intro-1"), "intro-1-1");
     }
 
     #[test]

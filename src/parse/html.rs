@@ -62,7 +62,10 @@ fn scan_attributes<'a>(
         while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
             i += 1;
         }
-        if i >= bytes.len() || bytes[i] == b'>' {
+        if i >= bytes.len() {
+            return bytes.len();
+        }
+        if bytes[i] == b'>' {
             return i + 1;
         }
         let name_start = i;
@@ -225,6 +228,25 @@ mod tests {
         let attrs = attributes("<!-- <a href=\"no\"> --></p><a href=x.md data-mention>t</a>");
         let found: Vec<_> = attrs.iter().map(|a| (a.name, a.value)).collect();
         assert_eq!(found, vec![("href", "x.md"), ("data-mention", "")]);
+    }
+
+    #[test]
+    fn a_tag_left_open_at_the_end_is_read_to_the_end() {
+        // Once panicked: the scanner returned an index past the end.
+        for html in [
+            "<div><a \n",
+            "<a",
+            "<a ",
+            "<a href",
+            "<a href=",
+            "<a href=\"x",
+            "<a/",
+        ] {
+            let attrs = attributes(html);
+            assert!(attrs.iter().all(|a| html.get(a.range.clone()).is_some()));
+        }
+        let attrs = attributes("<a href=\"x");
+        assert_eq!(attrs[0].value, "x");
     }
 
     #[test]

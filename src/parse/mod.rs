@@ -106,16 +106,28 @@ impl Block {
 /// itself; the caller decides how (and checks they stay in the book).
 pub trait IncludeSource {
     /// The file `argument` names, relative to the folder of `from` (a
-    /// book-relative path), or a message saying why it cannot be read.
-    fn read_include(&self, from: &str, argument: &str) -> Result<Arc<SourceFile>, String>;
+    /// book-relative path), or why it cannot be read.
+    fn read_include(&self, from: &str, argument: &str) -> Result<Arc<SourceFile>, IncludeError>;
+}
+
+/// Why an included file cannot be used.
+#[derive(Debug)]
+pub enum IncludeError {
+    /// It cannot be found or read: reported at the `include` tag.
+    Unreadable(String),
+    /// Its content is wrong (not UTF-8): reported where, inside the
+    /// included file, the problem is.
+    InFile(Box<Diagnostic>),
 }
 
 /// For pages parsed without access to other files (tests, tools).
 pub struct NoIncludes;
 
 impl IncludeSource for NoIncludes {
-    fn read_include(&self, _from: &str, argument: &str) -> Result<Arc<SourceFile>, String> {
-        Err(format!("cannot include `{argument}` here"))
+    fn read_include(&self, _from: &str, argument: &str) -> Result<Arc<SourceFile>, IncludeError> {
+        Err(IncludeError::Unreadable(format!(
+            "cannot include `{argument}` here"
+        )))
     }
 }
 
@@ -254,6 +266,43 @@ pub fn parse_page(
 /// stack; cycles are caught before that.
 const MAX_INCLUDE_DEPTH: usize = 16;
 
+/// A page's includes may add at most this much text to it, and be at most
+/// this many, so a few small files including each other several times
+/// cannot multiply into gigabytes.
+const MAX_INCLUDED_BYTES: usize = 4 << 20;
+const MAX_INCLUDES: usize = 1_000;
+
+/// Maths nests groups at most this deep; the renderer's work grows
+/// faster than the depth, and no real formula comes close.
+pub const MAX_MATH_DEPTH: usize = 64;
+
+/// How deeply a LaTeX formula nests groups (`{…}`, `\left…\right`,
+/// `\begin…\end`).
+pub fn math_depth(latex: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = latex;
+    while let Some(at) = rest.find(['{', '}', '\\']) {
+        rest = &rest[at..];
+        let step = if rest.starts_with('{')
+            || rest.starts_with("\\left")
+            || rest.starts_with("\\begin")
+        {
+            depth += 1;
+            deepest = deepest.max(depth);
+            1
+        } else if rest.starts_with('}') || rest.starts_with("\\right") || rest.starts_with("\\end")
+        {
+            depth = depth.saturating_sub(1);
+            1
+        } else {
+            // An escape: skip the backslash and the character after it.
+            1 + rest[1..].chars().next().map_or(0, char::len_utf8)
+        };
+        rest = &rest[step..];
+    }
+    deepest
+}
+
 struct PendingLink {
     link: usize,
     /// Index of its start event.
@@ -286,6 +335,12 @@ struct Builder<'a> {
     include_stack: Vec<String>,
     /// Hashes of the included files' text.
     included: Vec<u64>,
+    /// Bytes the includes have added to the page so far.
+    included_bytes: usize,
+    /// Whether the limit on included text was reached (reported once).
+    includes_exhausted: bool,
+    /// Whether includes nesting too deep were reported (once a page).
+    include_depth_reported: bool,
     blocks: Vec<BlockMark>,
     title: Option<String>,
     headings: Vec<Heading>,
@@ -308,6 +363,9 @@ impl<'a> Builder<'a> {
             origin: None,
             include_stack: Vec::new(),
             included: Vec::new(),
+            included_bytes: 0,
+            includes_exhausted: false,
+            include_depth_reported: false,
             blocks: Vec::new(),
             title: None,
             headings: Vec::new(),
@@ -336,12 +394,11 @@ impl<'a> Builder<'a> {
         let (nodes, problems) = blocks::split_blocks(body);
         for problem in problems {
             let range = body_offset + problem.range.start..body_offset + problem.range.end;
-            diagnostics.push(source.diagnostic(
-                Severity::Warning,
-                Code::UnknownBlock,
-                range,
-                problem.message,
-            ));
+            let (severity, code) = match problem.kind {
+                blocks::ProblemKind::Unknown => (Severity::Warning, Code::UnknownBlock),
+                blocks::ProblemKind::TooDeep => (Severity::Error, Code::TooDeep),
+            };
+            diagnostics.push(source.diagnostic(severity, code, range, problem.message));
         }
         self.nodes(source, &origin, body, body_offset, &nodes, diagnostics);
         self.include_stack.pop();
@@ -474,41 +531,74 @@ impl<'a> Builder<'a> {
             return;
         };
         let range = body_offset + range.start..body_offset + range.end;
+        if self.includes_exhausted {
+            return;
+        }
         let from = source.path.to_string_lossy().into_owned();
+        let at_tag = |message: String| {
+            source
+                .diagnostic(Severity::Error, Code::BrokenLink, range.clone(), message)
+                .with_target(argument.clone())
+        };
         let included = match self.includes.read_include(&from, &argument) {
             Ok(included) => included,
-            Err(message) => {
-                diagnostics.push(
-                    source
-                        .diagnostic(Severity::Error, Code::BrokenLink, range, message)
-                        .with_target(argument),
-                );
+            Err(IncludeError::Unreadable(message)) => {
+                diagnostics.push(at_tag(message));
+                return;
+            }
+            Err(IncludeError::InFile(diagnostic)) => {
+                diagnostics.push(*diagnostic);
                 return;
             }
         };
         let path = included.path.to_string_lossy().into_owned();
-        if self.include_stack.contains(&path) || self.include_stack.len() >= MAX_INCLUDE_DEPTH {
-            diagnostics.push(
-                source
-                    .diagnostic(
-                        Severity::Error,
-                        Code::BrokenLink,
-                        range,
-                        format!(
-                            "`{argument}` includes itself (through {})",
-                            self.include_stack.join(" → ")
-                        ),
-                    )
-                    .with_target(argument),
-            );
+        if self.include_stack.contains(&path) {
+            diagnostics.push(at_tag(format!(
+                "`{argument}` includes itself (through {})",
+                self.include_stack.join(" → ")
+            )));
             return;
         }
+        if let Err(problem) = self.within_include_limits(&argument, included.text.len()) {
+            if let Some(message) = problem {
+                diagnostics.push(
+                    source
+                        .diagnostic(Severity::Error, Code::TooDeep, range, message)
+                        .with_target(argument),
+                );
+            }
+            return;
+        }
+        self.included_bytes += included.text.len();
         self.included.push(included.content_hash());
         let mut ignored = Vec::new();
         let split = front_matter::split_front_matter(&included, &mut ignored);
         let body = included.text[split.body_offset..].to_string();
         let origin = Some(Arc::clone(&included));
         self.file(&included, origin, &body, split.body_offset, diagnostics);
+    }
+
+    /// Whether `argument` (`len` bytes) may be included here. Past a
+    /// limit: the message the first time, `None` (drop it quietly) after.
+    fn within_include_limits(&mut self, argument: &str, len: usize) -> Result<(), Option<String>> {
+        // The stack holds the page itself and each file including the next.
+        if self.include_stack.len() > MAX_INCLUDE_DEPTH {
+            if std::mem::replace(&mut self.include_depth_reported, true) {
+                return Err(None);
+            }
+            return Err(Some(format!(
+                "`{argument}` is not included: includes nest more than {MAX_INCLUDE_DEPTH} deep (through {})",
+                self.include_stack.join(" → ")
+            )));
+        }
+        if self.included.len() >= MAX_INCLUDES || self.included_bytes + len > MAX_INCLUDED_BYTES {
+            self.includes_exhausted = true;
+            return Err(Some(format!(
+                "`{argument}` is not included: the page's includes would add more than {} MB or {MAX_INCLUDES} files",
+                MAX_INCLUDED_BYTES >> 20
+            )));
+        }
+        Ok(())
     }
 
     fn markdown(&mut self, body: &str) {
@@ -599,6 +689,23 @@ impl<'a> Builder<'a> {
                     };
                     let event = Event::InlineHtml(CowStr::from(text.into_string()));
                     self.push_html(event, &block);
+                }
+                Event::InlineMath(ref latex) | Event::DisplayMath(ref latex)
+                    if math_depth(latex) > MAX_MATH_DEPTH =>
+                {
+                    self.touch(range.end);
+                    let start = self.base + range.start;
+                    let diagnostic = self.current_file().diagnostic(
+                        Severity::Error,
+                        Code::TooDeep,
+                        start..start + 1,
+                        format!(
+                            "maths nested more than {MAX_MATH_DEPTH} deep; it is shown as its source"
+                        ),
+                    );
+                    self.found.push(diagnostic);
+                    self.events
+                        .push(Event::Code(CowStr::from(latex.to_string())));
                 }
                 Event::Start(Tag::Heading { .. }) => {
                     self.heading_start = Some(self.events.len());

@@ -287,3 +287,141 @@ fn tag_attributes_lose_markdown_escapes() {
     });
     assert_eq!(caption.as_deref(), Some("x_y"));
 }
+
+/// Inputs that once crashed the parser (issue 12): each parses, and the
+/// deep one reports where nesting went too deep.
+#[test]
+fn crash_regressions_parse() {
+    let (_, diags, _) = parse("# H\n\n<div><a \n");
+    assert!(diags.is_empty(), "{diags:?}");
+    let (_, diags, _) = parse("{% hint =é %}\nx\n{% endhint %}\n");
+    assert!(diags.iter().all(|d| d.code != Code::TooDeep));
+}
+
+#[test]
+fn block_nesting_is_capped_with_a_too_deep_error_at_the_line() {
+    let depth = 50_000;
+    let text = "{% hint %}\n".repeat(depth) + "deep\n" + &"{% endhint %}\n".repeat(depth);
+    let (page, diags, source) = parse(&text);
+    let deep: Vec<_> = diags.iter().filter(|d| d.code == Code::TooDeep).collect();
+    assert_eq!(deep.len(), 1, "one error for the whole run");
+    assert_eq!(deep[0].severity, Severity::Error);
+    assert_eq!(deep[0].position.line, blocks::MAX_BLOCK_DEPTH + 1);
+    assert!(deep[0].message.contains("more than 32 deep"));
+    let opened = page
+        .blocks
+        .iter()
+        .filter(|m| matches!(m.kind, MarkKind::Open(_)))
+        .count();
+    assert_eq!(opened, blocks::MAX_BLOCK_DEPTH);
+    assert!(
+        diags.iter().all(|d| d.code != Code::UnknownBlock),
+        "end tags pair up"
+    );
+    drop(source);
+}
+
+#[test]
+fn maths_nested_too_deep_is_an_error_at_the_line_and_shown_as_source() {
+    assert_eq!(math_depth(r"\frac{a}{\sqrt{b}}"), 2);
+    assert_eq!(math_depth(r"\left( \left[ x \right] \right) \{ \}"), 2);
+    assert_eq!(math_depth(r"\begin{matrix} a \end{matrix}"), 2);
+    let deep = "{".repeat(50_000) + "x" + &"}".repeat(50_000);
+    let text = format!("# T\n\nText\n\n$${deep}$$\n");
+    let (page, diags, _) = parse(&text);
+    let found: Vec<_> = diags.iter().filter(|d| d.code == Code::TooDeep).collect();
+    assert_eq!(found.len(), 1, "{diags:?}");
+    assert_eq!(found[0].position.line, 5);
+    assert!(page
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::Code(c) if c.len() == deep.len())));
+    let (_, diags, _) = parse("# T\n\n$$\\frac{a}{b}$$\n");
+    assert!(diags.is_empty());
+}
+
+/// Included files held in memory, by name.
+struct Files(Vec<(&'static str, String)>);
+
+impl IncludeSource for Files {
+    fn read_include(&self, _from: &str, argument: &str) -> Result<Arc<SourceFile>, IncludeError> {
+        self.0
+            .iter()
+            .find(|(name, _)| *name == argument)
+            .map(|(name, text)| Arc::new(SourceFile::new(PathBuf::from(name), text.clone())))
+            .ok_or_else(|| IncludeError::Unreadable(format!("no `{argument}`")))
+    }
+}
+
+#[test]
+fn include_fan_out_stops_at_the_byte_limit_with_one_error_in_the_including_file() {
+    // 16 files, each including the next four times, 15 deep: 4^15 copies
+    // without a limit.
+    let mut files = Vec::new();
+    let names: Vec<&'static str> = (0..16)
+        .map(|i| &*Box::leak(format!("f{i}.md").into_boxed_str()))
+        .collect();
+    for i in 0..15 {
+        let line = format!("{{% include \"{}\" %}}\n", names[i + 1]);
+        files.push((
+            names[i],
+            format!("Text {i} {}\n", "x".repeat(900)) + &line.repeat(4),
+        ));
+    }
+    files.push((names[15], "End.\n".to_string()));
+    let page = SourceFile::new(
+        PathBuf::from("p.md"),
+        "# P\n\n{% include \"f0.md\" %}\n".into(),
+    );
+    let started = std::time::Instant::now();
+    let (_, diags) = parse_page(&page, &Files(files));
+    assert!(started.elapsed().as_secs() < 30, "bounded");
+    let limits: Vec<_> = diags.iter().filter(|d| d.code == Code::TooDeep).collect();
+    assert_eq!(limits.len(), 1, "{limits:?}");
+    assert!(limits[0].message.contains("more than 4 MB or 1000 files"));
+    assert!(
+        limits[0].file.to_string_lossy().starts_with('f'),
+        "located in the included file"
+    );
+}
+
+#[test]
+fn include_depth_limit_is_not_called_a_cycle() {
+    let files: Vec<(&'static str, String)> = (0..20)
+        .map(|i| {
+            let name: &'static str = Box::leak(format!("d{i}.md").into_boxed_str());
+            (
+                name,
+                format!("Level {i}\n\n{{% include \"d{}.md\" %}}\n", i + 1),
+            )
+        })
+        .collect();
+    let page = SourceFile::new(PathBuf::from("p.md"), "{% include \"d0.md\" %}\n".into());
+    let (_, diags) = parse_page(&page, &Files(files));
+    let found: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code, Code::TooDeep);
+    assert!(
+        found[0].message.contains("nest more than 16 deep"),
+        "{}",
+        found[0].message
+    );
+    assert!(!found[0].message.contains("itself"));
+    assert_eq!(found[0].file, PathBuf::from("d15.md"));
+    assert_eq!(found[0].position.line, 3);
+}
+
+#[test]
+fn an_include_cycle_is_reported_as_one() {
+    let files = vec![
+        ("a.md", "{% include \"b.md\" %}\n".to_string()),
+        ("b.md", "{% include \"a.md\" %}\n".to_string()),
+    ];
+    let page = SourceFile::new(PathBuf::from("p.md"), "{% include \"a.md\" %}\n".into());
+    let (_, diags) = parse_page(&page, &Files(files));
+    assert_eq!(diags.len(), 1);
+    assert!(diags[0].message.contains("includes itself"));
+}

@@ -66,7 +66,7 @@ impl std::error::Error for TemplateError {}
 
 impl Theme {
     /// Loads the default theme, overridden by the files in `theme_dir`.
-    pub fn load(root: &BookRoot, theme_dir: &str) -> Result<Theme, TemplateError> {
+    pub fn load(root: &BookRoot, theme_dir: Option<&str>) -> Result<Theme, TemplateError> {
         let mut sources: HashMap<String, (String, String)> = DEFAULT_TEMPLATES
             .iter()
             .map(|(name, text)| {
@@ -80,7 +80,13 @@ impl Theme {
             .iter()
             .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
             .collect();
-        for name in root.list_dir(theme_dir) {
+        let theme_dir = theme_dir.unwrap_or_default();
+        let overrides = if theme_dir.is_empty() {
+            Vec::new()
+        } else {
+            root.list_dir(theme_dir)
+        };
+        for name in overrides {
             let rel = format!("{theme_dir}/{name}");
             if !root.is_file(&rel) {
                 continue;
@@ -241,7 +247,7 @@ mod tests {
     fn default_theme_loads_and_book_files_override_it() {
         let (_dir, root) =
             book_with_theme(&[("page.html", "custom {{ page.title }}"), ("extra.css", "x")]);
-        let theme = Theme::load(&root, "theme").unwrap();
+        let theme = Theme::load(&root, Some("theme")).unwrap();
         let mut context = tera::Context::new();
         context.insert("page", &serde_json::json!({"title": "<T>"}));
         assert_eq!(
@@ -256,7 +262,7 @@ mod tests {
     fn parse_errors_name_file_and_line() {
         let (_dir, root) =
             book_with_theme(&[("page.html", "line one\n{{ page.title | }}\nthree\n")]);
-        let err = Theme::load(&root, "theme").err().unwrap();
+        let err = Theme::load(&root, Some("theme")).err().unwrap();
         assert_eq!(err.file, "theme/page.html");
         assert_eq!(err.line, Some(2));
     }
@@ -264,7 +270,7 @@ mod tests {
     #[test]
     fn render_errors_name_file_and_line() {
         let (_dir, root) = book_with_theme(&[("page.html", "ok\n\n{{ page.nope.deeper }}\n")]);
-        let theme = Theme::load(&root, "theme").unwrap();
+        let theme = Theme::load(&root, Some("theme")).unwrap();
         let mut context = tera::Context::new();
         context.insert("page", &serde_json::json!({}));
         let err = theme.render("page.html", &context).unwrap_err();

@@ -825,7 +825,7 @@ components:
         let mut specs = Specs::default();
         let err = specs.operation(&read, "bad.yaml", "/x", "get").unwrap_err();
         assert!(
-            err.contains("is not valid JSON or YAML at its line 2, column 1"),
+            err.contains("is not valid JSON or YAML at its line 1, column 10"),
             "{err}"
         );
         let read = book(&[
