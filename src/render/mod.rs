@@ -10,6 +10,7 @@
 mod blocks;
 mod context;
 pub mod highlight;
+mod highlight_cache;
 mod html_fixes;
 mod icons;
 mod listing;
