@@ -83,12 +83,12 @@ for pages in "${sizes[@]}"; do
     fi
     echo
     echo "$pages pages (median of $runs):"
-    printf '  %-12s %8s %10s %14s %14s\n' tool seconds "peak MB" "time / folio" "memory / folio"
+    printf '  %-12s %8s %10s %16s %16s\n' tool seconds "peak MB" "time / folio" "memory / folio"
     for tool in folio folio-warm zola mdbook; do
         [ -n "${time[$tool]:-}" ] || continue
         awk -v tool="$tool" -v t="${time[$tool]}" -v m="${memory[$tool]}" \
             -v ft="${time[folio]}" -v fm="${memory[folio]}" 'BEGIN {
-            printf "  %-12s %8.2f %10.0f %14.2f %14.2f\n", tool, t, m / 1024, t / ft, m / fm }'
+            printf "  %-12s %8.2f %10.0f %16.2f %16.2f\n", tool, t, m / 1024, t / ft, m / fm }'
     done
     unset time memory
 done
