@@ -23,7 +23,7 @@ pub(crate) const CACHE_DIR: &str = ".folio-cache/highlight";
 
 /// The cache's size bound: a build that wrote entries deletes the oldest
 /// until the folder is under three quarters of this.
-pub(super) const MAX_BYTES: u64 = 64 << 20;
+pub(super) const MAX_BYTES: u64 = 512 << 20;
 
 /// First line of every entry; bump the number when the format changes.
 const MAGIC: &str = "folio-highlight 1\n";
