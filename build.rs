@@ -21,6 +21,10 @@ fn main() {
         None => env!("CARGO_PKG_VERSION").to_string(),
     };
     println!("cargo:rustc-env=FOLIO_VERSION={version}");
+    // The highlight cache is keyed by the syntect release that wrote it.
+    let syntect = locked_version("syntect").unwrap_or_else(|| "unknown".to_string());
+    println!("cargo:rustc-env=FOLIO_SYNTECT_VERSION={syntect}");
+    println!("cargo:rerun-if-changed=Cargo.lock");
     // Rebuild when HEAD moves, so the revision stays true. In a worktree
     // `.git` is a file and HEAD lives elsewhere: ask git where, and watch
     // only paths that exist (cargo reruns the script on every build for a
@@ -39,4 +43,13 @@ fn main() {
     if !std::path::Path::new(".git").exists() {
         println!("cargo:rerun-if-changed=build.rs");
     }
+}
+
+/// The version of `package` in Cargo.lock.
+fn locked_version(package: &str) -> Option<String> {
+    let lock = std::fs::read_to_string("Cargo.lock").ok()?;
+    let entry = format!("name = \"{package}\"\n");
+    let rest = &lock[lock.find(&entry)? + entry.len()..];
+    let line = rest.lines().next()?.strip_prefix("version = \"")?;
+    Some(line.trim_end_matches('"').to_string())
 }

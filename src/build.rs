@@ -305,7 +305,13 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let Some(theme) = analysis.theme.as_ref().filter(|_| !has_errors) else {
         return Ok(analysis.report);
     };
-    let files = analysis.render(theme, &Highlighter::default(), None)?;
+    let highlighter = Highlighter::with_disk_cache(
+        options
+            .book_dir
+            .join(crate::render::highlight::DISK_CACHE_DIR),
+    );
+    let files = analysis.render(theme, &highlighter, None)?;
+    highlighter.finish();
     let copies: Vec<(String, String)> = analysis
         .site
         .files

