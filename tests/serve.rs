@@ -624,3 +624,26 @@ fn a_double_slash_never_redirects_to_another_host() {
         "{head}"
     );
 }
+
+#[test]
+fn search_reflects_a_save() {
+    let book = TestBook::fixture("basic");
+    let server = start(&book);
+    let holds = |word: &str| {
+        (0..64).any(|chunk| {
+            let (status, body) = get(&server.address, &format!("/search/d/{chunk}.json"));
+            status == 200 && body.contains(word)
+        })
+    };
+    assert!(holds("On Linux"), "the index holds the page's title");
+    assert!(!holds("Zyzzogeton"));
+    book.write("guide/linux.md", "# Zyzzogeton on Linux\n\nA rare word.\n");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !holds("Zyzzogeton") {
+        assert!(
+            Instant::now() < deadline,
+            "the search index follows the save"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -99,7 +99,11 @@ impl SiteChanges {
             return TabUpdate::Reload;
         }
         let html = html.map(String::from_utf8_lossy).unwrap_or_default();
-        if self.assets.iter().any(|asset| references(&html, asset)) {
+        if self
+            .assets
+            .iter()
+            .any(|asset| references(&html, shown, asset))
+        {
             return TabUpdate::Reload;
         }
         let swaps: Vec<(String, String)> = self
@@ -144,11 +148,13 @@ fn same_but_renamed(before: &[u8], after: &[u8], renames: &[(&str, &str)]) -> bo
     text.as_bytes() == after
 }
 
-/// Whether a page's HTML names a site file (by its file name, as written
-/// or percent-encoded).
-fn references(html: &str, asset: &str) -> bool {
-    let name = file_name(asset);
-    html.contains(name) || html.contains(&paths::encode_path(name))
+/// Whether the page at `shown` links to the site file `asset`: its HTML
+/// holds the relative URL from the page to it, as written or
+/// percent-encoded. (Files that scripts fetch, such as the search index,
+/// are not named in pages and never reload a tab.)
+fn references(html: &str, shown: &str, asset: &str) -> bool {
+    let relative = paths::relative_url(shown, asset);
+    html.contains(&relative) || html.contains(&paths::encode_path(&relative))
 }
 
 fn file_name(path: &str) -> &str {
@@ -231,6 +237,25 @@ mod tests {
         );
         assert_eq!(
             changes.for_tab("b/index.html", Some(&html("b/index.html"))),
+            TabUpdate::Nothing
+        );
+    }
+
+    #[test]
+    fn a_search_shard_changing_reloads_no_tab() {
+        let page = "<p>1.json and meta.json as text</p><a href=\"../search/\">x</a>";
+        let old = site(&[
+            ("a/index.html", page),
+            ("search/d/1.json", "1"),
+            ("search/meta.json", "m"),
+        ]);
+        let mut new = old.clone();
+        new.insert("search/d/1.json".into(), Arc::new(b"2".to_vec()));
+        new.insert("search/meta.json".into(), Arc::new(b"n".to_vec()));
+        let changes = SiteChanges::between(&old, &new);
+        assert_eq!(changes.assets.len(), 2);
+        assert_eq!(
+            changes.for_tab("a/index.html", Some(page.as_bytes())),
             TabUpdate::Nothing
         );
     }
