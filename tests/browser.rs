@@ -28,20 +28,9 @@ fn folio(args: &[&str], dir: &Path) {
 fn the_sites_work_and_are_accessible_in_chromium() {
     let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
     let script = repository.join("tests/browser/run.mjs");
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let ready = Path::new(&chromium).exists()
-        && repository
-            .join("tests/browser/node_modules/playwright-core")
-            .is_dir()
-        && Command::new("node").arg("--version").output().is_ok();
-    if !ready {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install Chromium and the npm packages of tests/browser (see .ci/run)"
-        );
-        eprintln!("skipped: no Chromium or no `npm ci` in tests/browser on this machine");
+    let Some(chromium) = common::chromium() else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let cdpi = work.path().join("cdpi");
     folio(&["build", ".", "--out", cdpi.to_str().unwrap()], repository);
@@ -135,17 +124,7 @@ fn search_evaluation(site: &Path, queries: &Path) -> (String, serde_json::Value)
 #[test]
 fn search_finds_the_page_you_mean() {
     let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let ready = Path::new(&chromium).exists()
-        && repository
-            .join("tests/browser/node_modules/playwright-core")
-            .is_dir();
-    if !ready {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install Chromium and the npm packages of tests/browser (see .ci/run)"
-        );
-        eprintln!("skipped: no Chromium or no `npm ci` in tests/browser on this machine");
+    if common::chromium().is_none() {
         return;
     }
     let work = tempfile::tempdir().unwrap();

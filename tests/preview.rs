@@ -17,20 +17,9 @@ use common::TestBook;
 #[test]
 fn the_preview_in_chromium_stays_still_and_reloads_only_what_changed() {
     let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let ready = Path::new(&chromium).exists()
-        && repository
-            .join("tests/browser/node_modules/playwright-core")
-            .is_dir()
-        && Command::new("node").arg("--version").output().is_ok();
-    if !ready {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install Chromium and the npm packages of tests/browser (see .ci/run)"
-        );
-        eprintln!("skipped: no Chromium or no `npm ci` in tests/browser on this machine");
+    let Some(chromium) = common::chromium() else {
         return;
-    }
+    };
     let book = TestBook::cdpi();
     let mut server = Command::new(env!("CARGO_BIN_EXE_folio"))
         .args(["serve", ".", "--port", "0"])

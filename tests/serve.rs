@@ -118,10 +118,8 @@ fn get(address: &str, path: &str) -> (u16, String) {
     (status, String::from_utf8_lossy(&body).to_string())
 }
 
-/// Reads server-sent events until one named `name` whose data contains
-/// `needle` arrives.
-fn wait_for_event(events: &mut BufReader<TcpStream>, name: &str, needle: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(30);
+/// The next server-sent event (name, data) before `deadline`, if any.
+fn next_event(events: &mut BufReader<TcpStream>, deadline: Instant) -> Option<(String, String)> {
     let mut current = String::new();
     while Instant::now() < deadline {
         let mut line = String::new();
@@ -132,9 +130,19 @@ fn wait_for_event(events: &mut BufReader<TcpStream>, name: &str, needle: &str) -
         if let Some(event) = line.strip_prefix("event: ") {
             current = event.to_string();
         } else if let Some(data) = line.strip_prefix("data: ") {
-            if current == name && data.contains(needle) {
-                return data.to_string();
-            }
+            return Some((current, data.to_string()));
+        }
+    }
+    None
+}
+
+/// Reads server-sent events until one named `name` whose data contains
+/// `needle` arrives.
+fn wait_for_event(events: &mut BufReader<TcpStream>, name: &str, needle: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while let Some((event, data)) = next_event(events, deadline) {
+        if event == name && data.contains(needle) {
+            return data;
         }
     }
     panic!("no {name} event containing {needle:?}");
@@ -166,21 +174,7 @@ fn subscribe(address: &str, page: &str) -> BufReader<TcpStream> {
 /// Every event (name, data) that arrives within `window`.
 fn events_within(events: &mut BufReader<TcpStream>, window: Duration) -> Vec<(String, String)> {
     let deadline = Instant::now() + window;
-    let mut seen = Vec::new();
-    let mut current = String::new();
-    while Instant::now() < deadline {
-        let mut line = String::new();
-        if events.read_line(&mut line).is_err() {
-            continue;
-        }
-        let line = line.trim_end();
-        if let Some(event) = line.strip_prefix("event: ") {
-            current = event.to_string();
-        } else if let Some(data) = line.strip_prefix("data: ") {
-            seen.push((current.clone(), data.to_string()));
-        }
-    }
-    seen
+    std::iter::from_fn(|| next_event(events, deadline)).collect()
 }
 
 fn names(events: &[(String, String)]) -> Vec<&str> {

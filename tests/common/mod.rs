@@ -137,3 +137,25 @@ pub fn main_of(html: &str) -> &str {
     let end = html.find("</main>").expect("page has </main>");
     &html[start..end]
 }
+
+/// The Chromium to drive, when it and the npm packages of tests/browser are
+/// installed. Without them the test says it was skipped and returns `None`,
+/// except in CI, where their absence is a failure.
+pub fn chromium() -> Option<String> {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let ready = Path::new(&chromium).exists()
+        && repository
+            .join("tests/browser/node_modules/playwright-core")
+            .is_dir()
+        && Command::new("node").arg("--version").output().is_ok();
+    if !ready {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install Chromium and the npm packages of tests/browser (see .ci/run)"
+        );
+        eprintln!("skipped: no Chromium or no `npm ci` in tests/browser on this machine");
+        return None;
+    }
+    Some(chromium)
+}
