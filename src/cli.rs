@@ -245,6 +245,13 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// One line on standard output; a reader that has gone away (`| head`)
+/// is no reason to stop or fail, so the error is dropped.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
 /// Writes to standard output; a reader that stops early (`folio man | head`)
 /// is not an error.
 fn write_stdout(bytes: &[u8]) -> ExitCode {
@@ -286,7 +293,7 @@ fn man(out: Option<&Path>) -> ExitCode {
             let mut page = Vec::new();
             clap_mangen::Man::new(command).render(&mut page)?;
             std::fs::write(out.join(&file), page)?;
-            println!("{}", out.join(&file).display());
+            say(&out.join(&file).display().to_string());
         }
         Ok(())
     });
@@ -307,7 +314,7 @@ fn init(dir: &Path) -> ExitCode {
     match crate::init::init_book(dir) {
         Ok(files) => {
             for file in files {
-                println!("created {}", file.display());
+                say(&format!("created {}", file.display()));
             }
             eprintln!("folio: build it with `folio build {}`", dir.display());
             ExitCode::SUCCESS
@@ -346,20 +353,20 @@ fn fix_encoding(dir: &Path) -> ExitCode {
                 } else {
                     dir.join(&repair.file)
                 };
-                println!(
+                say(&format!(
                     "{}:{}: `{}` → `{}`",
                     file.display(),
                     repair.line,
                     repair.before,
                     repair.after
-                );
+                ));
             }
             let files: std::collections::BTreeSet<&str> =
                 repairs.iter().map(|r| r.file.as_str()).collect();
             eprintln!(
-                "folio: repaired {} runs in {} files",
-                repairs.len(),
-                files.len()
+                "folio: repaired {} in {}",
+                crate::report::plural(repairs.len(), "run"),
+                crate::report::plural(files.len(), "file")
             );
             ExitCode::SUCCESS
         }
