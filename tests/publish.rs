@@ -430,5 +430,8 @@ fn a_reader_that_stops_early_is_not_an_error() {
             "{stderr}"
         );
     }
-    assert!(dir.path().join("new/book.toml").is_file(), "init did its work");
+    assert!(
+        dir.path().join("new/book.toml").is_file(),
+        "init did its work"
+    );
 }
