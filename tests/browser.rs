@@ -140,17 +140,16 @@ fn search_finds_the_page_you_mean() {
     }
     for (n, (book, queries)) in books.iter().enumerate() {
         let site = work.path().join(format!("site-{n}"));
-        let output = Command::new(env!("CARGO_BIN_EXE_folio"))
-            .args(["build", ".", "--broken-links", "warn", "--out"])
-            .arg(&site)
-            .current_dir(book)
-            .output()
-            .unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
+        folio(
+            &[
+                "build",
+                ".",
+                "--broken-links",
+                "warn",
+                "--out",
+                site.to_str().unwrap(),
+            ],
+            book,
         );
         let (report, result) = search_evaluation(&site, queries);
         eprintln!("{}:\n{report}", queries.display());
