@@ -11,7 +11,7 @@
 //!
 //! It never emits HTML and never uses the network.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::join_rel;
 use crate::diag::{Code, Diagnostic, Severity};
@@ -31,6 +31,9 @@ pub struct Site {
     pub page_urls: Vec<String>,
     /// Files to publish: book-relative source path → site-relative URL.
     pub files: BTreeMap<String, String>,
+    /// The files published whether or not a page links to them (upload
+    /// folders, theme files).
+    base_files: BTreeSet<String>,
     /// For each page, for each of its links, what it resolved to.
     pub links: Vec<Vec<ResolvedLink>>,
     /// Old URLs from `.gitbook.yaml` redirects and the page each leads to.
@@ -57,41 +60,48 @@ pub struct ResolvedLink {
     pub file_path: Option<String>,
 }
 
+/// What [`resolve_site`] found wrong, kept by page so that a preview can
+/// resolve one page again and replace only that page's share.
+#[derive(Debug, Default, Clone)]
+pub struct LinkDiagnostics {
+    /// Problems that belong to no page (redirect entries).
+    pub site: Vec<Diagnostic>,
+    /// Each page's link and spec problems, by page id.
+    pub pages: Vec<Vec<Diagnostic>>,
+}
+
+impl LinkDiagnostics {
+    /// Every diagnostic, site first, then page by page.
+    pub fn all(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.site.iter().chain(self.pages.iter().flatten())
+    }
+}
+
 /// Resolves every link of every page.
-pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, Vec<Diagnostic>) {
+pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, LinkDiagnostics) {
     let page_urls: Vec<String> = book
         .pages
         .iter()
         .map(|page| page_url(book, page.section, &page.path))
         .collect();
-    let mut resolver = Resolver {
-        book,
-        pages,
-        page_urls: &page_urls,
-        files: BTreeMap::new(),
-        redirects: HashMap::new(),
-        diagnostics: Vec::new(),
-    };
+    let mut resolver = Resolver::new(book, pages, &page_urls);
     resolver.add_upload_folders();
-    resolver.add_redirects();
     for (_, path) in book.config.theme_files() {
         let url = resolver.file_url(path);
         resolver.files.insert(path.to_string(), url);
     }
+    let base_files = resolver.files.keys().cloned().collect();
+    let site_diagnostics = std::mem::take(&mut resolver.diagnostics);
+    let mut page_diagnostics = Vec::with_capacity(pages.len());
     let links: Vec<Vec<ResolvedLink>> = (0..pages.len())
         .map(|id| {
-            pages[id]
-                .links
-                .iter()
-                .map(|link| resolver.resolve_link(id, link))
-                .collect()
+            let links = resolver.resolve_page_links(id);
+            page_diagnostics.push(std::mem::take(&mut resolver.diagnostics));
+            links
         })
         .collect();
     let Resolver {
-        files,
-        redirects,
-        mut diagnostics,
-        ..
+        files, redirects, ..
     } = resolver;
     let mut redirects: Vec<(String, PageId)> = redirects
         .into_iter()
@@ -102,100 +112,142 @@ pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, Vec<Diagnostic>
         })
         .collect();
     redirects.sort();
-    let (api_operations, api_schemas) = api_blocks(book, pages, &links, &mut diagnostics);
-    (
-        Site {
-            page_urls,
-            files,
-            links,
-            redirects,
-            api_operations,
-            api_schemas,
-        },
-        diagnostics,
-    )
+    let mut specs = openapi::Specs::default();
+    let mut site = Site {
+        page_urls,
+        files,
+        base_files,
+        links,
+        redirects,
+        api_operations: HashMap::new(),
+        api_schemas: HashMap::new(),
+    };
+    for (id, diagnostics) in page_diagnostics.iter_mut().enumerate() {
+        api_blocks(book, pages, id, &mut site, &mut specs, diagnostics);
+    }
+    let diagnostics = LinkDiagnostics {
+        site: site_diagnostics,
+        pages: page_diagnostics,
+    };
+    (site, diagnostics)
 }
 
-/// What the OpenAPI blocks of the site read from local specs.
-type ApiBlocks = (
-    HashMap<(PageId, usize), ApiOperation>,
-    HashMap<(PageId, usize), Vec<ApiSchema>>,
-);
+/// Resolves the links of page `id` again after its text changed, against
+/// the rest of `site` as it was, and updates the site: the page's links,
+/// its OpenAPI blocks, and the files published (a file only this page
+/// linked to is no longer published). Returns the page's problems, as
+/// [`LinkDiagnostics::pages`] holds them.
+pub fn resolve_page(
+    book: &Book,
+    pages: &[ParsedPage],
+    site: &mut Site,
+    id: PageId,
+) -> Vec<Diagnostic> {
+    let mut resolver = Resolver::new(book, pages, &site.page_urls);
+    resolver.diagnostics.clear();
+    let links = resolver.resolve_page_links(id);
+    let Resolver {
+        files,
+        mut diagnostics,
+        ..
+    } = resolver;
+    let before = std::mem::replace(&mut site.links[id], links);
+    site.files.extend(files);
+    for path in before.iter().filter_map(|link| link.file_path.as_ref()) {
+        let still_linked = site
+            .links
+            .iter()
+            .flatten()
+            .any(|link| link.file_path.as_ref() == Some(path));
+        if !still_linked && !site.base_files.contains(path) {
+            site.files.remove(path);
+        }
+    }
+    site.api_operations.retain(|(page, _), _| *page != id);
+    site.api_schemas.retain(|(page, _), _| *page != id);
+    api_blocks(
+        book,
+        pages,
+        id,
+        site,
+        &mut openapi::Specs::default(),
+        &mut diagnostics,
+    );
+    diagnostics
+}
 
-/// Reads the local OpenAPI specs that `swagger`/`openapi`/`openapi-operation`
-/// and `openapi-schemas` blocks point at and finds each block's operation or
-/// schemas; a spec that cannot be read, is broken, or lacks what the block
-/// names is an error at the block's spec link (on the tag's line), and the
-/// block falls back to what its tag says.
+/// Reads the local OpenAPI specs that page `page`'s `swagger`/`openapi`/
+/// `openapi-operation` and `openapi-schemas` blocks point at and records
+/// each block's operation or schemas in `site`; a spec that cannot be
+/// read, is broken, or lacks what the block names is an error at the
+/// block's spec link (on the tag's line), and the block falls back to what
+/// its tag says. `specs` keeps specs read for earlier pages.
 fn api_blocks(
     book: &Book,
     pages: &[ParsedPage],
-    links: &[Vec<ResolvedLink>],
+    page: PageId,
+    site: &mut Site,
+    specs: &mut openapi::Specs,
     diagnostics: &mut Vec<Diagnostic>,
-) -> ApiBlocks {
-    let mut specs = openapi::Specs::default();
+) {
     let read = |path: &str| {
         let bytes = book.root.read_bytes(path).map_err(|err| err.to_string())?;
         String::from_utf8(bytes).map_err(|_| "it is not UTF-8".to_string())
     };
-    let mut operations = HashMap::new();
-    let mut schemas = HashMap::new();
-    for (page, parsed) in pages.iter().enumerate() {
-        for mark in &parsed.blocks {
-            let MarkKind::Open(block) = &mark.kind else {
-                continue;
-            };
-            let Some(link) = block.link else { continue };
-            let Some(path) = links[page].get(link).and_then(|l| l.file_path.clone()) else {
-                continue;
-            };
-            let result = match block.kind {
-                BlockKind::Swagger | BlockKind::Openapi | BlockKind::OpenapiOperation => {
-                    let (Some(api_path), Some(method)) = (block.attr("path"), block.attr("method"))
-                    else {
-                        continue;
-                    };
-                    // GitBook's exports put zero-width spaces in long paths.
-                    let api_path = api_path.replace('\u{200b}', "");
-                    specs
-                        .operation(&read, &path, &api_path, method)
-                        .map(|operation| {
-                            operations.insert((page, link), operation);
-                        })
-                }
-                BlockKind::OpenapiSchemas => {
-                    let names: Vec<&str> = block
-                        .attr("schemas")
-                        .unwrap_or("")
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|name| !name.is_empty())
-                        .collect();
-                    specs.schemas(&read, &path, &names).map(|found| {
-                        schemas.insert((page, link), found);
+    let parsed = &pages[page];
+    for mark in &parsed.blocks {
+        let MarkKind::Open(block) = &mark.kind else {
+            continue;
+        };
+        let Some(link) = block.link else { continue };
+        let Some(path) = site.links[page].get(link).and_then(|l| l.file_path.clone()) else {
+            continue;
+        };
+        let result = match block.kind {
+            BlockKind::Swagger | BlockKind::Openapi | BlockKind::OpenapiOperation => {
+                let (Some(api_path), Some(method)) = (block.attr("path"), block.attr("method"))
+                else {
+                    continue;
+                };
+                // GitBook's exports put zero-width spaces in long paths.
+                let api_path = api_path.replace('\u{200b}', "");
+                specs
+                    .operation(&read, &path, &api_path, method)
+                    .map(|operation| {
+                        site.api_operations.insert((page, link), operation);
                     })
-                }
-                _ => continue,
-            };
-            if let Err(message) = result {
-                let written = &parsed.links[link];
-                let file = written
-                    .origin
-                    .as_deref()
-                    .unwrap_or(&book.pages[page].source);
-                diagnostics.push(
-                    file.diagnostic(
-                        Severity::Error,
-                        Code::InvalidSpec,
-                        written.span.clone(),
-                        message,
-                    )
-                    .with_target(written.dest.clone()),
-                );
             }
+            BlockKind::OpenapiSchemas => {
+                let names: Vec<&str> = block
+                    .attr("schemas")
+                    .unwrap_or("")
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|name| !name.is_empty())
+                    .collect();
+                specs.schemas(&read, &path, &names).map(|found| {
+                    site.api_schemas.insert((page, link), found);
+                })
+            }
+            _ => continue,
+        };
+        if let Err(message) = result {
+            let written = &parsed.links[link];
+            let file = written
+                .origin
+                .as_deref()
+                .unwrap_or(&book.pages[page].source);
+            diagnostics.push(
+                file.diagnostic(
+                    Severity::Error,
+                    Code::InvalidSpec,
+                    written.span.clone(),
+                    message,
+                )
+                .with_target(written.dest.clone()),
+            );
         }
     }
-    (operations, schemas)
 }
 
 /// The site-relative URL of a page file.
@@ -285,7 +337,32 @@ struct Resolver<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-impl Resolver<'_> {
+impl<'a> Resolver<'a> {
+    /// A resolver that knows the pages, their URLs and the redirects
+    /// (`.gitbook.yaml`); broken redirects are already in `diagnostics`.
+    fn new(book: &'a Book, pages: &'a [ParsedPage], page_urls: &'a [String]) -> Self {
+        let mut resolver = Resolver {
+            book,
+            pages,
+            page_urls,
+            files: BTreeMap::new(),
+            redirects: HashMap::new(),
+            diagnostics: Vec::new(),
+        };
+        resolver.add_redirects();
+        resolver
+    }
+
+    /// What each link of page `id` leads to; problems go to `diagnostics`.
+    fn resolve_page_links(&mut self, id: PageId) -> Vec<ResolvedLink> {
+        let pages = self.pages;
+        pages[id]
+            .links
+            .iter()
+            .map(|link| self.resolve_link(id, link))
+            .collect()
+    }
+
     /// Redirect entries apply only where no page exists at the old path;
     /// each must lead to a published page.
     fn add_redirects(&mut self) {

@@ -75,33 +75,10 @@ impl Icons {
         }
     }
 
-    /// The icons pages name: `icon` front matter, the `icon` attribute of
-    /// blocks (hints, tabs, prompts) and icons in raw HTML.
+    /// The icons pages name (see [`names_in`]).
     pub(super) fn for_pages(parsed: &[ParsedPage]) -> Icons {
-        let blocks = parsed
-            .iter()
-            .flat_map(|page| &page.blocks)
-            .filter_map(|mark| match &mark.kind {
-                MarkKind::Open(block) => block.attr("icon"),
-                MarkKind::Close => None,
-            });
-        let html: Vec<String> = parsed
-            .iter()
-            .flat_map(|page| &page.events)
-            .filter_map(|event| match event {
-                Event::Html(text) | Event::InlineHtml(text) => Some(text),
-                _ => None,
-            })
-            .filter(|text| text.contains("data-icon=") || text.contains("fa-"))
-            .flat_map(|text| super::html_fixes::icon_names(text))
-            .collect();
-        Icons::resolve(
-            parsed
-                .iter()
-                .filter_map(|page| page.front_matter.icon.as_deref())
-                .chain(blocks)
-                .chain(html.iter().map(String::as_str)),
-        )
+        let names: Vec<String> = parsed.iter().flat_map(names_in).collect();
+        Icons::resolve(names.iter().map(String::as_str))
     }
 
     /// The sprite file, when any page uses an icon of the table.
@@ -161,6 +138,31 @@ impl Icons {
             emoji => Display::Text(emoji.to_string()),
         }
     }
+}
+
+/// The icons one page names: its `icon` front matter, the `icon` attribute
+/// of its blocks (hints, tabs, prompts) and icons in its raw HTML.
+pub(super) fn names_in(page: &ParsedPage) -> Vec<String> {
+    let blocks = page.blocks.iter().filter_map(|mark| match &mark.kind {
+        MarkKind::Open(block) => block.attr("icon"),
+        MarkKind::Close => None,
+    });
+    let html = page
+        .events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Html(text) | Event::InlineHtml(text) => Some(text),
+            _ => None,
+        })
+        .filter(|text| text.contains("data-icon=") || text.contains("fa-"))
+        .flat_map(|text| super::html_fixes::icon_names(text));
+    page.front_matter
+        .icon
+        .iter()
+        .map(String::clone)
+        .chain(blocks.map(str::to_string))
+        .chain(html)
+        .collect()
 }
 
 /// The sprite of the icons found, or `None` when there are none.

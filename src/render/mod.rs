@@ -23,6 +23,7 @@ mod site_files;
 pub mod theme;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -79,7 +80,12 @@ pub fn render_site(
     cache: Option<&RenderCache>,
 ) -> Result<Vec<OutputFile>, TemplateError> {
     let (mut files, extras) = render_pages(book, site, parsed, indexes, theme, highlighter, cache)?;
-    files.extend(extras.render(book, site, parsed, theme)?);
+    let never = AtomicBool::new(false);
+    files.extend(
+        extras
+            .render(book, site, parsed, theme, &never)?
+            .unwrap_or_default(),
+    );
     Ok(files)
 }
 
@@ -158,17 +164,86 @@ pub fn render_pages(
     Ok((files, extras))
 }
 
+/// What one page adds to the files every page shares (the icon sprite,
+/// the bundled Mermaid script): a save that changes it changes them.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SharedInputs {
+    icons: Vec<String>,
+    diagram: bool,
+}
+
+/// What `page` adds to the files every page shares.
+pub fn shared_inputs(page: &ParsedPage) -> SharedInputs {
+    SharedInputs {
+        icons: icons::names_in(page),
+        diagram: mermaid::has_diagram(page),
+    }
+}
+
 impl SiteExtras {
+    /// Renders the pages `ids` again after a preview save changed only
+    /// them (their titles, front matter and [`SharedInputs`] are as they
+    /// were), with the titles, icons and theme assets of the last full
+    /// render; their body HTML for the print page is replaced.
+    #[allow(clippy::too_many_arguments)]
+    pub fn render_again(
+        &mut self,
+        book: &Book,
+        site: &Site,
+        parsed: &[ParsedPage],
+        indexes: &[Index],
+        theme: &Theme,
+        highlighter: &Highlighter,
+        cache: Option<&RenderCache>,
+        ids: &[PageId],
+    ) -> Result<Vec<OutputFile>, TemplateError> {
+        let asset_paths: BTreeMap<&str, &str> = self
+            .asset_paths
+            .iter()
+            .map(|(name, path)| (name.as_str(), path.as_str()))
+            .collect();
+        let rendered: Vec<(PageId, OutputFile, String)> = ids
+            .par_iter()
+            .map(|&id| {
+                let inputs = PageInputs {
+                    book,
+                    site,
+                    parsed,
+                    titles: &self.titles,
+                    page: id,
+                    indexes,
+                    icons: &self.icons,
+                };
+                let (html, content) =
+                    render_page(&inputs, theme, highlighter, &asset_paths, cache)?;
+                let file = OutputFile {
+                    path: format!("{}index.html", site.page_urls[id]),
+                    contents: html.into_bytes(),
+                };
+                Ok((id, file, content))
+            })
+            .collect::<Result<_, TemplateError>>()?;
+        Ok(rendered
+            .into_iter()
+            .map(|(id, file, content)| {
+                self.contents[id] = content;
+                file
+            })
+            .collect())
+    }
+
     /// The files built from every page at once: the print page, the site
     /// files (page Markdown, llms.txt, sitemap, robots, 404) and the search
-    /// index.
+    /// index. Setting `stop` makes it return soon with `None` (the preview
+    /// stops it when a newer save arrives).
     pub fn render(
         &self,
         book: &Book,
         site: &Site,
         parsed: &[ParsedPage],
         theme: &Theme,
-    ) -> Result<Vec<OutputFile>, TemplateError> {
+        stop: &AtomicBool,
+    ) -> Result<Option<Vec<OutputFile>>, TemplateError> {
         let asset_paths: BTreeMap<&str, &str> = self
             .asset_paths
             .iter()
@@ -176,7 +251,7 @@ impl SiteExtras {
             .collect();
         let mut files = Vec::new();
         if book.config.print {
-            files.push(print::print_page(
+            files.extend(print::print_page(
                 book,
                 site,
                 parsed,
@@ -184,6 +259,7 @@ impl SiteExtras {
                 &self.contents,
                 theme,
                 &asset_paths,
+                stop,
             )?);
         }
         let stylesheet = asset_paths
@@ -199,8 +275,8 @@ impl SiteExtras {
             &stylesheet,
             &self.icons,
         ));
-        files.extend(search::search_files(book, site, parsed, &self.titles));
-        Ok(files)
+        files.extend(search::search_files(book, site, parsed, &self.titles, stop));
+        Ok((!stop.load(Ordering::Relaxed)).then_some(files))
     }
 }
 

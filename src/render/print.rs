@@ -7,6 +7,7 @@
 //! page when it has one.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
@@ -29,6 +30,7 @@ struct PrintPage<'a> {
 }
 
 /// Renders `print/index.html` with the theme's `print.html`.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn print_page(
     book: &Book,
     site: &Site,
@@ -37,7 +39,8 @@ pub(super) fn print_page(
     contents: &[String],
     theme: &Theme,
     asset_paths: &BTreeMap<&str, &str>,
-) -> Result<OutputFile, TemplateError> {
+    stop: &AtomicBool,
+) -> Result<Option<OutputFile>, TemplateError> {
     let anchors: HashMap<&str, String> = site
         .page_urls
         .iter()
@@ -47,7 +50,7 @@ pub(super) fn print_page(
     let pages: Vec<PrintPage> = contents
         .iter()
         .enumerate()
-        .filter(|(id, _)| !parsed[*id].front_matter.hidden)
+        .filter(|(id, _)| !parsed[*id].front_matter.hidden && !stop.load(Ordering::Relaxed))
         .map(|(id, content)| PrintPage {
             anchor: anchors[site.page_urls[id].as_str()].clone(),
             title: &titles[id],
@@ -61,15 +64,18 @@ pub(super) fn print_page(
         base: super::BaseView<'a>,
         pages: Vec<PrintPage<'a>>,
     }
+    if stop.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
     let view = PrintContext {
         base: super::base_view(book, site, asset_paths, PRINT_URL),
         pages,
     };
     let html = theme.render("print.html", &super::template_context("print.html", &view)?)?;
-    Ok(OutputFile {
+    Ok(Some(OutputFile {
         path: format!("{PRINT_URL}index.html"),
         contents: html.into_bytes(),
-    })
+    }))
 }
 
 /// Rewrites the relative `href`, `src` and `srcset` values of a page body

@@ -43,6 +43,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 use rayon::prelude::*;
@@ -216,15 +217,24 @@ pub(super) fn search_files(
     site: &Site,
     parsed: &[ParsedPage],
     titles: &[String],
+    stop: &AtomicBool,
 ) -> Vec<OutputFile> {
     let normaliser = Normaliser::for_language(&book.config.language);
-    let (records, counts, forms) = collect(book, site, parsed, titles, &normaliser);
-    let postings = impacts(&counts);
+    let (records, counts, forms) = collect(book, site, parsed, titles, &normaliser, stop);
+    if stop.load(Ordering::Relaxed) {
+        return Vec::new();
+    }
+    let Some(postings) = impacts(&counts, stop) else {
+        return Vec::new();
+    };
     let shard_count = shard_count(&postings);
     // Tier files are numbered in stem order, so a build is reproducible.
     let mut next_tier = 0;
     let mut shards: Vec<Vec<ShardEntry>> = vec![Vec::new(); shard_count];
     for (stem, list) in &postings {
+        if stop.load(Ordering::Relaxed) {
+            return Vec::new();
+        }
         let tiers = tiers(list);
         let first_tier_file = next_tier;
         next_tier += tiers.len() - 1;
@@ -241,7 +251,13 @@ pub(super) fn search_files(
     let mut files: Vec<OutputFile> = shards
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(n, stems)| shard_files(n, stems))
+        .flat_map_iter(|(n, stems)| {
+            let stopped = stop.load(Ordering::Relaxed);
+            (!stopped)
+                .then(|| shard_files(n, stems))
+                .into_iter()
+                .flatten()
+        })
         .collect();
     // A stem in several shards wrote its tier files once per shard.
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -347,13 +363,20 @@ fn collect(
     parsed: &[ParsedPage],
     titles: &[String],
     normaliser: &Normaliser,
+    stop: &AtomicBool,
 ) -> (Vec<Record>, Vec<Counts>, HashMap<String, Vec<String>>) {
     let per_page: Vec<PageDocument> = parsed
         .par_iter()
         .enumerate()
-        .filter(|(_, page)| !page.front_matter.no_index)
+        .filter(|(_, page)| !page.front_matter.no_index && !stop.load(Ordering::Relaxed))
         .map(|(id, page)| page_document(book, site, titles, id, page, normaliser))
         .collect();
+    if stop.load(Ordering::Relaxed) {
+        // Freeing thousands of pages' word counts takes longer than a
+        // save may wait for.
+        let _ = std::thread::Builder::new().spawn(move || drop(per_page));
+        return Default::default();
+    }
     let mut records = Vec::with_capacity(per_page.len());
     let mut counts = Vec::with_capacity(per_page.len());
     let mut pairs = Vec::new();
@@ -506,11 +529,14 @@ fn breadcrumb(book: &Book, titles: &[String], id: PageId) -> String {
 /// The level is BM25's term-frequency part (saturating, normalised by the
 /// page's length) scaled to 1..=7; the dialog multiplies it by the stem's
 /// rarity, which it computes from the posting count.
-fn impacts(counts: &[Counts]) -> Vec<(&str, Postings)> {
+fn impacts<'c>(counts: &'c [Counts], stop: &AtomicBool) -> Option<Vec<(&'c str, Postings)>> {
     let average =
         counts.iter().map(|c| f64::from(c.length)).sum::<f64>() / counts.len().max(1) as f64;
     let mut postings: HashMap<&str, Postings> = HashMap::new();
     for (page, these) in counts.iter().enumerate() {
+        if stop.load(Ordering::Relaxed) {
+            return None;
+        }
         let norm = 1.0 - B + B * f64::from(these.length) / average.max(1.0);
         for (stem, occurrence) in &these.stems {
             let tf = f64::from(occurrence.count);
@@ -530,7 +556,7 @@ fn impacts(counts: &[Counts]) -> Vec<(&str, Postings)> {
     postings
         .par_iter_mut()
         .for_each(|(_, list)| list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0))));
-    postings
+    Some(postings)
 }
 
 /// Enough shards that each holds about [`SHARD_BYTES`] of first tiers; a
@@ -839,7 +865,7 @@ mod tests {
             page(Field::Title, 6),
             page(Field::Description, 2),
         ];
-        let postings = impacts(&counts);
+        let postings = impacts(&counts, &AtomicBool::new(false)).unwrap();
         let (stem, list) = &postings[0];
         assert_eq!(*stem, "proxi");
         let order: Vec<u32> = list.iter().map(|p| p.0).collect();

@@ -63,6 +63,10 @@ impl std::fmt::Display for ServeError {
 #[derive(Default)]
 struct Served {
     files: SiteFiles,
+    /// Which of `files` are built from every page at once (search index,
+    /// print page, site files): replaced together when their next version
+    /// is ready.
+    whole_book: Vec<String>,
     diagnostics_json: String,
 }
 

@@ -2,17 +2,23 @@
 //! tell the tabs, and say one line in the terminal.
 //!
 //! Owns the caches that rebuilds share (parsed pages, highlighted code,
-//! rendered pages), isolation from failures (an error or a panic in a
-//! rebuild keeps the last good site served and the overlay says why; the
-//! next save builds again with fresh caches), and the terminal: the full
-//! report once at start, then per rebuild one line and only the
+//! rendered pages), the last good build (a save that changes only the
+//! pages it touches updates it in place: `MemorySite::apply_edits`), the
+//! background job that builds the files made from every page at once
+//! (search index, print page, site files) after the pages are served — a
+//! newer save stops it — and isolation from failures (an error or a panic
+//! in a rebuild keeps the last good site served and the overlay says why;
+//! the next save builds again with fresh caches). Also the terminal: the
+//! full report once at start, then per rebuild one line and only the
 //! diagnostics that are new. It never serves HTTP and never watches files
 //! itself.
 
 use std::collections::HashSet;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::Instant;
 
 use crate::build::{self, BuildReport, MemorySite, ParseCache};
@@ -32,9 +38,26 @@ pub(super) struct Preview {
     known: HashSet<String>,
     /// Where `folio build` would write the site (not source).
     pub(super) out_dir: PathBuf,
-    /// The files built from every page at once (search index, print page,
-    /// site files), served until their next version is ready.
-    rest: Vec<String>,
+    /// The last good build.
+    last: Last,
+}
+
+/// Where the last good build is.
+enum Last {
+    /// None yet, or the last rebuild failed.
+    Nothing,
+    /// Everything built from it is served.
+    Ready(Box<MemorySite>),
+    /// Its search index, print page and site files are being built in the
+    /// background; the job gives the build back when it ends.
+    Rendering(WholeBookJob),
+}
+
+/// The background job that builds and serves the files made from every
+/// page at once.
+struct WholeBookJob {
+    stop: Arc<AtomicBool>,
+    handle: JoinHandle<MemorySite>,
 }
 
 /// What rebuilds reuse.
@@ -57,6 +80,9 @@ impl Caches {
 /// Why a build produced nothing to serve.
 pub(super) struct Failure(pub(super) String);
 
+/// A save the fast path does not take: build the whole book.
+struct Unapplied;
+
 impl Preview {
     pub(super) fn new(book_dir: PathBuf) -> Self {
         let out_dir = book_dir.join("book");
@@ -65,14 +91,15 @@ impl Preview {
             caches: Caches::new(),
             known: HashSet::new(),
             out_dir,
-            rest: Vec::new(),
+            last: Last::Nothing,
         }
     }
 
-    /// The first build: the full report is printed and the site published
-    /// without telling any tab (there are none yet).
+    /// The first build: the full report is printed and the whole site
+    /// published, search index included, without telling any tab (there
+    /// are none yet).
     pub(super) fn start(&mut self, shared: &Shared) -> Result<(), Failure> {
-        let site = self.build()?;
+        let mut site = self.build()?;
         let report = &site.report;
         let _ = self
             .terminal()
@@ -91,39 +118,121 @@ impl Preview {
         );
         self.known = site.report.diagnostics.iter().map(identity).collect();
         self.out_dir = site.out_dir.clone();
-        let rest = site.render_rest().map_err(|err| Failure(err.to_string()))?;
-        self.rest = rest.iter().map(|file| file.path.clone()).collect();
+        let never = AtomicBool::new(false);
+        let whole_book = site
+            .render_rest(&never)
+            .map_err(|err| Failure(err.to_string()))?
+            .unwrap_or_default();
         if let Ok(mut served) = shared.served.write() {
             served.diagnostics_json = diagnostics_json(&site.report);
-            served.files = to_map(site.files);
-            served.files.extend(to_map(rest));
+            served.files = to_map(std::mem::take(&mut site.files));
+            served.whole_book = whole_book.iter().map(|file| file.path.clone()).collect();
+            served.files.extend(to_map(whole_book));
         }
         self.caches.render.take_rendered_count();
+        self.last = Last::Ready(Box::new(site));
         Ok(())
     }
 
     /// Rebuilds after `edited` changed. The pages are published and the
     /// tabs told first; the files built from every page at once (search
-    /// index, print page, site files) follow.
+    /// index, print page, site files) follow in the background. A save
+    /// that changes only the pages it touches updates the last build in
+    /// place; anything else builds the whole book.
     pub(super) fn rebuild(&mut self, shared: &Shared, edited: &[PathBuf]) {
         let started = Instant::now();
+        if let Some(site) = self.take_last() {
+            if let Ok(()) = self.apply_edits(shared, site, edited, started) {
+                return;
+            }
+        }
         let mut site = match self.build() {
             Ok(site) => site,
             Err(Failure(message)) => return self.failed(shared, &message),
         };
         let mut pages = to_map(std::mem::take(&mut site.files));
-        let json = diagnostics_json(&site.report);
-        let Ok(mut served) = shared.served.write() else {
+        let Ok(served) = shared.served.read() else {
             return;
         };
-        for path in &self.rest {
+        for path in &served.whole_book {
             if let Some(bytes) = served.files.get(path) {
                 pages.insert(path.clone(), Arc::clone(bytes));
             }
         }
-        let changes = SiteChanges::between(&served.files, &pages);
+        drop(served);
+        self.publish(shared, site, pages, edited, started);
+    }
+
+    /// The last good build, once its background job (if any) has stopped.
+    fn take_last(&mut self) -> Option<MemorySite> {
+        match std::mem::replace(&mut self.last, Last::Nothing) {
+            Last::Nothing => None,
+            Last::Ready(site) => Some(*site),
+            Last::Rendering(job) => {
+                job.stop.store(true, Ordering::Relaxed);
+                job.handle.join().ok()
+            }
+        }
+    }
+
+    /// The fast path: applies the save to the last build in place, if it
+    /// changes only the pages it touches.
+    fn apply_edits(
+        &mut self,
+        shared: &Shared,
+        mut site: MemorySite,
+        edited: &[PathBuf],
+        started: Instant,
+    ) -> Result<(), Unapplied> {
+        let caches = &self.caches;
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            site.apply_edits(edited, &caches.highlighter, &caches.render, &caches.parse)
+        }));
+        let edits = match outcome {
+            Ok(Ok(Some(edits))) => edits,
+            Ok(Ok(None)) => return Err(Unapplied),
+            Ok(Err(err)) => {
+                self.failed(shared, &err.to_string());
+                return Ok(());
+            }
+            Err(_) => {
+                // The whole build that follows reports the crash, if it
+                // happens again, with fresh caches.
+                self.caches = Caches::new();
+                return Err(Unapplied);
+            }
+        };
+        let Ok(served) = shared.served.read() else {
+            return Ok(());
+        };
+        let mut files = served.files.clone();
+        drop(served);
+        for path in &edits.removed {
+            files.remove(path);
+        }
+        files.extend(to_map(edits.files));
+        self.publish(shared, site, files, edited, started);
+        Ok(())
+    }
+
+    /// Serves `files` (every page, and the last version of the files
+    /// built from every page at once), tells the tabs what changed, says
+    /// one line, then starts building those other files.
+    fn publish(
+        &mut self,
+        shared: &Shared,
+        site: MemorySite,
+        files: SiteFiles,
+        edited: &[PathBuf],
+        started: Instant,
+    ) {
+        let json = diagnostics_json(&site.report);
+        let Ok(mut served) = shared.served.write() else {
+            return;
+        };
+        let changes = SiteChanges::between(&served.files, &files);
         let diagnostics_changed = served.diagnostics_json != json;
-        served.files = pages;
+        served.files = files;
         served.diagnostics_json = json.clone();
         drop(served);
         self.out_dir = site.out_dir.clone();
@@ -134,31 +243,26 @@ impl Preview {
         if !changes.is_empty() {
             let _ = shared.events.send(ServerEvent::Changed(Arc::new(changes)));
         }
-        self.publish_rest(shared, &site);
+        self.start_whole_book(shared, site);
     }
 
-    /// Renders and publishes the files built from every page at once, and
-    /// tells the tabs showing one of them (the print page, the 404 page).
-    fn publish_rest(&mut self, shared: &Shared, site: &MemorySite) {
-        let rest = match panic::catch_unwind(AssertUnwindSafe(|| site.render_rest())) {
-            Ok(Ok(rest)) => rest,
-            Ok(Err(err)) => return self.failed(shared, &err.to_string()),
-            Err(_) => return self.failed(shared, "folio crashed while building the search index and site files; this is a bug in folio, please report it"),
-        };
-        let Ok(mut served) = shared.served.write() else {
-            return;
-        };
-        let mut files = served.files.clone();
-        for path in &self.rest {
-            files.remove(path);
-        }
-        self.rest = rest.iter().map(|file| file.path.clone()).collect();
-        files.extend(to_map(rest));
-        let changes = SiteChanges::between(&served.files, &files);
-        served.files = files;
-        drop(served);
-        if !changes.is_empty() {
-            let _ = shared.events.send(ServerEvent::Changed(Arc::new(changes)));
+    /// Builds the search index, print page and site files of `site` in
+    /// the background and serves them when done, unless a newer save
+    /// stops the job first.
+    fn start_whole_book(&mut self, shared: &Shared, site: MemorySite) {
+        let stop = Arc::new(AtomicBool::new(false));
+        let job_stop = Arc::clone(&stop);
+        let shared = shared.clone();
+        let spawned = std::thread::Builder::new()
+            .name("folio-whole-book".into())
+            .stack_size(super::PREVIEW_STACK)
+            .spawn(move || {
+                publish_whole_book(&shared, &site, &job_stop);
+                site
+            });
+        // Without a thread, the next save builds the whole book again.
+        if let Ok(handle) = spawned {
+            self.last = Last::Rendering(WholeBookJob { stop, handle });
         }
     }
 
@@ -191,19 +295,11 @@ impl Preview {
         }
     }
 
-    /// A failed rebuild: the last good site stays; the overlay and the
-    /// terminal say why.
+    /// A failed rebuild: the last good site stays served; the overlay
+    /// and the terminal say why. The next save builds the whole book.
     fn failed(&mut self, shared: &Shared, message: &str) {
-        eprintln!("folio: rebuild failed: {message}\nfolio: still serving the last good site");
-        let json = failure_json(message);
-        let changed = shared.served.write().is_ok_and(|mut served| {
-            let changed = served.diagnostics_json != json;
-            served.diagnostics_json = json.clone();
-            changed
-        });
-        if changed {
-            let _ = shared.events.send(ServerEvent::Diagnostics(json));
-        }
+        self.last = Last::Nothing;
+        report_failure(shared, message);
     }
 
     /// One line for the rebuild, then the diagnostics not seen before.
@@ -242,6 +338,48 @@ impl Preview {
             colour: false,
             max_diagnostics: None,
         }
+    }
+}
+
+/// The background job's work: builds the files made from every page at
+/// once and serves them in place of their last version, telling the tabs
+/// that show one (the print page, the 404 page).
+fn publish_whole_book(shared: &Shared, site: &MemorySite, stop: &AtomicBool) {
+    let whole_book = match panic::catch_unwind(AssertUnwindSafe(|| site.render_rest(stop))) {
+        Ok(Ok(Some(files))) => files,
+        Ok(Ok(None)) => return,
+        Ok(Err(err)) => return report_failure(shared, &err.to_string()),
+        Err(_) => return report_failure(shared, "folio crashed while building the search index and site files; this is a bug in folio, please report it"),
+    };
+    let Ok(mut served) = shared.served.write() else {
+        return;
+    };
+    let mut files = served.files.clone();
+    for path in &served.whole_book {
+        files.remove(path);
+    }
+    served.whole_book = whole_book.iter().map(|file| file.path.clone()).collect();
+    files.extend(to_map(whole_book));
+    let changes = SiteChanges::between(&served.files, &files);
+    served.files = files;
+    drop(served);
+    if !changes.is_empty() {
+        let _ = shared.events.send(ServerEvent::Changed(Arc::new(changes)));
+    }
+}
+
+/// Tells the terminal and the overlay why a rebuild produced nothing; the
+/// last good site stays served.
+fn report_failure(shared: &Shared, message: &str) {
+    eprintln!("folio: rebuild failed: {message}\nfolio: still serving the last good site");
+    let json = failure_json(message);
+    let changed = shared.served.write().is_ok_and(|mut served| {
+        let changed = served.diagnostics_json != json;
+        served.diagnostics_json = json.clone();
+        changed
+    });
+    if changed {
+        let _ = shared.events.send(ServerEvent::Diagnostics(json));
     }
 }
 

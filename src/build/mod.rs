@@ -5,26 +5,31 @@
 //! output is written only when no error was found. It never prints: the CLI
 //! formats the report and chooses the exit code.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::{self, BrokenLinks};
-use crate::diag::{self, Code, Diagnostic, Severity};
-use crate::external;
+use crate::diag::{self, Diagnostic, Severity};
 use crate::index;
 use crate::load;
 use crate::output;
-use crate::parse::{self, ParsedPage};
-use crate::paths;
+use crate::parse::ParsedPage;
 use crate::render::highlight::Highlighter;
 use crate::render::{self, OutputFile, RenderCache, TemplateError, Theme};
 use crate::resolve;
-use crate::source::{BookRoot, ReadError, SourceFile};
+use crate::source::BookRoot;
+
+mod external_links;
+mod page_edits;
+mod parse_cache;
+
+use external_links::check_external;
+pub use page_edits::PageEdits;
+use parse_cache::parse_with_cache;
+pub use parse_cache::ParseCache;
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -59,17 +64,6 @@ pub struct BuildReport {
 }
 
 impl BuildReport {
-    /// A report with nothing in it.
-    fn empty() -> Self {
-        BuildReport {
-            diagnostics: Vec::new(),
-            pages: 0,
-            links: 0,
-            written_to: None,
-            check_only: false,
-        }
-    }
-
     /// `(errors, warnings)`.
     pub fn counts(&self) -> (usize, usize) {
         diag::count(&self.diagnostics)
@@ -133,9 +127,24 @@ struct Analysis {
     pages: Vec<ParsedPage>,
     indexes: Vec<index::Index>,
     site: resolve::Site,
-    report: BuildReport,
+    /// Every problem found, as the stages reported it (before the
+    /// broken-link policy and `[check]` rules).
+    found: Found,
+    policy: BrokenLinks,
+    check_only: bool,
     theme: Option<Theme>,
     out_dir: PathBuf,
+}
+
+/// The problems of a build, kept by where they came from so that the
+/// preview can redo one page's share.
+struct Found {
+    /// Loading, configuration, `[[rules]]`, indexes, external links.
+    site: Vec<Diagnostic>,
+    /// Each page's parse problems (its included files' too), by page id.
+    parse: Vec<Vec<Diagnostic>>,
+    /// Link problems: the site's and each page's.
+    links: resolve::LinkDiagnostics,
 }
 
 impl Analysis {
@@ -156,70 +165,32 @@ impl Analysis {
             cache,
         )
     }
-}
 
-/// Parsed pages kept between builds (the preview server keeps one): a page
-/// whose text, and the text of every file it includes, is unchanged is not
-/// parsed again.
-#[derive(Default)]
-pub struct ParseCache {
-    pages: std::sync::Mutex<HashMap<String, CachedParse>>,
-}
-
-#[derive(Clone)]
-struct CachedParse {
-    text: u64,
-    /// Included files and their text, as read for this page.
-    includes: Vec<(String, u64)>,
-    parsed: ParsedPage,
-    diagnostics: Vec<Diagnostic>,
-}
-
-/// Parses one page, or reuses the cached parse when nothing it read changed.
-fn parse_with_cache(
-    page: &load::LoadedPage,
-    root: &BookRoot,
-    cache: Option<&ParseCache>,
-) -> (ParsedPage, Vec<Diagnostic>) {
-    let includes = BookIncludes {
-        root,
-        read: std::sync::Mutex::new(Vec::new()),
-    };
-    let Some(cache) = cache else {
-        return parse::parse_page(&page.source, &includes);
-    };
-    let text = page.source.content_hash();
-    let cached = cache
-        .pages
-        .lock()
-        .ok()
-        .and_then(|pages| pages.get(&page.path).cloned());
-    if let Some(cached) = cached {
-        let includes_unchanged = cached.includes.iter().all(|(path, hash)| {
-            root.read_source(path)
-                .is_ok_and(|source| source.content_hash() == *hash)
-        });
-        if cached.text == text && includes_unchanged {
-            return (cached.parsed, cached.diagnostics);
+    /// The report: every problem found, at the level the broken-link
+    /// policy and `[check]` give it, in file and position order.
+    fn report(&self) -> BuildReport {
+        let found = &self.found;
+        let all = found
+            .site
+            .iter()
+            .chain(found.parse.iter().flatten())
+            .chain(found.links.all())
+            .cloned()
+            .collect();
+        let mut diagnostics =
+            apply_check_rules(apply_policy(all, self.policy), &self.book.config.check);
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        BuildReport {
+            diagnostics,
+            pages: self.book.pages.len(),
+            links: self.pages.iter().map(|page| page.links.len()).sum(),
+            written_to: None,
+            check_only: self.check_only,
         }
     }
-    let (parsed, diagnostics) = parse::parse_page(&page.source, &includes);
-    let read = includes.read.into_inner().unwrap_or_default();
-    if let Ok(mut pages) = cache.pages.lock() {
-        pages.insert(
-            page.path.clone(),
-            CachedParse {
-                text,
-                includes: read,
-                parsed: parsed.clone(),
-                diagnostics: diagnostics.clone(),
-            },
-        );
-    }
-    (parsed, diagnostics)
 }
 
-/// load → parse → index → resolve (→ external checks), with the report.
+/// load → parse → index → resolve (→ external checks).
 fn analyse(
     options: &BuildOptions,
     load_theme: bool,
@@ -256,9 +227,8 @@ fn analyse(
         .par_iter()
         .map(|page| parse_with_cache(page, &book.root, parse_cache))
         .collect();
-    let (mut pages, page_diagnostics): (Vec<ParsedPage>, Vec<Vec<Diagnostic>>) =
+    let (mut pages, parse_diagnostics): (Vec<ParsedPage>, Vec<Vec<Diagnostic>>) =
         parsed.into_iter().unzip();
-    diagnostics.extend(page_diagnostics.into_iter().flatten());
     let mut book = book;
     title_from_home_page(&mut book, &pages);
     diagnostics.extend(index::check_rules(&book, &pages));
@@ -266,44 +236,40 @@ fn analyse(
     diagnostics.extend(index_diagnostics);
 
     let (site, link_diagnostics) = resolve::resolve_site(&book, &pages);
-    diagnostics.extend(link_diagnostics);
     if options.external || book.config.link_check.external {
         diagnostics.extend(check_external(&book, &pages, &site, &options.book_dir));
     }
-    let mut diagnostics = apply_check_rules(apply_policy(diagnostics, policy), &book.config.check);
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let report = BuildReport {
-        diagnostics,
-        pages: book.pages.len(),
-        links: pages.iter().map(|page| page.links.len()).sum(),
-        written_to: None,
-        check_only: !options.write,
-    };
     Ok(Analysis {
         book,
         pages,
         indexes,
         site,
-        report,
+        found: Found {
+            site: diagnostics,
+            parse: parse_diagnostics,
+            links: link_diagnostics,
+        },
+        policy,
+        check_only: !options.write,
         theme,
         out_dir,
     })
 }
 
 fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let mut analysis = analyse(options, options.write, None)?;
+    let analysis = analyse(options, options.write, None)?;
     if options.write {
         // A site an interrupted build left half-swapped comes back even if
         // this build then fails.
         output::recover(&analysis.out_dir)?;
     }
-    let has_errors = analysis
-        .report
+    let mut report = analysis.report();
+    let has_errors = report
         .diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error);
     let Some(theme) = analysis.theme.as_ref().filter(|_| !has_errors) else {
-        return Ok(analysis.report);
+        return Ok(report);
     };
     let highlighter = Highlighter::with_disk_cache(
         options
@@ -319,8 +285,8 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         .map(|(from, to)| (from.clone(), to.clone()))
         .collect();
     output::write_site(&analysis.out_dir, &analysis.book.root, &files, &copies)?;
-    analysis.report.written_to = Some(analysis.out_dir);
-    Ok(analysis.report)
+    report.written_to = Some(analysis.out_dir);
+    Ok(report)
 }
 
 /// A book with no `[book] title` (a bare GitBook export) is titled by its
@@ -360,11 +326,15 @@ pub struct MemorySite {
 
 impl MemorySite {
     /// The rest of the site: print page, search index, page Markdown,
-    /// llms.txt, sitemap, robots and 404.
-    pub fn render_rest(&self) -> Result<Vec<OutputFile>, BuildError> {
+    /// llms.txt, sitemap, robots and 404. `None` when `stop` was set
+    /// before it was done (the preview stops it when a newer save arrives).
+    pub fn render_rest(
+        &self,
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<Option<Vec<OutputFile>>, BuildError> {
         let (analysis, extras) = &self.rest;
         let theme = analysis.theme.as_ref().expect("loaded for a build");
-        Ok(extras.render(&analysis.book, &analysis.site, &analysis.pages, theme)?)
+        Ok(extras.render(&analysis.book, &analysis.site, &analysis.pages, theme, stop)?)
     }
 }
 
@@ -388,7 +358,7 @@ pub fn build_in_memory(
         site_url: None,
     };
     with_pool(|| {
-        let mut analysis = analyse(&options, true, Some(parse_cache))?;
+        let analysis = analyse(&options, true, Some(parse_cache))?;
         let theme = analysis.theme.as_ref().expect("loaded for a build");
         let (mut files, extras) = render::render_pages(
             &analysis.book,
@@ -405,7 +375,7 @@ pub fn build_in_memory(
                 contents: analysis.book.root.read_bytes(from)?,
             });
         }
-        let report = std::mem::replace(&mut analysis.report, BuildReport::empty());
+        let report = analysis.report();
         Ok(MemorySite {
             report,
             files,
@@ -413,145 +383,6 @@ pub fn build_in_memory(
             rest: (analysis, extras),
         })
     })
-}
-
-/// Checks every distinct `http(s)` address the pages link to, and reports
-/// each failing one at every place it is written.
-fn check_external(
-    book: &load::Book,
-    pages: &[ParsedPage],
-    site: &resolve::Site,
-    book_dir: &Path,
-) -> Vec<Diagnostic> {
-    let mut places = Vec::new();
-    for (id, page) in pages.iter().enumerate() {
-        for (index, link) in page.links.iter().enumerate() {
-            // A mapped GitBook link is checked at the address readers get.
-            let address = site.links[id][index]
-                .href
-                .clone()
-                .filter(|href| href.starts_with("http"))
-                .unwrap_or_else(|| link.dest.trim().to_string());
-            if address.starts_with("http://") || address.starts_with("https://") {
-                places.push((id, index, address));
-            }
-        }
-    }
-    let ignored = &book.config.check.ignore_urls;
-    places.retain(|(_, _, url)| !ignored.is_match(url));
-    let mut urls: Vec<String> = places.iter().map(|(_, _, url)| url.clone()).collect();
-    // The theme's edit links come from one template: checking the first
-    // page's tells whether the template is right without a request per page.
-    let edit_url = book
-        .pages
-        .first()
-        .and_then(|page| book.config.edit_url(&page.path))
-        .filter(|url| url.starts_with("http://") || url.starts_with("https://"));
-    urls.extend(edit_url.clone());
-    let statuses = external::check_urls(&urls, &book.config.link_check, book_dir);
-    let mut diagnostics: Vec<Diagnostic> = edit_url
-        .and_then(|url| edit_link_diagnostic(book, &url, statuses.get(&url)?))
-        .into_iter()
-        .collect();
-    for (id, index, url) in places {
-        let link = &pages[id].links[index];
-        let source = link.origin.as_deref().unwrap_or(&book.pages[id].source);
-        let (severity, message, help, suggestion) = match statuses.get(&url) {
-            Some(external::UrlStatus::Failed(reason)) => (
-                Severity::Error,
-                format!("`{url}` is unreachable: {reason}"),
-                None,
-                None,
-            ),
-            Some(external::UrlStatus::MissingFragment(fragment)) => (
-                Severity::Error,
-                format!("`{url}` has no `#{fragment}` anchor"),
-                None,
-                None,
-            ),
-            Some(external::UrlStatus::MovedPermanently(to)) => (
-                Severity::Warning,
-                format!("`{url}` has moved permanently to `{to}`"),
-                Some(format!("link to `{to}`")),
-                Some(to.clone()),
-            ),
-            _ => continue,
-        };
-        let mut diagnostic = source
-            .diagnostic(severity, Code::ExternalLink, link.span.clone(), message)
-            .with_target(url.clone());
-        diagnostic.help = help;
-        diagnostic.suggestion = suggestion;
-        diagnostics.push(diagnostic);
-    }
-    diagnostics
-}
-
-/// A failing edit link, reported at `edit-url-template` in `book.toml`.
-fn edit_link_diagnostic(
-    book: &load::Book,
-    url: &str,
-    status: &external::UrlStatus,
-) -> Option<Diagnostic> {
-    let (severity, problem) = match status {
-        external::UrlStatus::Failed(reason) => {
-            (Severity::Error, format!("is unreachable: {reason}"))
-        }
-        external::UrlStatus::MovedPermanently(to) => (
-            Severity::Warning,
-            format!("has moved permanently to `{to}`"),
-        ),
-        _ => return None,
-    };
-    let source = book.root.read_source("book.toml").ok()?;
-    let span = config::Config::key_span(&source.text, "edit-url-template")?;
-    let diagnostic = source
-        .diagnostic(
-            severity,
-            Code::ExternalLink,
-            span,
-            format!("the edit link of the first page, `{url}`, {problem}"),
-        )
-        .with_target(url.to_string())
-        .with_help("every page's \"Edit this page\" link comes from this template; check its host, repository and branch");
-    Some(diagnostic)
-}
-
-/// Reads `{% include %}` files for `parse`, relative to the including
-/// file and never outside the book, and notes what it read (for the parse
-/// cache).
-struct BookIncludes<'a> {
-    root: &'a BookRoot,
-    read: std::sync::Mutex<Vec<(String, u64)>>,
-}
-
-impl parse::IncludeSource for BookIncludes<'_> {
-    fn read_include(
-        &self,
-        from: &str,
-        argument: &str,
-    ) -> Result<Arc<SourceFile>, parse::IncludeError> {
-        use parse::IncludeError::{InFile, Unreadable};
-        let joined = paths::join(paths::parent_dir(from), &paths::percent_decode(argument));
-        if joined.clamped > 0 {
-            return Err(Unreadable(format!("`{argument}` is outside the book root")));
-        }
-        if !self.root.is_file(&joined.path) {
-            return Err(Unreadable(format!(
-                "included file `{argument}` does not exist"
-            )));
-        }
-        match self.root.read_source(&joined.path) {
-            Ok(source) => {
-                if let Ok(mut read) = self.read.lock() {
-                    read.push((joined.path.clone(), source.content_hash()));
-                }
-                Ok(Arc::new(source))
-            }
-            Err(ReadError::Encoding(diagnostic)) => Err(InFile(diagnostic)),
-            Err(ReadError::Io(err)) => Err(Unreadable(err.to_string())),
-        }
-    }
 }
 
 /// `broken-links = "warn"` turns link errors into warnings.
