@@ -58,6 +58,9 @@ pub struct ResolvedLink {
     pub file: Option<(String, u64)>,
     /// The book-relative path of that file.
     pub file_path: Option<String>,
+    /// The page whose anchors the link's fragment was checked against,
+    /// found or not: a change to that page's anchors checks it again.
+    pub anchors_of: Option<PageId>,
 }
 
 /// What [`resolve_site`] found wrong, kept by page so that a preview can
@@ -335,6 +338,8 @@ struct Resolver<'a> {
     /// Book-relative old path → (section, target page).
     redirects: HashMap<String, (usize, PageId)>,
     diagnostics: Vec<Diagnostic>,
+    /// The page whose anchors the link being resolved was checked against.
+    anchors_read: Option<PageId>,
 }
 
 impl<'a> Resolver<'a> {
@@ -348,6 +353,7 @@ impl<'a> Resolver<'a> {
             files: BTreeMap::new(),
             redirects: HashMap::new(),
             diagnostics: Vec::new(),
+            anchors_read: None,
         };
         resolver.add_redirects();
         resolver
@@ -433,8 +439,13 @@ impl<'a> Resolver<'a> {
     }
 
     fn resolve_link(&mut self, page: PageId, link: &Link) -> ResolvedLink {
-        let Some(target) = self.target(page, link) else {
-            return ResolvedLink::default();
+        let target = self.target(page, link);
+        let anchors_of = self.anchors_read.take();
+        let Some(target) = target else {
+            return ResolvedLink {
+                anchors_of,
+                ..ResolvedLink::default()
+            };
         };
         let from = &self.page_urls[page];
         match target {
@@ -458,6 +469,7 @@ impl<'a> Resolver<'a> {
                 ResolvedLink {
                     href: Some(href),
                     page: Some(to),
+                    anchors_of,
                     ..ResolvedLink::default()
                 }
             }
@@ -476,6 +488,7 @@ impl<'a> Resolver<'a> {
                     page: None,
                     file: Some((name, size)),
                     file_path: Some(path),
+                    anchors_of,
                 }
             }
         }
@@ -735,6 +748,7 @@ impl<'a> Resolver<'a> {
                 fragment: None,
             });
         };
+        self.anchors_read = Some(to);
         let target = &self.pages[to];
         if target.has_anchor(&fragment) {
             return Some(Target::Page {

@@ -340,3 +340,52 @@ fn every_page_of_a_real_export_takes_the_fast_path() {
     assert!(fast * 10 >= pages.len() * 8, "{fast} of {}", pages.len());
     live.assert_same_as_full_build();
 }
+
+/// Development check on a real book: `FOLIO_EDITS_BOOK=DIR cargo test
+/// --test page_edits -- --ignored` copies DIR, appends a paragraph to up to
+/// 60 of its pages one after another (a paragraph, or every other time a
+/// heading, which changes the page's anchors) and compares the result with
+/// a whole build. Real GitBook exports find what fixtures do not.
+#[test]
+#[ignore = "needs FOLIO_EDITS_BOOK"]
+fn saves_in_a_real_book_match_a_full_build() {
+    let Ok(dir) = std::env::var("FOLIO_EDITS_BOOK") else {
+        return;
+    };
+    let book = TestBook::empty();
+    common::copy_dir(std::path::Path::new(&dir), book.path());
+    let mut live = Live::start(book);
+    let pages: Vec<String> = walkdir::WalkDir::new(live.book.path())
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+        })
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "md"))
+        .map(|entry| {
+            let rel = entry.path().strip_prefix(live.book.path()).unwrap();
+            rel.to_string_lossy().into_owned()
+        })
+        .filter(|rel| !rel.ends_with("SUMMARY.md"))
+        .collect();
+    let step = (pages.len() / 60).max(1);
+    let (mut fast, mut tried) = (0, 0);
+    for (round, rel) in pages.iter().step_by(step).enumerate() {
+        let Ok(text) = std::fs::read_to_string(live.book.path().join(rel)) else {
+            continue;
+        };
+        tried += 1;
+        let added = if round % 2 == 0 {
+            "A paragraph added at the end."
+        } else {
+            "## A heading added at the end"
+        };
+        if live.save(rel, &format!("{text}\n{added}\n")) {
+            fast += 1;
+        } else {
+            live.rebuild();
+        }
+    }
+    eprintln!("{fast} of {tried} saves took the fast path");
+    live.assert_same_as_full_build();
+}

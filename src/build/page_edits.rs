@@ -64,7 +64,7 @@ impl MemorySite {
         let mut resolve_again: BTreeSet<PageId> = touched.reparse.clone();
         for (id, page, source, diagnostics) in reparsed {
             if anchors(&analysis.pages[id]) != anchors(&page) {
-                resolve_again.extend(linking_to(analysis, id));
+                resolve_again.extend(linking_to(&analysis.site, id));
             }
             analysis.book.pages[id].source = source;
             analysis.pages[id] = page;
@@ -213,15 +213,14 @@ fn anchors(page: &ParsedPage) -> (Vec<&str>, &[String]) {
     (ids, &page.html_ids)
 }
 
-/// Pages whose links may read page `id`'s anchors: those with a link into
-/// it, and those with a link problem (a link to a missing anchor leads
-/// nowhere, so it is not known to be a link into `id`).
-fn linking_to(analysis: &super::Analysis, id: PageId) -> Vec<PageId> {
-    let site = &analysis.site;
-    let problems = &analysis.found.links.pages;
+/// Pages with a link whose fragment was checked against page `id`'s
+/// anchors (found or not).
+fn linking_to(site: &resolve::Site, id: PageId) -> Vec<PageId> {
     (0..site.links.len())
         .filter(|&from| {
-            !problems[from].is_empty() || site.links[from].iter().any(|link| link.page == Some(id))
+            site.links[from]
+                .iter()
+                .any(|link| link.anchors_of == Some(id))
         })
         .collect()
 }
