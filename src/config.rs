@@ -118,6 +118,8 @@ impl CheckRules {
 struct RawGitbook {
     #[serde(default)]
     spaces: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    openapi: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -281,6 +283,9 @@ pub struct Config {
     /// GitBook space ids → the published URL of that space, so links into
     /// GitBook's editor (`app.gitbook.com/…/s/<id>/…`) reach readers.
     pub gitbook_spaces: std::collections::BTreeMap<String, String>,
+    /// GitBook spec names → the spec's file in the book (book-relative), so
+    /// SUMMARY OpenAPI references (`spec: events-v20`) generate their pages.
+    pub gitbook_openapi: std::collections::BTreeMap<String, String>,
     /// The folder links may not leave (`""`: the book directory). A GitBook
     /// export read without `book.toml` is bounded by its space root.
     pub link_root: String,
@@ -745,6 +750,12 @@ fn resolve(raw: RawConfig, canonical_root: &Path) -> Config {
         logo_dark: raw.output.html.logo_dark.map(|path| normalise_dir(&path)),
         print: raw.output.html.print.unwrap_or(true),
         gitbook_spaces: raw.gitbook.spaces,
+        gitbook_openapi: raw
+            .gitbook
+            .openapi
+            .into_iter()
+            .map(|(name, path)| (name, normalise_dir(&path)))
+            .collect(),
         link_root: String::new(),
         sections,
         indexes: raw

@@ -15,6 +15,7 @@ pub mod index;
 pub mod init;
 pub mod load;
 pub mod mojibake;
+pub mod openapi;
 pub mod output;
 pub mod parse;
 pub mod paths;

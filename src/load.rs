@@ -5,6 +5,11 @@
 //! Every other Markdown file in a section is an orphan: a warning, and a
 //! known-but-unpublished path so links to it get a precise message.
 //!
+//! A SUMMARY OpenAPI reference whose spec `[gitbook.openapi]` maps to a
+//! file in the book becomes generated pages, one per tag (and one of
+//! models), whose Markdown is `{% openapi %}` blocks: later stages treat
+//! them like any page.
+//!
 //! It reads files only through [`BookRoot`] and never parses Markdown.
 
 use std::collections::{HashMap, HashSet};
@@ -14,9 +19,10 @@ use rayon::prelude::*;
 
 use crate::config::{join_rel, Config, IndexConfig, SectionConfig};
 use crate::diag::{Code, Diagnostic, Severity};
+use crate::openapi;
 use crate::paths;
 use crate::source::{slash_path, BookRoot, ReadError, SourceFile};
-use crate::summary::{self, unescape, SummaryItem};
+use crate::summary::{self, unescape, OpenapiEntry, SummaryItem};
 use crate::yaml;
 
 /// Index of a published page in [`Book::pages`].
@@ -113,6 +119,9 @@ pub struct LoadedPage {
     pub nav_label: Option<String>,
     /// The enclosing SUMMARY entry's page, for breadcrumbs.
     pub parent: Option<PageId>,
+    /// For a page generated from an OpenAPI spec (its text is not a file),
+    /// the spec's book-relative path.
+    pub generated_from: Option<String>,
 }
 
 /// Loads the book. `exclude` is a directory never to walk (the output).
@@ -131,6 +140,8 @@ pub fn load_book(
         sections_of: Vec::new(),
         by_path: HashMap::new(),
         diagnostics: Vec::new(),
+        openapi_specs: &config.gitbook_openapi,
+        generated: HashMap::new(),
     };
     let mut sections = Vec::new();
     for (index, section) in config.sections.iter().enumerate() {
@@ -183,14 +194,19 @@ pub fn load_book(
         sections_of,
         by_path,
         mut diagnostics,
+        mut generated,
         ..
     } = loader;
     let sources: Vec<_> = paths
         .par_iter()
-        .map(|path| root.read_source(path))
+        .map(|path| match generated.get(path) {
+            Some((text, _)) => Ok(SourceFile::new(PathBuf::from(path), text.clone())),
+            None => root.read_source(path),
+        })
         .collect();
     let mut pages = Vec::with_capacity(paths.len());
     for (id, (path, source)) in paths.into_iter().zip(sources).enumerate() {
+        let generated_from = generated.remove(&path).map(|(_, spec)| spec);
         let source = match source {
             Ok(source) => source,
             Err(ReadError::Encoding(diagnostic)) => {
@@ -205,6 +221,7 @@ pub fn load_book(
             section: sections_of[id],
             nav_label: labels[id].clone(),
             parent: parents[id],
+            generated_from,
         });
     }
     Ok((
@@ -241,6 +258,10 @@ struct Loader<'a> {
     sections_of: Vec<usize>,
     by_path: HashMap<String, PageId>,
     diagnostics: Vec<Diagnostic>,
+    /// `[gitbook.openapi]`: spec name → book-relative file.
+    openapi_specs: &'a std::collections::BTreeMap<String, String>,
+    /// Generated pages: path → (Markdown, the spec it comes from).
+    generated: HashMap<String, (String, String)>,
 }
 
 impl Loader<'_> {
@@ -257,7 +278,7 @@ impl Loader<'_> {
                         let items = group
                             .items
                             .iter()
-                            .map(|item| self.nav_item(index, config, &source, item, None))
+                            .flat_map(|item| self.nav_items(index, config, &source, item, None))
                             .collect();
                         groups.push(NavGroup {
                             title: group.title,
@@ -391,6 +412,119 @@ impl Loader<'_> {
         }
     }
 
+    /// The sidebar entries of one SUMMARY item: itself, or the generated
+    /// pages of an OpenAPI reference.
+    fn nav_items(
+        &mut self,
+        section: usize,
+        config: &SectionConfig,
+        source: &SourceFile,
+        item: &SummaryItem,
+        parent: Option<PageId>,
+    ) -> Vec<NavItem> {
+        match &item.openapi {
+            Some(entry) => self.openapi_pages(section, config, source, entry, parent),
+            None => vec![self.nav_item(section, config, source, item, parent)],
+        }
+    }
+
+    /// GitBook's generated API reference, as GitBook groups it: a page per
+    /// tag holding that tag's operations, and a page of the spec's schemas
+    /// when the entry asks for models. Needs the spec in the book
+    /// (`[gitbook.openapi]`); otherwise one warning, and no pages.
+    fn openapi_pages(
+        &mut self,
+        section: usize,
+        config: &SectionConfig,
+        source: &SourceFile,
+        entry: &OpenapiEntry,
+        parent: Option<PageId>,
+    ) -> Vec<NavItem> {
+        let Some(spec_path) = self.openapi_specs.get(&entry.spec).cloned() else {
+            self.diagnostics.push(
+                source
+                    .diagnostic(
+                        Severity::Warning,
+                        Code::OpenapiReference,
+                        entry.span.clone(),
+                        format!(
+                            "GitBook generates this API reference from the specification `{}` kept in GitBook; folio has no copy of it, so its pages are left out",
+                            entry.spec
+                        ),
+                    )
+                    .with_target(entry.spec.clone())
+                    .with_help(format!(
+                        "put the specification in the repository and name it in book.toml: `[gitbook.openapi]` then `{} = \"specs/{}.yaml\"`",
+                        entry.spec, entry.spec
+                    )),
+            );
+            return Vec::new();
+        };
+        let root = self.root;
+        let read = |path: &str| -> Result<String, String> {
+            let bytes = root.read_bytes(path).map_err(|err| err.to_string())?;
+            String::from_utf8(bytes).map_err(|_| "it is not UTF-8".to_string())
+        };
+        let contents = match openapi::Specs::default().contents(&read, &spec_path) {
+            Ok(contents) => contents,
+            Err(message) => {
+                self.diagnostics.push(
+                    source
+                        .diagnostic(
+                            Severity::Error,
+                            Code::InvalidSpec,
+                            entry.span.clone(),
+                            message,
+                        )
+                        .with_target(spec_path),
+                );
+                return Vec::new();
+            }
+        };
+        let base = match parent {
+            Some(id) => paths::parent_dir(&self.paths[id]).to_string(),
+            None => config.dir.clone(),
+        };
+        let folder = join_rel(&base, &slug(&entry.spec));
+        let mut pages: Vec<(String, String)> = contents
+            .groups
+            .iter()
+            .map(|group| (group.name.clone(), tag_page(group, &spec_path, &folder)))
+            .collect();
+        if entry.models && !contents.schemas.is_empty() {
+            pages.push((
+                "Models".to_string(),
+                models_page(&contents.schemas, &spec_path, &folder),
+            ));
+        }
+        pages
+            .into_iter()
+            .map(|(title, markdown)| {
+                let path = self.free_path(&folder, &slug(&title));
+                self.generated
+                    .insert(path.clone(), (markdown, spec_path.clone()));
+                let id = self.publish(section, path, Some(title.clone()), parent);
+                NavItem {
+                    label: title,
+                    target: NavTarget::Page(id),
+                    children: Vec::new(),
+                }
+            })
+            .collect()
+    }
+
+    /// `folder/name.md`, or `folder/name-2.md` and so on when a page or a
+    /// file already has that path.
+    fn free_path(&self, folder: &str, name: &str) -> String {
+        (1..)
+            .map(|n| match n {
+                1 => join_rel(folder, &format!("{name}.md")),
+                n => join_rel(folder, &format!("{name}-{n}.md")),
+            })
+            .find(|path| !self.by_path.contains_key(path) && !self.root.is_file(path))
+            .expect("an unused name exists")
+    }
+
     fn nav_item(
         &mut self,
         section: usize,
@@ -447,7 +581,7 @@ impl Loader<'_> {
         let children = item
             .children
             .iter()
-            .map(|child| self.nav_item(section, config, source, child, own_page))
+            .flat_map(|child| self.nav_items(section, config, source, child, own_page))
             .collect();
         NavItem {
             label,
@@ -471,6 +605,57 @@ impl Loader<'_> {
         self.sections_of.push(section);
         id
     }
+}
+
+/// A file name for a generated page: lower-case letters, digits and `-`.
+fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "reference".to_string()
+    } else {
+        slug.to_string()
+    }
+}
+
+/// The spec as a link destination from a generated page in `folder`.
+fn spec_link(spec_path: &str, folder: &str) -> String {
+    paths::encode_path(&paths::relative_url(&format!("{folder}/"), spec_path))
+}
+
+/// The Markdown of a tag's page: its description, then each operation as
+/// an `{% openapi %}` block linking the spec.
+fn tag_page(group: &openapi::TagGroup, spec_path: &str, folder: &str) -> String {
+    let link = spec_link(spec_path, folder);
+    let file = spec_path.rsplit('/').next().unwrap_or(spec_path);
+    let mut markdown = format!("# {}\n\n", group.name);
+    if let Some(description) = &group.description {
+        markdown.push_str(description.trim());
+        markdown.push_str("\n\n");
+    }
+    for (method, api_path) in &group.operations {
+        markdown.push_str(&format!(
+            "{{% openapi src=\"{link}\" path=\"{api_path}\" method=\"{method}\" %}}\n[{file}]({link})\n{{% endopenapi %}}\n\n"
+        ));
+    }
+    markdown
+}
+
+/// The Markdown of the models page: every schema of the spec.
+fn models_page(schemas: &[String], spec_path: &str, folder: &str) -> String {
+    let link = spec_link(spec_path, folder);
+    let file = spec_path.rsplit('/').next().unwrap_or(spec_path);
+    format!(
+        "# Models\n\n{{% openapi-schemas src=\"{link}\" schemas=\"{}\" %}}\n[{file}]({link})\n{{% endopenapi-schemas %}}\n",
+        schemas.join(",")
+    )
 }
 
 /// In a shallow clone `git log` sees only the newest commits, so every page

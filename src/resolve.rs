@@ -20,8 +20,8 @@ use crate::mojibake;
 use crate::parse::{BlockKind, Link, MarkKind, ParsedPage};
 use crate::paths;
 
-mod openapi;
-pub use openapi::{ApiBody, ApiOperation, ApiParameter, ApiResponse, ApiSchema};
+use crate::openapi;
+pub use crate::openapi::{ApiBody, ApiOperation, ApiParameter, ApiResponse, ApiSchema};
 
 /// The resolved site: where everything is served and what every link
 /// becomes.

@@ -49,6 +49,20 @@ pub struct SummaryItem {
     pub target: Option<SummaryTarget>,
     /// Nested items.
     pub children: Vec<SummaryItem>,
+    /// GitBook's generated OpenAPI reference, when the item holds one (a
+    /// YAML fence with `type: builtin:openapi`) instead of a link.
+    pub openapi: Option<OpenapiEntry>,
+}
+
+/// A SUMMARY item that asks for an API reference generated from a spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenapiEntry {
+    /// The spec's name in GitBook (`dependencies.spec.ref.spec`).
+    pub spec: String,
+    /// Whether a page of the spec's schemas is wanted (`props.models`).
+    pub models: bool,
+    /// Byte range of the item's first line.
+    pub span: Range<usize>,
 }
 
 impl SummaryItem {
@@ -109,6 +123,8 @@ struct FencedItem {
     text: String,
     /// Column of the fence, removed from each line.
     indent: usize,
+    /// Indent of the list item holding it.
+    item_indent: usize,
 }
 
 impl Parser {
@@ -123,7 +139,7 @@ impl Parser {
                     .all(|c| fence.marker.starts_with(c))
             {
                 let fence = self.fence.take().expect("a fence is open");
-                self.diagnostics.extend(fenced_item(source, &fence));
+                self.fenced(source, &fence);
             } else {
                 let skip = line
                     .char_indices()
@@ -134,11 +150,12 @@ impl Parser {
             }
             return;
         }
-        if let Some(fence) = fence_item(
+        if let Some(mut fence) = fence_item(
             trimmed,
             offset + (line.len() - trimmed.len()),
             line.len() - trimmed.len(),
         ) {
+            fence.item_indent = indent;
             self.fence = Some(fence);
             return;
         }
@@ -205,6 +222,25 @@ impl Parser {
         }
     }
 
+    /// A fenced item ends: an OpenAPI reference becomes an item; anything
+    /// else is one warning.
+    fn fenced(&mut self, source: &SourceFile, fence: &FencedItem) {
+        match fenced_item(source, fence) {
+            Ok(entry) => {
+                let item = SummaryItem {
+                    label: entry.spec.clone(),
+                    link_title: None,
+                    target: None,
+                    children: Vec::new(),
+                    openapi: Some(entry),
+                };
+                self.seen_content = true;
+                self.push_item(fence.item_indent, item);
+            }
+            Err(diagnostic) => self.diagnostics.push(*diagnostic),
+        }
+    }
+
     /// Adds an item under the open item it is indented below; returns
     /// whether it had to be placed higher because of [`MAX_DEPTH`].
     fn push_item(&mut self, indent: usize, item: SummaryItem) -> bool {
@@ -231,7 +267,7 @@ impl Parser {
 
     fn finish(mut self, source: &SourceFile) -> (Summary, Vec<Diagnostic>) {
         if let Some(fence) = self.fence.take() {
-            self.diagnostics.extend(fenced_item(source, &fence));
+            self.fenced(source, &fence);
         }
         let mut arena: Vec<Option<(SummaryItem, Vec<usize>)>> =
             self.arena.into_iter().map(Some).collect();
@@ -273,13 +309,13 @@ fn fence_item(trimmed: &str, start: usize, column: usize) -> Option<FencedItem> 
         opening: start..start + trimmed.len(),
         text: String::new(),
         indent: column + (trimmed.len() - body.len()),
+        item_indent: 0,
     })
 }
 
-/// The one diagnostic a fenced SUMMARY item gets: GitBook's OpenAPI
-/// reference names a specification kept in GitBook, which folio cannot
-/// read; anything else in a fence is not a SUMMARY entry.
-fn fenced_item(source: &SourceFile, fence: &FencedItem) -> Option<Diagnostic> {
+/// What a fenced SUMMARY item is: GitBook's OpenAPI reference, or a
+/// warning (anything else in a fence is not a SUMMARY entry).
+fn fenced_item(source: &SourceFile, fence: &FencedItem) -> Result<OpenapiEntry, Box<Diagnostic>> {
     let value = yaml::parse_yaml(&fence.text).ok();
     let is_openapi = value
         .as_ref()
@@ -287,7 +323,7 @@ fn fenced_item(source: &SourceFile, fence: &FencedItem) -> Option<Diagnostic> {
         .and_then(|t| t.as_str())
         == Some("builtin:openapi");
     if !is_openapi {
-        return Some(
+        return Err(Box::new(
             source
                 .diagnostic(
                     Severity::Warning,
@@ -297,26 +333,18 @@ fn fenced_item(source: &SourceFile, fence: &FencedItem) -> Option<Diagnostic> {
                         .into(),
                 )
                 .with_help("items look like `* [Label](page.md)`"),
-        );
+        ));
     }
+    let value = value.unwrap_or_default();
     let spec = value
-        .as_ref()
-        .and_then(|v| v.pointer("/dependencies/spec/ref/spec"))
+        .pointer("/dependencies/spec/ref/spec")
         .and_then(|s| s.as_str())
         .unwrap_or("?");
-    Some(
-        source
-            .diagnostic(
-                Severity::Warning,
-                Code::OpenapiReference,
-                fence.opening.clone(),
-                format!(
-                    "GitBook generates this API reference from the specification `{spec}` kept in GitBook; folio cannot read it, so its pages are left out"
-                ),
-            )
-            .with_target(spec.to_string())
-            .with_help("put the specification in the repository and show its operations with `{% openapi src=\"….yaml\" path=\"…\" method=\"…\" %}`"),
-    )
+    Ok(OpenapiEntry {
+        spec: spec.to_string(),
+        models: value.pointer("/props/models").and_then(|m| m.as_bool()) == Some(true),
+        span: fence.opening.clone(),
+    })
 }
 
 /// Parses `* [Label](target "title")` (or `-`, `+`), or `* Label`.
@@ -334,6 +362,7 @@ fn parse_item(line: &str, start: usize) -> Option<SummaryItem> {
             link_title: None,
             target: None,
             children: Vec::new(),
+            openapi: None,
         });
     };
     Some(link)
@@ -365,6 +394,7 @@ fn parse_link(text: &str, start: usize) -> Option<SummaryItem> {
             span: after_start + raw_offset..after_start + raw_offset + raw.len(),
         }),
         children: Vec::new(),
+        openapi: None,
     })
 }
 
@@ -537,12 +567,20 @@ mod tests {
     }
 
     #[test]
-    fn gitbook_openapi_references_are_one_warning_each() {
+    fn gitbook_openapi_references_are_items_and_other_fences_warnings() {
         // From opencrvs/documentation v2.1.0.
         let (summary, diags) = parse(
             "# Table of contents\n\n* [APIs](apis/README.md)\n  * [Events v2](apis/events.md)\n    * ```yaml\n      props:\n        models: true\n        grouping: by-tag\n      type: builtin:openapi\n      dependencies:\n        spec:\n          ref:\n            kind: openapi\n            spec: events-v20\n      ```\n  * [Toolkit](apis/toolkit.md)\n* ```js\n  let x = 1;\n  ```\n",
         );
-        assert_eq!(shape(&summary.groups[0].items), "APIs(Events v2 Toolkit)");
+        assert_eq!(
+            shape(&summary.groups[0].items),
+            "APIs(Events v2(events-v20) Toolkit)"
+        );
+        let entry = summary.groups[0].items[0].children[0].children[0]
+            .openapi
+            .clone()
+            .expect("an OpenAPI entry");
+        assert_eq!((entry.spec.as_str(), entry.models), ("events-v20", true));
         let found: Vec<_> = diags
             .iter()
             .map(|d| {
@@ -555,12 +593,6 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(
-            found,
-            [
-                "5:5 openapi-reference Some(\"events-v20\")",
-                "17:1 invalid-summary None"
-            ]
-        );
+        assert_eq!(found, ["17:1 invalid-summary None"]);
     }
 }

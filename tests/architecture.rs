@@ -13,17 +13,20 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("yaml", &[]),
     ("mojibake", &[]),
     ("external", &[]),
+    ("openapi", &["paths", "yaml"]),
     ("config", &["diag", "external", "paths", "source", "yaml"]),
     ("summary", &["diag", "source", "yaml"]),
     (
         "load",
-        &["config", "diag", "paths", "source", "summary", "yaml"],
+        &[
+            "config", "diag", "openapi", "paths", "source", "summary", "yaml",
+        ],
     ),
     ("parse", &["diag", "mojibake", "source", "yaml"]),
     (
         "resolve",
         &[
-            "config", "diag", "load", "mojibake", "parse", "paths", "yaml",
+            "config", "diag", "load", "mojibake", "openapi", "parse", "paths", "yaml",
         ],
     ),
     (

@@ -378,3 +378,95 @@ fn a_bare_export_is_titled_by_its_home_page() {
         .output("emphasis/index.html")
         .contains("<li><a href=\"../\">Given</a></li>"));
 }
+
+/// A SUMMARY OpenAPI reference (GitBook's `builtin:openapi` item) whose
+/// spec `[gitbook.openapi]` maps to a file generates GitBook's reference:
+/// a page per tag and a page of models, in the sidebar where the item is.
+#[test]
+fn summary_openapi_references_generate_pages_by_tag() {
+    let book = TestBook::empty();
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"APIs\"\n\n[gitbook.openapi]\nevents-v20 = \".gitbook/assets/events v2.yaml\"\n",
+    );
+    let entry = |spec: &str| {
+        format!("    * ```yaml\n      props:\n        models: true\n        grouping: by-tag\n      type: builtin:openapi\n      dependencies:\n        spec:\n          ref:\n            kind: openapi\n            spec: {spec}\n      ```\n")
+    };
+    book.write(
+        "SUMMARY.md",
+        &format!(
+            "# Table of contents\n\n* [Home](README.md)\n* [APIs](apis/README.md)\n  * [Core APIs](apis/core/README.md)\n{}  * [Country config](apis/country.md)\n{}",
+            entry("events-v20"),
+            entry("cc-v20")
+        ),
+    );
+    book.write("README.md", "# Home\n");
+    book.write("apis/README.md", "# APIs\n");
+    book.write("apis/core/README.md", "# Core APIs\n");
+    book.write("apis/country.md", "# Country config\n");
+    book.write(
+        ".gitbook/assets/events v2.yaml",
+        "openapi: 3.0.3\ninfo:\n  title: Events\n  version: '2.0'\ntags:\n  - name: Records\n    description: Birth and death **records**.\n  - name: Users\npaths:\n  /records:\n    get:\n      tags: [Records]\n      summary: List records\n      responses:\n        '200':\n          description: The records\n    post:\n      tags: [Records]\n      summary: Create a record\n      responses:\n        '201':\n          description: Created\n  /users/{id}:\n    get:\n      tags: [Users]\n      summary: Read a user\n      parameters:\n        - name: id\n          in: path\n          required: true\n          schema: {type: string}\n      responses:\n        '200':\n          description: The user\n  /health:\n    get:\n      summary: Health check\n      responses:\n        '200':\n          description: OK\ncomponents:\n  schemas:\n    Record:\n      type: object\n      properties:\n        id: {type: string}\n    User:\n      type: object\n      properties:\n        name: {type: string}\n",
+    );
+    let run = book.build_ok();
+    // The spec kept only in GitBook is one warning, with the fix.
+    assert!(
+        run.stderr.contains("SUMMARY.md:18:5:")
+            && run.stderr.contains("warning[openapi-reference]")
+            && run.stderr.contains("`cc-v20`"),
+        "{}",
+        run.stderr
+    );
+    let records = page(&book, "apis/core/events-v20/records/index.html");
+    for expected in [
+        "<h1",
+        "Records",
+        "Birth and death <strong>records</strong>.",
+        "List records",
+        "Create a record",
+        "/records",
+    ] {
+        assert!(
+            records.contains(expected),
+            "missing {expected:?} in\n{records}"
+        );
+    }
+    assert!(!records.contains("Read a user"), "by tag: {records}");
+    let users = page(&book, "apis/core/events-v20/users/index.html");
+    assert!(
+        users.contains("Read a user") && users.contains("id"),
+        "{users}"
+    );
+    let other = page(&book, "apis/core/events-v20/other-operations/index.html");
+    assert!(other.contains("Health check"), "{other}");
+    let models = page(&book, "apis/core/events-v20/models/index.html");
+    assert!(
+        models.contains("Record") && models.contains("User"),
+        "{models}"
+    );
+    // In the sidebar under Core APIs, in GitBook's order.
+    let html = book.output("apis/core/index.html");
+    let at = |label: &str| {
+        html.find(&format!(">{label}</a>"))
+            .unwrap_or_else(|| panic!("{label} in the sidebar"))
+    };
+    assert!(at("Records") < at("Users") && at("Users") < at("Other operations"));
+    assert!(at("Other operations") < at("Models") && at("Models") < at("Country config"));
+    // The spec is published for download.
+    assert!(book.output_exists(".gitbook/assets/events v2.yaml"));
+
+    // A broken spec is an error at the SUMMARY line, naming the problem.
+    book.write(
+        ".gitbook/assets/events v2.yaml",
+        "openapi: 3.0.3\npaths: [\n",
+    );
+    let run = book.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("SUMMARY.md:6:")
+            && run.stderr.contains("invalid-spec")
+            && run.stderr.contains("not valid JSON or YAML"),
+        "{}",
+        run.stderr
+    );
+}

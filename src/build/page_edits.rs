@@ -121,7 +121,15 @@ fn touched(
         let page = analysis.book.page_at(&rel);
         let including = parse_cache.pages_including(&rel);
         if page.is_none() && including.is_empty() {
-            if !analysis.site.files.contains_key(&rel) || is_config_file(analysis, &rel) {
+            let generates_pages = analysis
+                .book
+                .pages
+                .iter()
+                .any(|page| page.generated_from.as_deref() == Some(rel.as_str()));
+            if !analysis.site.files.contains_key(&rel)
+                || is_config_file(analysis, &rel)
+                || generates_pages
+            {
                 return None;
             }
             touched.published.insert(rel);
@@ -180,6 +188,9 @@ fn reparse(
             return None;
         }
         let loaded = &book.pages[id];
+        if loaded.generated_from.is_some() {
+            return None;
+        }
         let source = book.root.read_source(&loaded.path).ok()?;
         let page = crate::load::LoadedPage {
             path: loaded.path.clone(),
@@ -187,6 +198,7 @@ fn reparse(
             section: loaded.section,
             nav_label: loaded.nav_label.clone(),
             parent: loaded.parent,
+            generated_from: None,
         };
         let (parsed, diagnostics) = parse_with_cache(&page, &book.root, Some(parse_cache));
         let old = &analysis.pages[id];

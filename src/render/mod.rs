@@ -488,9 +488,15 @@ fn render_page(
         prev,
         next,
         cover: cover(parsed, &inputs.site.links[id]),
+        // A generated page is edited through its spec.
         edit_url: book
             .config
-            .edit_url(&book.pages[id].path)
+            .edit_url(
+                book.pages[id]
+                    .generated_from
+                    .as_deref()
+                    .unwrap_or(&book.pages[id].path),
+            )
             .unwrap_or_default(),
         last_updated: book
             .last_changed

@@ -1,12 +1,15 @@
-//! OpenAPI operations from local specifications, for `swagger`/`openapi`
-//! blocks: Swagger 2.0 and OpenAPI 3.0/3.1, JSON or YAML, `$ref` resolved
-//! within the file and across local files (read through the book root).
+//! OpenAPI from local specifications: Swagger 2.0 and OpenAPI 3.0/3.1,
+//! JSON or YAML, `$ref` resolved within the file and across local files
+//! (read through the book root). `resolve` reads operations and schemas
+//! for `swagger`/`openapi` blocks; `load` reads what a spec holds (its
+//! operations by tag, its schema names) to generate the reference pages of
+//! a SUMMARY OpenAPI entry.
 //!
 //! Owns: reading a spec into a typed [`ApiOperation`] (servers, summary,
 //! description, parameters, request body, responses, with examples from
-//! the spec or built from the schema). Must never: read files except
-//! through the reader it is given (the book root's), fetch a remote `$ref`,
-//! or emit HTML.
+//! the spec or built from the schema) or [`SpecContents`]. Must never: read
+//! files except through the reader it is given (the book root's), fetch a
+//! remote `$ref`, or emit HTML.
 //!
 //! No maintained crate reads all three versions (`openapiv3` is 3.0 only,
 //! `oas3` 3.1 only, and neither resolves references across files), and
@@ -93,12 +96,37 @@ pub struct ApiSchema {
     pub example: Option<String>,
 }
 
+/// What a spec holds, for a generated reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecContents {
+    /// Operations grouped by tag.
+    pub groups: Vec<TagGroup>,
+    /// The names of its schemas (`components/schemas` or `definitions`).
+    pub schemas: Vec<String>,
+}
+
+/// The operations of one tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagGroup {
+    /// The tag's name.
+    pub name: String,
+    /// The tag's description (Markdown), if the spec gives one.
+    pub description: Option<String>,
+    /// `(method, path)` of each operation, lower-case methods.
+    pub operations: Vec<(String, String)>,
+}
+
+/// HTTP methods in the order a reference lists them.
+const METHODS: [&str; 8] = [
+    "get", "post", "put", "patch", "delete", "head", "options", "trace",
+];
+
 /// Reads a book file's text, or says why it cannot.
-pub(super) type ReadFile<'a> = dyn Fn(&str) -> Result<String, String> + 'a;
+pub type ReadFile<'a> = dyn Fn(&str) -> Result<String, String> + 'a;
 
 /// Reads specs once each and resolves references between them.
 #[derive(Default)]
-pub(super) struct Specs {
+pub struct Specs {
     loaded: HashMap<String, Result<Value, String>>,
 }
 
@@ -108,7 +136,7 @@ const MAX_DEPTH: usize = 8;
 impl Specs {
     /// The operation `method path` of the spec at `spec_path`, or why it
     /// cannot be read.
-    pub(super) fn operation(
+    pub fn operation(
         &mut self,
         read: &ReadFile<'_>,
         spec_path: &str,
@@ -142,7 +170,7 @@ impl Specs {
 
     /// The schemas `names` of the spec at `spec_path`, in the order given;
     /// a name the spec does not define is an error naming it.
-    pub(super) fn schemas(
+    pub fn schemas(
         &mut self,
         read: &ReadFile<'_>,
         spec_path: &str,
@@ -177,6 +205,74 @@ impl Specs {
                 Ok(reader.schema(name, schema))
             })
             .collect()
+    }
+
+    /// The operations of the spec at `spec_path` grouped by their first
+    /// tag (tags in the order the spec lists them, then as first used;
+    /// untagged operations last), and its schema names.
+    pub fn contents(
+        &mut self,
+        read: &ReadFile<'_>,
+        spec_path: &str,
+    ) -> Result<SpecContents, String> {
+        let spec = self.load(read, spec_path)?.clone();
+        let mut groups: Vec<TagGroup> = spec
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|tag| {
+                Some(TagGroup {
+                    name: tag.get("name")?.as_str()?.to_string(),
+                    description: tag
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                    operations: Vec::new(),
+                })
+            })
+            .collect();
+        let mut untagged = Vec::new();
+        let paths = spec.get("paths").and_then(Value::as_object).cloned();
+        for (api_path, item) in paths.into_iter().flatten() {
+            let item = self.deref(read, spec_path, &spec, &item, 0);
+            for method in METHODS {
+                let Some(operation) = item.get(method) else {
+                    continue;
+                };
+                let entry = (method.to_string(), api_path.clone());
+                let tag = operation
+                    .pointer("/tags/0")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                match tag {
+                    Some(tag) => match groups.iter_mut().find(|group| group.name == tag) {
+                        Some(group) => group.operations.push(entry),
+                        None => groups.push(TagGroup {
+                            name: tag,
+                            description: None,
+                            operations: vec![entry],
+                        }),
+                    },
+                    None => untagged.push(entry),
+                }
+            }
+        }
+        groups.retain(|group| !group.operations.is_empty());
+        if !untagged.is_empty() {
+            groups.push(TagGroup {
+                name: "Other operations".to_string(),
+                description: None,
+                operations: untagged,
+            });
+        }
+        let schemas = spec
+            .pointer("/components/schemas")
+            .or_else(|| spec.get("definitions"))
+            .and_then(Value::as_object)
+            .map(|defined| defined.keys().cloned().collect())
+            .unwrap_or_default();
+        Ok(SpecContents { groups, schemas })
     }
 
     fn load(&mut self, read: &ReadFile<'_>, path: &str) -> Result<&Value, String> {
