@@ -21,6 +21,8 @@ use crate::parse::{BlockKind, Link, MarkKind, ParsedPage};
 use crate::paths;
 
 use crate::openapi;
+
+mod images;
 pub use crate::openapi::{ApiBody, ApiOperation, ApiParameter, ApiResponse, ApiSchema};
 
 /// The resolved site: where everything is served and what every link
@@ -61,6 +63,8 @@ pub struct ResolvedLink {
     /// The page whose anchors the link's fragment was checked against,
     /// found or not: a change to that page's anchors checks it again.
     pub anchors_of: Option<PageId>,
+    /// Width and height of the image file it leads to, when it is one.
+    pub image_size: Option<(u32, u32)>,
 }
 
 /// What [`resolve_site`] found wrong, kept by page so that a preview can
@@ -487,6 +491,7 @@ impl<'a> Resolver<'a> {
                     href: Some(href),
                     page: None,
                     file: Some((name, size)),
+                    image_size: images::image_size(&self.book.root, &path),
                     file_path: Some(path),
                     anchors_of,
                 }

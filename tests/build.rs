@@ -81,11 +81,15 @@ fn assets_keep_their_names_and_are_url_encoded() {
     let install = book.output("guide/install/index.html");
     let encoded = "../../.gitbook/assets/topology%20(1)%20%C3%A9.png";
     assert!(
-        install.contains(&format!(r#"<img src="{encoded}" alt="Topology""#)),
+        install.contains(&format!(
+            r#"<img src="{encoded}" alt="Topology" decoding="async" />"#
+        )),
         "{install}"
     );
     assert!(
-        install.contains(&format!(r#"<figure><img src="{encoded}" alt="Topology">"#)),
+        install.contains(&format!(
+            r#"<figure><img src="{encoded}" alt="Topology" loading="lazy" decoding="async">"#
+        )),
         "{install}"
     );
 }
@@ -725,4 +729,50 @@ fn highlighted_code_is_cached_across_builds_and_damage_is_rebuilt() {
     assert!(restored
         .iter()
         .all(|bytes| bytes.starts_with(b"folio-highlight 1\n")));
+}
+
+/// A PNG of `width` × `height` (only its header: all a size reader needs).
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bytes.extend(width.to_be_bytes());
+    bytes.extend(height.to_be_bytes());
+    bytes.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    bytes
+}
+
+#[test]
+fn images_carry_their_size_and_load_lazily_after_the_first() {
+    let book = TestBook::empty();
+    book.write("SUMMARY.md", "# Summary\n\n* [Home](README.md)\n");
+    book.write(
+        "README.md",
+        "# Home\n\n![A chart](images/chart.png)\n\n![A logo](images/logo.svg \"Our logo\")\n\n<figure><img src=\"images/chart.png\" alt=\"\"><figcaption><p>The chart again</p></figcaption></figure>\n\n![Missing size](images/notes.txt)\n",
+    );
+    std::fs::create_dir_all(book.path().join("images")).unwrap();
+    std::fs::write(book.path().join("images/chart.png"), png_header(640, 360)).unwrap();
+    book.write(
+        "images/logo.svg",
+        "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 120 40\"><rect/></svg>\n",
+    );
+    book.write("images/notes.txt", "not an image");
+    book.build_ok();
+    let html = common::main_of(&book.output("index.html")).to_string();
+    assert!(
+        html.contains(r#"<img src="images/chart.png" alt="A chart" width="640" height="360" decoding="async" />"#),
+        "the first image loads at once, with its size: {html}"
+    );
+    assert!(
+        html.contains(r#"<img src="images/logo.svg" alt="A logo" title="Our logo" width="120" height="40" loading="lazy" decoding="async" />"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<img src="images/chart.png" alt="The chart again" width="640" height="360" loading="lazy" decoding="async">"#),
+        "raw HTML images too: {html}"
+    );
+    assert!(
+        html.contains(
+            r#"<img src="images/notes.txt" alt="Missing size" loading="lazy" decoding="async" />"#
+        ),
+        "{html}"
+    );
 }

@@ -945,6 +945,67 @@
     }
   }
 
+  // An image shown smaller than it is (a screenshot on a phone) can be
+  // enlarged: click, Enter or Space opens it full size in a modal dialog;
+  // Escape, the close button or a click closes it, and focus returns to
+  // the image. Images inside links keep their link.
+  function zoomableImages() {
+    var images = document.querySelectorAll("main .body img");
+    if (!images.length || typeof HTMLDialogElement === "undefined") return;
+    var dialog = null;
+    var opener = null;
+    function open(img) {
+      if (!dialog) {
+        dialog = document.createElement("dialog");
+        dialog.className = "zoom";
+        dialog.setAttribute("aria-label", "Enlarged image");
+        var close = document.createElement("button");
+        close.type = "button";
+        close.className = "zoom-close";
+        close.setAttribute("aria-label", "Close the enlarged image");
+        close.textContent = "\u00d7";
+        var big = document.createElement("img");
+        dialog.appendChild(close);
+        dialog.appendChild(big);
+        dialog.addEventListener("click", function () {
+          dialog.close();
+        });
+        dialog.addEventListener("close", function () {
+          if (opener) opener.focus();
+        });
+        document.body.appendChild(dialog);
+      }
+      var shown = dialog.querySelector("img");
+      shown.src = img.currentSrc || img.src;
+      shown.alt = img.alt;
+      opener = img;
+      dialog.showModal();
+      dialog.querySelector(".zoom-close").focus();
+    }
+    function enable(img) {
+      if (!img.naturalWidth || img.naturalWidth <= img.clientWidth + 1) return;
+      img.classList.add("zoomable");
+      img.tabIndex = 0;
+      img.setAttribute("role", "button");
+      img.setAttribute("aria-label", (img.alt ? img.alt + ": " : "") + "enlarge image");
+    }
+    Array.prototype.forEach.call(images, function (img) {
+      if (img.closest("a, button")) return;
+      if (img.complete) enable(img);
+      else img.addEventListener("load", function () { enable(img); }, { once: true });
+      img.addEventListener("click", function () {
+        if (img.classList.contains("zoomable")) open(img);
+      });
+      img.addEventListener("keydown", function (event) {
+        if (!img.classList.contains("zoomable")) return;
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          open(img);
+        }
+      });
+    });
+  }
+
   function safely(step) {
     try {
       step();
@@ -954,7 +1015,7 @@
   }
 
   function init() {
-    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle, drawDiagrams, embedPlayers, collapsibleNav].forEach(safely);
+    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle, drawDiagrams, embedPlayers, collapsibleNav, zoomableImages].forEach(safely);
     window.addEventListener("hashchange", function () {
       safely(revealHash);
     });

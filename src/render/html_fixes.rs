@@ -28,14 +28,19 @@ use crate::parse::html;
 /// Applies every rewrite that concerns `text`; `icon` turns an icon name
 /// into HTML ("" when it has none). HTML the rewriter cannot read is kept
 /// as written.
-pub(super) fn fix<'t>(text: &'t str, icon: &dyn Fn(&str) -> String) -> Cow<'t, str> {
+pub(super) fn fix<'t>(
+    text: &'t str,
+    icon: &dyn Fn(&str) -> String,
+    images: &HtmlImages<'_>,
+) -> Cow<'t, str> {
     let icons = text.contains("data-icon=") || text.contains("fa-");
+    let has_images = text.contains("<img");
     let caption = (text.contains("<figure") && text.contains("<figcaption"))
         .then(|| figure_caption(text))
         .flatten();
     let marks = text.contains("<mark") && text.contains("style=");
     let tables = text.contains("data-hidden") || text.contains("data-view=\"cards\"");
-    if !icons && caption.is_none() && !marks && !tables {
+    if !icons && caption.is_none() && !marks && !tables && !has_images {
         return Cow::Borrowed(text);
     }
     let tables_state = Rc::new(RefCell::new(Vec::<Table>::new()));
@@ -51,6 +56,12 @@ pub(super) fn fix<'t>(text: &'t str, icon: &dyn Fn(&str) -> String) -> Cow<'t, s
     }
     if marks {
         handlers.push(element!("mark[style]", mark_classes));
+    }
+    if has_images {
+        let eager = Rc::new(RefCell::new(images.eager));
+        handlers.push(element!("img", move |el| {
+            image_hints(el, images.sizes, &mut eager.borrow_mut())
+        }));
     }
     if tables {
         let state = Rc::clone(&tables_state);
@@ -78,6 +89,61 @@ pub(super) fn fix<'t>(text: &'t str, icon: &dyn Fn(&str) -> String) -> Cow<'t, s
         Ok(rewritten) => Cow::Owned(rewritten),
         Err(_) => Cow::Borrowed(text),
     }
+}
+
+/// What raw-HTML images get: sizes by resolved `src`, and whether the
+/// first image is the page's first (loaded at once, not lazily).
+#[derive(Default)]
+pub(super) struct HtmlImages<'a> {
+    pub(super) sizes: &'a [(String, (u32, u32))],
+    pub(super) eager: bool,
+}
+
+/// `width`/`height` from the file when the tag has neither, lazy loading
+/// after the page's first image, asynchronous decoding.
+fn image_hints(
+    el: &mut lol_html::html_content::Element<'_, '_>,
+    sizes: &[(String, (u32, u32))],
+    eager: &mut bool,
+) -> HandlerResult {
+    let src = el.get_attribute("src").unwrap_or_default();
+    let size = sizes
+        .iter()
+        .find(|(href, _)| *href == src)
+        .map(|(_, size)| *size);
+    if let Some((width, height)) = size {
+        let pixels = |name: &str| -> Option<f64> {
+            let value = el.get_attribute(name)?;
+            value.trim().trim_end_matches("px").parse().ok()
+        };
+        match (el.get_attribute("width"), el.get_attribute("height")) {
+            (None, None) => {
+                el.set_attribute("width", &width.to_string())?;
+                el.set_attribute("height", &height.to_string())?;
+            }
+            // GitBook writes one side: the other keeps the file's ratio.
+            (Some(_), None) => {
+                if let Some(given) = pixels("width") {
+                    let scaled = given * f64::from(height) / f64::from(width);
+                    el.set_attribute("height", &format!("{}", scaled.round()))?;
+                }
+            }
+            (None, Some(_)) => {
+                if let Some(given) = pixels("height") {
+                    let scaled = given * f64::from(width) / f64::from(height);
+                    el.set_attribute("width", &format!("{}", scaled.round()))?;
+                }
+            }
+            (Some(_), Some(_)) => {}
+        }
+    }
+    if !std::mem::take(eager) && !el.has_attribute("loading") {
+        el.set_attribute("loading", "lazy")?;
+    }
+    if !el.has_attribute("decoding") {
+        el.set_attribute("decoding", "async")?;
+    }
+    Ok(())
 }
 
 /// The text of a figure's caption, when it has one.
@@ -360,19 +426,28 @@ mod tests {
             _ => String::new(),
         };
         assert_eq!(
-            fix(r#"Go <i class="fa-rocket">:rocket:</i> now"#, &icon),
+            fix(
+                r#"Go <i class="fa-rocket">:rocket:</i> now"#,
+                &icon,
+                &HtmlImages::default()
+            ),
             r#"Go <svg/><i class="fa-rocket" hidden="">:rocket:</i> now"#,
             "the drawn icon replaces GitBook's fallback text"
         );
         assert_eq!(
             fix(
                 r#"<a href="q/" class="button primary" data-icon="rocket">Start</a>"#,
-                &icon
+                &icon,
+                &HtmlImages::default()
             ),
             r#"<a href="q/" class="button primary" data-icon="rocket"><svg/>Start</a>"#
         );
         let unknown = r#"<i class="fa-solid fa-unknown">:x:</i>"#;
-        assert_eq!(fix(unknown, &icon), unknown, "kept when there is no icon");
+        assert_eq!(
+            fix(unknown, &icon, &HtmlImages::default()),
+            unknown,
+            "kept when there is no icon"
+        );
         assert_eq!(icon_names(unknown), ["fa-unknown"]);
         assert_eq!(icon_names(r#"<a data-icon="rocket">"#), ["rocket"]);
     }
@@ -381,11 +456,37 @@ mod tests {
     fn empty_figure_alt_takes_the_caption() {
         let html = r#"<figure><img src="a.png" alt=""><figcaption><p>The <a href="x">topology</a> &amp; more</p></figcaption></figure>"#;
         assert_eq!(
-            fix(html, &no_icon),
-            r#"<figure><img src="a.png" alt="The topology &amp; more"><figcaption><p>The <a href="x">topology</a> &amp; more</p></figcaption></figure>"#
+            fix(html, &no_icon, &HtmlImages::default()),
+            r#"<figure><img src="a.png" alt="The topology &amp; more" loading="lazy" decoding="async"><figcaption><p>The <a href="x">topology</a> &amp; more</p></figcaption></figure>"#
         );
-        let kept = r#"<figure><img src="a.png" alt="Given"><figcaption>Cap</figcaption></figure>"#;
-        assert_eq!(fix(kept, &no_icon), kept);
+        let kept = r#"<figure><img src="a.png" alt="Given" loading="eager" decoding="sync"><figcaption>Cap</figcaption></figure>"#;
+        assert_eq!(fix(kept, &no_icon, &HtmlImages::default()), kept);
+    }
+
+    #[test]
+    fn images_get_their_size_and_load_lazily_after_the_first() {
+        let sizes = [("a%20b.png".to_string(), (640, 480))];
+        let first = HtmlImages {
+            sizes: &sizes,
+            eager: true,
+        };
+        assert_eq!(
+            fix(
+                r#"<img src="a%20b.png"><img src="c.png" width="10">"#,
+                &no_icon,
+                &first
+            ),
+            r#"<img src="a%20b.png" width="640" height="480" decoding="async"><img src="c.png" width="10" loading="lazy" decoding="async">"#
+        );
+        let one_side = fix(
+            r#"<img src="a%20b.png" width="320"><img src="a%20b.png" height="48px"><img src="a%20b.png" width="50%">"#,
+            &no_icon,
+            &first,
+        );
+        assert_eq!(
+            one_side,
+            r#"<img src="a%20b.png" width="320" height="240" decoding="async"><img src="a%20b.png" height="48px" width="64" loading="lazy" decoding="async"><img src="a%20b.png" width="50%" loading="lazy" decoding="async">"#
+        );
     }
 
     #[test]
@@ -393,16 +494,25 @@ mod tests {
         assert_eq!(
             fix(
                 r#"<mark style="color:orange;background-color:purple;">"#,
-                &no_icon
+                &no_icon,
+                &HtmlImages::default()
             ),
             r#"<mark class="mark-fg-orange mark-bg-purple">"#
         );
         assert_eq!(
-            fix(r#"<mark style="color:$danger;">"#, &no_icon),
+            fix(
+                r#"<mark style="color:$danger;">"#,
+                &no_icon,
+                &HtmlImages::default()
+            ),
             r#"<mark class="mark-fg-red">"#
         );
         assert_eq!(
-            fix(r#"<mark style="color:#123456;">"#, &no_icon),
+            fix(
+                r#"<mark style="color:#123456;">"#,
+                &no_icon,
+                &HtmlImages::default()
+            ),
             r#"<mark>"#
         );
     }
@@ -410,11 +520,15 @@ mod tests {
     #[test]
     fn classes_are_merged_into_one_attribute() {
         assert_eq!(
-            fix(r#"<mark class="big" style="color:red">x</mark>"#, &no_icon),
+            fix(
+                r#"<mark class="big" style="color:red">x</mark>"#,
+                &no_icon,
+                &HtmlImages::default()
+            ),
             r#"<mark class="big mark-fg-red">x</mark>"#
         );
         let html = r#"<table data-view="cards"><thead><tr><th></th><th data-hidden data-card-target data-type="content-ref"></th></tr></thead><tbody><tr><td class="x">One</td><td class="x"><a href="a/">a</a></td></tr></tbody></table>"#;
-        let fixed = fix(html, &no_icon);
+        let fixed = fix(html, &no_icon, &HtmlImages::default());
         assert!(
             fixed.contains(
                 r#"<td class="x">One</td><td class="x card-target"><a href="a/">a</a></td>"#
@@ -427,14 +541,14 @@ mod tests {
     fn hidden_columns_are_hidden_with_their_cells() {
         // From health-docs: a table whose link columns GitBook does not show.
         let html = r#"<table><thead><tr><th>Name</th><th data-hidden></th><th data-hidden data-card-target data-type="content-ref"></th><th>Notes</th></tr></thead><tbody><tr><td>A</td><td>x</td><td><a href="a.md">a</a></td><td>n</td></tr><tr><td colspan="2">wide</td><td>t</td><td>m</td></tr></tbody></table>"#;
-        let fixed = fix(html, &no_icon);
+        let fixed = fix(html, &no_icon, &HtmlImages::default());
         assert_eq!(
             fixed,
             r#"<table><thead><tr><th>Name</th><th data-hidden hidden=""></th><th data-hidden data-card-target data-type="content-ref" hidden=""></th><th>Notes</th></tr></thead><tbody><tr><td>A</td><td hidden="">x</td><td hidden=""><a href="a.md">a</a></td><td>n</td></tr><tr><td colspan="2">wide</td><td hidden="">t</td><td>m</td></tr></tbody></table>"#
         );
         let plain = "<table><tr><td>a</td></tr></table>";
         assert_eq!(
-            fix(plain, &no_icon),
+            fix(plain, &no_icon, &HtmlImages::default()),
             plain,
             "other tables are kept byte for byte"
         );
@@ -443,7 +557,7 @@ mod tests {
     #[test]
     fn card_table_cells_get_roles() {
         let html = r#"<table data-view="cards"><thead><tr><th></th><th data-hidden data-card-target data-type="content-ref"></th><th data-hidden data-card-cover data-type="files"></th></tr></thead><tbody><tr><td>One</td><td><a href="a/">a</a></td><td><a href="c.png">c</a></td></tr></tbody></table>"#;
-        let fixed = fix(html, &no_icon);
+        let fixed = fix(html, &no_icon, &HtmlImages::default());
         assert!(fixed.contains(r#"<tr><td>One</td><td class="card-target"><a href="a/">a</a></td><td class="card-cover"><img src="c.png" alt=""></td></tr>"#), "{fixed}");
     }
 }

@@ -60,6 +60,19 @@ struct BodyRenderer<'p, 'c> {
     heading_id: Option<&'p str>,
     /// The fence's info string and the code gathered so far.
     code: Option<(String, String)>,
+    /// An image being read: its alt text is gathered from the events
+    /// inside it, then the whole `<img>` is written at its end.
+    image: Option<PendingImage>,
+    /// Images written so far: the first loads at once, later ones lazily.
+    images_seen: usize,
+}
+
+/// A Markdown image between its start and end events.
+struct PendingImage {
+    src: String,
+    title: String,
+    size: Option<(u32, u32)>,
+    alt: String,
 }
 
 impl<'p, 'c> BodyRenderer<'p, 'c> {
@@ -98,6 +111,8 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
             open_blocks: Vec::new(),
             heading_id: None,
             code: None,
+            image: None,
+            images_seen: 0,
         }
     }
 
@@ -134,6 +149,15 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
 
     fn event(&mut self, index: usize, event: &'p Event<'p>) {
         if self.hidden() {
+            return;
+        }
+        if let Some(image) = &mut self.image {
+            match event {
+                Event::End(TagEnd::Image) => self.finish_image(),
+                Event::Text(text) | Event::Code(text) => image.alt.push_str(text),
+                Event::SoftBreak | Event::HardBreak => image.alt.push(' '),
+                _ => {}
+            }
             return;
         }
         if self.skipping_mention {
@@ -209,16 +233,6 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
                 self.figure = Some((caption, end));
                 self.html("<figure class=\"image\">".into());
             }
-            Event::End(TagEnd::Image) if self.figure.is_some() => {
-                if matches!(self.out.last(), Some(Event::Start(Tag::Image { .. }))) {
-                    // No alt text: the caption describes the image.
-                    let caption = self.figure.as_ref().expect("checked").0.clone();
-                    self.out.push(Event::Text(caption.into()));
-                }
-                self.out.push(event.clone());
-                let caption = escape_html(&self.figure.as_ref().expect("checked").0);
-                self.html(format!("<figcaption>{caption}</figcaption>"));
-            }
             Event::End(TagEnd::Paragraph)
                 if self.figure.as_ref().is_some_and(|(_, end)| *end == index) =>
             {
@@ -226,25 +240,33 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
                 self.html("</figure>\n".into());
             }
             Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
+                dest_url, title, ..
             }) => {
-                let dest_url = self.href_for(index, dest_url);
-                self.out.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
+                self.image = Some(PendingImage {
+                    src: self.href_for(index, dest_url).to_string(),
+                    title: title.to_string(),
+                    size: self.by_event.get(&index).and_then(|link| link.image_size),
+                    alt: String::new(),
+                });
             }
             Event::Html(text) | Event::InlineHtml(text) => {
                 let spliced = match self.in_html.get(&index) {
                     Some(replacements) => splice(text, replacements),
                     None => text.to_string(),
                 };
-                let fixed = html_fixes::fix(&spliced, self.context.icon).into_owned();
+                let sizes: Vec<(String, (u32, u32))> = self
+                    .in_html
+                    .get(&index)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(_, link)| Some((link.href.clone()?, link.image_size?)))
+                    .collect();
+                let images = html_fixes::HtmlImages {
+                    sizes: &sizes,
+                    eager: self.images_seen == 0,
+                };
+                self.images_seen += text.matches("<img").count();
+                let fixed = html_fixes::fix(&spliced, self.context.icon, &images).into_owned();
                 self.out.push(match event {
                     Event::Html(_) => Event::Html(fixed.into()),
                     _ => Event::InlineHtml(fixed.into()),
@@ -295,6 +317,43 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
                 self.out.push(Event::Text(replaced.into()));
             }
             event => self.out.push(event.clone()),
+        }
+    }
+
+    /// Writes the image read since its start: `width`/`height` from the
+    /// file (no layout jump), lazy loading after the page's first image,
+    /// and in a figure its caption (also the alt text when it has none).
+    fn finish_image(&mut self) {
+        let Some(image) = self.image.take() else {
+            return;
+        };
+        let caption = self.figure.as_ref().map(|(caption, _)| caption.clone());
+        let alt = match (&caption, image.alt.is_empty()) {
+            (Some(caption), true) => caption.clone(),
+            _ => image.alt,
+        };
+        let mut tag = String::from("<img src=\"");
+        let _ = pulldown_cmark_escape::escape_href(&mut tag, &image.src);
+        tag.push_str("\" alt=\"");
+        tag.push_str(&escape_html(&alt));
+        tag.push('"');
+        if !image.title.is_empty() {
+            tag.push_str(&format!(" title=\"{}\"", escape_html(&image.title)));
+        }
+        if let Some((width, height)) = image.size {
+            tag.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+        }
+        if self.images_seen > 0 {
+            tag.push_str(" loading=\"lazy\"");
+        }
+        tag.push_str(" decoding=\"async\" />");
+        self.images_seen += 1;
+        self.out.push(Event::InlineHtml(tag.into()));
+        if let Some(caption) = caption {
+            self.html(format!(
+                "<figcaption>{}</figcaption>",
+                escape_html(&caption)
+            ));
         }
     }
 
@@ -474,9 +533,12 @@ mod tests {
             &[Some("../a/#x"), Some("i%20m.png"), Some("i%20m.png")],
         );
         assert!(html.contains("<a href=\"../a/#x\">a</a>"), "{html}");
-        assert!(html.contains("<img src=\"i%20m.png\" alt=\"i\""), "{html}");
         assert!(
-            html.contains("<figure><img src=\"i%20m.png\" alt=\"\"></figure>"),
+            html.contains("<img src=\"i%20m.png\" alt=\"i\" decoding=\"async\" />"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<figure><img src=\"i%20m.png\" alt=\"\" loading=\"lazy\" decoding=\"async\"></figure>"),
             "{html}"
         );
     }
@@ -505,7 +567,7 @@ mod tests {
     #[test]
     fn titled_images_become_figures_and_expressions_are_substituted() {
         let html = render("![Alt](a.png \"The caption\")\n\nVersion <code class=\"expression\">space.vars.product</code>.\n", &[None]);
-        assert!(html.contains("<figure class=\"image\"><img src=\"a.png\" alt=\"Alt\" title=\"The caption\" /><figcaption>The caption</figcaption></figure>"), "{html}");
+        assert!(html.contains("<figure class=\"image\"><img src=\"a.png\" alt=\"Alt\" title=\"The caption\" decoding=\"async\" /><figcaption>The caption</figcaption></figure>"), "{html}");
         assert!(
             html.contains("<code class=\"expression\">Lantern</code>"),
             "{html}"

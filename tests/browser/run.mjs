@@ -508,6 +508,41 @@ check("code blocks: the Copy button copies the code, by mouse and by keyboard", 
   }),
 );
 
+check("images: width and height from the file, lazy after the first, a wide screenshot zooms by keyboard", () =>
+  withPage({ viewport: PHONE }, async (page) => {
+    await page.goto(GB + "/guides/layouts-and-media/");
+    const all = await page.locator("main .body img").evaluateAll((imgs) =>
+      imgs.map((i) => ({ src: i.getAttribute("src"), w: i.getAttribute("width"), h: i.getAttribute("height"), loading: i.getAttribute("loading") })));
+    assert(all.length > 3, `expected several images, found ${all.length}`);
+    assert(all[0].loading !== "lazy", "the first image loads at once");
+    assert(all.slice(1).every((i) => i.loading === "lazy"), `later images load lazily: ${JSON.stringify(all)}`);
+    const sized = all.filter((i) => i.w && i.h).length;
+    assert(sized >= all.length - 1, `images without a size: ${JSON.stringify(all.filter((i) => !(i.w && i.h)))}`);
+    const shot = page.locator('main .body img[alt^="The console"]');
+    assert((await shot.getAttribute("width")) === "2400" && (await shot.getAttribute("height")) === "1200", "the screenshot's size is its file's");
+    const box = await shot.boundingBox();
+    assert(box && Math.abs(box.width / box.height - 2) < 0.05, `laid out at its aspect ratio: ${JSON.stringify(box)}`);
+    await shot.scrollIntoViewIfNeeded();
+    await page.waitForFunction((i) => i.classList.contains("zoomable"), await shot.elementHandle());
+    assert((await shot.getAttribute("role")) === "button" && (await shot.getAttribute("tabindex")) === "0", "the screenshot is a keyboard control");
+    await shot.focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.locator("dialog.zoom[open]");
+    await dialog.waitFor();
+    const big = await dialog.locator("img").boundingBox();
+    assert(big.width > box.width, `enlarged: ${big.width} > ${box.width}`);
+    assert(await page.evaluate(() => document.activeElement.classList.contains("zoom-close")), "focus moves into the dialog");
+    await axe(page);
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => !document.querySelector("dialog.zoom[open]"));
+    assert(await shot.evaluate((i) => document.activeElement === i), "focus returns to the image");
+    await shot.click();
+    await dialog.waitFor();
+    await page.mouse.click(5, 5);
+    await page.waitForFunction(() => !document.querySelector("dialog.zoom[open]"));
+  }),
+);
+
 check("sidebar: the current page is scrolled into view when the sidebar is long", () =>
   withPage({ viewport: { width: 1280, height: 360 } }, async (page) => {
     await page.goto(GB + "/");
