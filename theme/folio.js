@@ -1006,6 +1006,18 @@
     });
   }
 
+  // Remembers where this site's root is, for the 404 page, which is served
+  // at any address and cannot tell a sub-path site's root by itself.
+  function rememberRoot() {
+    if (document.querySelector("main.not-found, [data-not-found]")) return;
+    var root = new URL(document.documentElement.getAttribute("data-root") || "./", document.baseURI);
+    try {
+      localStorage.setItem("folio-root", root.pathname);
+    } catch (e) {
+      /* storage may be off */
+    }
+  }
+
   function safely(step) {
     try {
       step();
@@ -1015,7 +1027,7 @@
   }
 
   function init() {
-    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle, drawDiagrams, embedPlayers, collapsibleNav, zoomableImages].forEach(safely);
+    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle, drawDiagrams, embedPlayers, collapsibleNav, zoomableImages, rememberRoot].forEach(safely);
     window.addEventListener("hashchange", function () {
       safely(revealHash);
     });

@@ -72,6 +72,8 @@ pub(super) struct PageView<'a> {
     /// The front matter `icon` as HTML (an SVG of the icon sprite or an
     /// emoji), or "".
     pub(super) icon: String,
+    /// Only on the 404 page: how its script finds the site root.
+    pub(super) not_found: Option<super::not_found::NotFoundView>,
 }
 
 /// The page's cover image.

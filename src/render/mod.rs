@@ -17,6 +17,7 @@ mod icons;
 mod listing;
 mod markdown;
 mod mermaid;
+mod not_found;
 mod print;
 mod search;
 mod site_files;
@@ -262,19 +263,24 @@ impl SiteExtras {
                 stop,
             )?);
         }
-        let stylesheet = asset_paths
-            .get("folio.css")
-            .copied()
-            .unwrap_or("_folio/folio.css")
-            .to_string();
         files.extend(site_files::site_files(
             book,
             site,
             parsed,
             &self.titles,
-            &stylesheet,
             &self.icons,
         ));
+        files.extend(not_found::not_found_page(
+            &not_found::NotFoundInputs {
+                book,
+                site,
+                parsed,
+                titles: &self.titles,
+                icons: &self.icons,
+                asset_paths: &asset_paths,
+            },
+            theme,
+        )?);
         files.extend(search::search_files(book, site, parsed, &self.titles, stop));
         Ok((!stop.load(Ordering::Relaxed)).then_some(files))
     }
@@ -504,6 +510,7 @@ fn render_page(
             .map_or("", String::as_str),
         mermaid_script: mermaid_script(inputs),
         icon: inputs.icons.of_page(parsed, url),
+        not_found: None,
     };
     let view = PageContext {
         base: base_view(book, inputs.site, asset_paths, url),

@@ -1,7 +1,7 @@
 //! The site's files besides its pages: each page's Markdown at its URL plus
 //! `.md` (as GitBook offers), `llms.txt` (every page with its description)
 //! and `llms-full.txt` (all of the book in reading order), `sitemap.xml` and
-//! `robots.txt`, and a `404.html` that works at any depth.
+//! `robots.txt`.
 
 use std::fmt::Write as _;
 
@@ -54,7 +54,6 @@ pub(super) fn site_files(
     site: &Site,
     parsed: &[ParsedPage],
     titles: &[String],
-    stylesheet: &str,
     icons: &Icons,
 ) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> = (0..book.pages.len())
@@ -84,7 +83,6 @@ pub(super) fn site_files(
             files.push(text_file(&path, xml));
         }
     }
-    files.push(text_file("404.html", not_found_page(book, stylesheet)));
     files.push(text_file("nav.json", nav_json(book, site, parsed, icons)));
     files
 }
@@ -240,26 +238,6 @@ fn sitemaps(
     index.push_str("</sitemapindex>\n");
     files.push(("sitemap.xml".into(), index));
     files
-}
-
-/// Served at any missing URL, so its links cannot be relative to where it
-/// is written: a `<base>` names the site's root (the path of `site-url`, or
-/// `/`).
-fn not_found_page(book: &Book, stylesheet: &str) -> String {
-    let base = book
-        .config
-        .site_url
-        .as_deref()
-        .and_then(|url| url.split("://").nth(1))
-        .and_then(|rest| rest.find('/').map(|at| &rest[at..]))
-        .unwrap_or("/");
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<base href=\"{base}\">\n<title>Page not found - {title}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"stylesheet\" href=\"{stylesheet}\">\n</head>\n<body>\n<main id=\"content\" class=\"not-found\">\n<h1>Page not found</h1>\n<p>There is no page at this address. It may have moved.</p>\n<p><a href=\"./\">Go to the home page of {title}</a></p>\n</main>\n</body>\n</html>\n",
-        language = escape_html(&book.config.language),
-        base = escape_html(base),
-        title = escape_html(&book.config.title),
-        stylesheet = escape_html(stylesheet),
-    )
 }
 
 #[cfg(test)]

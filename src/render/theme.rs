@@ -17,6 +17,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("page.html", include_str!("../../theme/page.html")),
     ("macros.html", include_str!("../../theme/macros.html")),
     ("print.html", include_str!("../../theme/print.html")),
+    ("not-found.html", include_str!("../../theme/not-found.html")),
     ("embed.html", include_str!("../../theme/embed.html")),
     ("openapi.html", include_str!("../../theme/openapi.html")),
     (

@@ -79,6 +79,7 @@ function watch(page) {
 }
 
 let browser;
+let SUB;
 
 async function newPage(options = {}) {
   const context = await browser.newContext({ viewport: DESKTOP, colorScheme: "light", ...options });
@@ -543,10 +544,46 @@ check("images: width and height from the file, lazy after the first, a wide scre
   }),
 );
 
+check("404 under a sub-path without site-url: themed, styled, links to the right root", async () => {
+  const context = await browser.newContext({ viewport: DESKTOP, colorScheme: "light" });
+  try {
+    const page = await context.newPage();
+    const failures = [];
+    page.on("response", (res) => {
+      if (res.status() >= 400 && res.request().resourceType() !== "document" && res.request().method() !== "HEAD") failures.push(res.url());
+    });
+    page.on("pageerror", (err) => failures.push(err.message));
+    const expectThemed = async (url, why) => {
+      const response = await page.goto(url);
+      assert(response.status() === 404, `${why}: status ${response.status()}`);
+      const styled = await page.evaluate(() => [...document.styleSheets].some((s) => s.href && /\/org-repo\/_folio\/folio\.[0-9a-f]+\.css$/.test(s.href)));
+      assert(styled, `${why}: the stylesheet loads from the site root`);
+      assert(await page.locator("header.top").isVisible(), `${why}: the header is shown`);
+      assert(await page.locator("nav.pages a").count() > 3, `${why}: the navigation is shown`);
+      const home = await page.locator("main .body a").first().evaluate((a) => a.href);
+      assert(home === SUB + "/", `${why}: the home link leads to ${home}`);
+      const guide = await page.locator("nav.pages a").first().evaluate((a) => a.href);
+      assert(guide.startsWith(SUB + "/"), `${why}: sidebar links stay under the root: ${guide}`);
+      assert(failures.length === 0, `${why}: ${failures.join(", ")}`);
+      await page.locator("button.search-open").waitFor({ state: "visible" });
+    };
+    // A stranger from a search engine: a top-level name of the site in the address.
+    await expectThemed(SUB + "/guides/no-such-page/", "a known folder");
+    // No known name in the address: the root is probed for.
+    await expectThemed(SUB + "/nothing/here/", "an unknown path");
+    // A reader who came from a page of the site: the root it stored.
+    await page.goto(SUB + "/guides/layouts-and-media/");
+    await expectThemed(SUB + "/zz/yy/xx/", "after visiting the site");
+    await axe(page);
+  } finally {
+    await context.close();
+  }
+});
+
 check("sidebar: the current page is scrolled into view when the sidebar is long", () =>
   withPage({ viewport: { width: 1280, height: 360 } }, async (page) => {
     await page.goto(GB + "/");
-    const last = await page.locator("nav.pages a").last().getAttribute("href");
+    const last = await page.locator("nav.pages li a").last().getAttribute("href");
     await page.goto(new URL(last, GB + "/").href);
     const side = await page.locator(".side").evaluate((el) => ({ scrollable: el.scrollHeight > el.clientHeight, top: el.getBoundingClientRect().top, bottom: el.getBoundingClientRect().bottom }));
     assert(side.scrollable, "the sidebar does not scroll at this height; the check proves nothing");
@@ -793,9 +830,11 @@ let skipped = 0;
 try {
   const a = await serve(cdpiDir);
   const b = await serve(gitbookDir);
-  servers.push(a.server, b.server);
+  const c = await serve(gitbookDir, "/org-repo/");
+  servers.push(a.server, b.server, c.server);
   CDPI = a.base;
   GB = b.base;
+  SUB = c.base + "/org-repo";
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,

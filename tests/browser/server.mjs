@@ -30,7 +30,9 @@ const TYPES = {
   ".webm": "video/webm",
 };
 
-export function serve(root) {
+// `prefix` serves the site under a sub-path (`/org-repo/`), as a GitHub
+// project site is.
+export function serve(root, prefix = "/") {
   root = path.resolve(root);
   const server = http.createServer((req, res) => {
     const send = (status, file, headers = {}) => {
@@ -60,6 +62,8 @@ export function serve(root) {
       res.writeHead(400).end();
       return;
     }
+    if (!pathname.startsWith(prefix)) return notFound();
+    pathname = "/" + pathname.slice(prefix.length);
     const file = path.join(root, pathname);
     if (file !== root && !file.startsWith(root + path.sep)) return notFound();
     fs.stat(file, (err, st) => {
@@ -67,7 +71,7 @@ export function serve(root) {
       if (st.isDirectory()) {
         if (!pathname.endsWith("/")) {
           const q = new URL(req.url, "http://x").search;
-          res.writeHead(301, { location: encodeURI(pathname + "/") + q }).end();
+          res.writeHead(301, { location: encodeURI(prefix + pathname.slice(1) + "/") + q }).end();
           return;
         }
         const index = path.join(file, "index.html");
