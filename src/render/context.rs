@@ -72,6 +72,9 @@ pub(super) struct PageView<'a> {
     /// The front matter `icon` as HTML (an SVG of the icon sprite or an
     /// emoji), or "".
     pub(super) icon: String,
+    /// Whether the page shows highlighted code (it then loads the
+    /// highlighting stylesheets).
+    pub(super) has_code: bool,
     /// Only on the 404 page: how its script finds the site root.
     pub(super) not_found: Option<super::not_found::NotFoundView>,
 }

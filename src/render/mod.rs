@@ -510,6 +510,7 @@ fn render_page(
             .map_or("", String::as_str),
         mermaid_script: mermaid_script(inputs),
         icon: inputs.icons.of_page(parsed, url),
+        has_code: has_code(parsed),
         not_found: None,
     };
     let view = PageContext {
@@ -647,6 +648,17 @@ fn render_template<T: serde::Serialize>(
 
 /// The Mermaid script for a page that has a `mermaid` fence: the book's
 /// own copy when it configures one, else the bundled script.
+/// Whether a page has a code block (highlighted, so it needs the
+/// highlighting stylesheets; inline code does not).
+fn has_code(parsed: &ParsedPage) -> bool {
+    parsed.events.iter().any(|event| {
+        matches!(
+            event,
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(_))
+        )
+    })
+}
+
 fn mermaid_script(inputs: &PageInputs<'_>) -> String {
     if !mermaid::has_diagram(&inputs.parsed[inputs.page]) {
         return String::new();

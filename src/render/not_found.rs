@@ -139,6 +139,7 @@ fn page_view<'a>(book: &'a Book, site: &Site, content: String) -> PageView<'a> {
         last_updated: "",
         mermaid_script: String::new(),
         icon: String::new(),
+        has_code: false,
         not_found: Some(NotFoundView {
             base: site_root_path(book),
             top: top_segments(site),

@@ -580,6 +580,35 @@ check("404 under a sub-path without site-url: themed, styled, links to the right
   }
 });
 
+check("highlighting stylesheets only on pages with code", () =>
+  withPage({}, async (page) => {
+    const sheets = () => page.evaluate(() => [...document.querySelectorAll('link[rel="stylesheet"]')].map((l) => l.getAttribute("href")));
+    await page.goto(GB + "/getting-started/quickstart/");
+    assert((await sheets()).some((h) => /highlight-light/.test(h)), "a page with code loads them");
+    await page.goto(GB + "/help/faq/");
+    assert(!(await page.locator("main pre").count()), "the page without code has code after all");
+    assert(!(await sheets()).some((h) => /highlight-/.test(h)), "a page without code does not");
+  }),
+);
+
+check("task lists: a ticked box stands out from an empty one, light and dark", async () => {
+  for (const colorScheme of ["light", "dark"]) {
+    await withPage({ colorScheme }, async (page) => {
+      await page.goto(GB + "/getting-started/quickstart/");
+      const boxes = await page.locator('main .body input[type="checkbox"]').evaluateAll((inputs) =>
+        inputs.map((i) => ({ checked: i.checked, bg: getComputedStyle(i).backgroundColor, opacity: getComputedStyle(i).opacity })));
+      const ticked = boxes.find((b) => b.checked);
+      const empty = boxes.find((b) => !b.checked);
+      assert(ticked && empty, `${colorScheme}: the page has ticked and empty boxes: ${JSON.stringify(boxes)}`);
+      const page_bg = luminance(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
+      const box = luminance(ticked.bg);
+      const contrast = (Math.max(box, page_bg) + 0.05) / (Math.min(box, page_bg) + 0.05);
+      assert(contrast >= 3, `${colorScheme}: a ticked box's fill has contrast ${contrast.toFixed(2)} against the page (at least 3)`);
+      assert(ticked.opacity === "1", `${colorScheme}: the ticked box is faded (opacity ${ticked.opacity})`);
+    });
+  }
+});
+
 check("sidebar: the current page is scrolled into view when the sidebar is long", () =>
   withPage({ viewport: { width: 1280, height: 360 } }, async (page) => {
     await page.goto(GB + "/");
