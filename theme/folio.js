@@ -329,6 +329,12 @@
       '<p class="search-status" role="status" aria-live="polite"></p>' +
       '<ul id="search-results" class="search-results" role="listbox" aria-label="Results"></ul>';
     document.body.appendChild(dialog);
+    if (window.matchMedia && window.matchMedia("(hover: none)").matches) {
+      // No keyboard hint where there is no keyboard to speak of.
+      var closer = dialog.querySelector(".search-close");
+      closer.textContent = "Close";
+      closer.setAttribute("aria-label", "Close search");
+    }
     var input = dialog.querySelector("input");
     var list = dialog.querySelector("ul");
     var status = dialog.querySelector(".search-status");
@@ -1006,6 +1012,77 @@
     });
   }
 
+  // Phones and narrow windows: the sidebar is a drawer opened from the
+  // header's menu button. It is modal while open (the rest of the page is
+  // inert); Escape, a tap outside or following a link closes it, and focus
+  // goes back to the button.
+  function phoneDrawer() {
+    var button = document.querySelector(".menu-open");
+    var side = document.getElementById("side");
+    if (!button || !side) return;
+    button.hidden = false;
+    var narrow = window.matchMedia("(max-width: 899px)");
+    var backdrop = null;
+    var outside = [".top", "main", ".outline"].map(function (sel) {
+      return document.querySelector(sel);
+    }).filter(Boolean);
+    function isOpen() {
+      return side.classList.contains("open");
+    }
+    function open() {
+      side.classList.add("open");
+      side.setAttribute("role", "dialog");
+      side.setAttribute("aria-modal", "true");
+      side.setAttribute("aria-label", "Menu");
+      button.setAttribute("aria-expanded", "true");
+      backdrop = document.createElement("div");
+      backdrop.className = "drawer-backdrop";
+      backdrop.addEventListener("click", function () {
+        close(true);
+      });
+      document.body.appendChild(backdrop);
+      outside.forEach(function (el) {
+        el.setAttribute("inert", "");
+      });
+      var current = side.querySelector('.pages [aria-current="page"]') || side.querySelector("a");
+      if (current) {
+        current.scrollIntoView({ block: "center" });
+        current.focus();
+      }
+    }
+    function close(returnFocus) {
+      if (!isOpen()) return;
+      side.classList.remove("open");
+      side.removeAttribute("role");
+      side.removeAttribute("aria-modal");
+      side.removeAttribute("aria-label");
+      button.setAttribute("aria-expanded", "false");
+      if (backdrop) backdrop.remove();
+      backdrop = null;
+      outside.forEach(function (el) {
+        el.removeAttribute("inert");
+      });
+      if (returnFocus) button.focus();
+    }
+    button.addEventListener("click", function () {
+      if (isOpen()) close(true);
+      else open();
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && isOpen()) {
+        event.preventDefault();
+        close(true);
+      }
+    });
+    side.addEventListener("click", function (event) {
+      if (event.target.closest && event.target.closest("a")) close(false);
+    });
+    var onChange = function () {
+      if (!narrow.matches) close(false);
+    };
+    if (narrow.addEventListener) narrow.addEventListener("change", onChange);
+  }
+
   // Remembers where this site's root is, for the 404 page, which is served
   // at any address and cannot tell a sub-path site's root by itself.
   function rememberRoot() {
@@ -1027,7 +1104,7 @@
   }
 
   function init() {
-    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle, drawDiagrams, embedPlayers, collapsibleNav, zoomableImages, rememberRoot].forEach(safely);
+    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle, drawDiagrams, embedPlayers, collapsibleNav, zoomableImages, rememberRoot, phoneDrawer].forEach(safely);
     window.addEventListener("hashchange", function () {
       safely(revealHash);
     });

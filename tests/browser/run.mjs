@@ -8,7 +8,8 @@
 // /usr/bin/chromium). Prints `ok - name` / `not ok - name: reason` per check
 // and finally `N passed, M failed`; exits 1 if any check failed. With
 // --screenshots it also writes 1280x800 PNGs of the CDPI home, a content page
-// and the search dialog, light and dark, to docs/screenshots/.
+// and the search dialog, and 360x740 ones of a page and its menu on a phone,
+// light and dark, to docs/screenshots/.
 
 import fs from "node:fs";
 import path from "node:path";
@@ -200,28 +201,59 @@ check("navigation: sidebar link, aria-current, previous/next", () =>
 );
 
 // 2. Mobile drawer
-check("mobile drawer at 360x740: Menu disclosure, no horizontal scroll", () =>
-  withPage({ viewport: PHONE }, async (page) => {
+check("phone at 360x740: one 56 px header row that stays, a drawer Escape and a tap outside close, no horizontal scroll", () =>
+  withPage({ viewport: PHONE, isMobile: true, hasTouch: true }, async (page) => {
     const scrollWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
-    await page.goto(CDPI + "/");
+    await page.goto(CDPI + "/dpg-and-dpi/");
+    const header = page.locator("header.top");
+    const box = await header.boundingBox();
+    assert(box.height <= 56.5, `the header is ${box.height} px high (at most 56)`);
+    const rows = await header.evaluate((h) => [...h.children].filter((c) => c.getBoundingClientRect().width > 0).map((c) => Math.round(c.getBoundingClientRect().top + c.getBoundingClientRect().height / 2)));
+    assert(Math.max(...rows) - Math.min(...rows) <= 4, `the header's controls are not on one row: ${rows}`);
+    assert(!(await page.locator(".search-open kbd").isVisible()), "a keyboard hint shows on a touch screen");
+    await page.evaluate(() => window.scrollTo(0, 1500));
+    const after = await header.boundingBox();
+    assert(after.y === 0 && (await header.isVisible()), `the header scrolled away (top ${after.y})`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+
+    const button = page.locator("button.menu-open");
     const nav = page.locator("nav.pages");
-    const summary = page.locator("details.menu > summary");
-    assert(await summary.isVisible(), "Menu summary is not visible");
-    assert((await summary.textContent()).trim() === "Menu", "disclosure is not labelled Menu");
-    assert(!(await nav.isVisible()), "sidebar nav is visible before the Menu is opened");
-    const printLink = page.locator(".print-link");
-    assert(!(await printLink.isVisible()), "the sidebar's print link shows outside the closed drawer");
+    assert(await button.isVisible(), "no menu button in the header");
+    assert(!(await page.locator("details.menu > summary").isVisible()), "the no-script Menu row still shows");
+    assert(!(await nav.isVisible()), "the page list is visible before the menu is opened");
+    assert(!(await page.locator(".print-link").isVisible()), "the sidebar's print link shows outside the closed drawer");
     let w = await scrollWidth();
-    assert(w <= PHONE.width, `home: scrollWidth ${w} > ${PHONE.width} with the menu closed`);
-    await summary.click();
+    assert(w <= PHONE.width, `scrollWidth ${w} > ${PHONE.width} with the menu closed`);
+
+    await button.click();
     await nav.waitFor({ state: "visible" });
-    assert(await page.locator("details.menu").evaluate((d) => d.open), "details.menu is not open");
+    assert((await button.getAttribute("aria-expanded")) === "true", "aria-expanded is not true");
+    assert(await page.evaluate(() => !!document.activeElement.closest("#side")), "focus does not move into the drawer");
     assert(await nav.locator("a", { hasText: "What is DPI" }).isVisible(), "page links are not visible in the open drawer");
-    assert(await printLink.isVisible(), "the print link is not in the open drawer");
+    assert(await page.locator(".print-link").isVisible(), "the print link is not in the open drawer");
+    assert(await page.locator(".sections-side a").first().isVisible(), "the book's sections are not in the drawer");
     w = await scrollWidth();
-    assert(w <= PHONE.width, `home: scrollWidth ${w} > ${PHONE.width} with the menu open`);
-    await summary.click();
+    assert(w <= PHONE.width, `scrollWidth ${w} > ${PHONE.width} with the menu open`);
+    await axe(page);
+    await page.keyboard.press("Escape");
     await nav.waitFor({ state: "hidden" });
+    assert(await page.evaluate(() => document.activeElement.classList.contains("menu-open")), "Escape does not return focus to the menu button");
+    await button.click();
+    await nav.waitFor({ state: "visible" });
+    await page.mouse.click(PHONE.width - 10, 400);
+    await nav.waitFor({ state: "hidden" });
+    assert((await button.getAttribute("aria-expanded")) === "false", "a tap outside does not close the drawer");
+
+    await page.goto(CDPI + "/what-is-dpi/");
+    const here = page.locator("details.outline-here");
+    assert(await here.isVisible(), "no 'On this page' on a long page");
+    await here.locator("summary").click();
+    const first = here.locator("a").first();
+    assert(await first.isVisible(), "'On this page' does not open");
+    await first.click();
+    const target = await first.getAttribute("href");
+    const top = await page.locator(target).evaluate((el) => el.getBoundingClientRect().top);
+    assert(top >= 56, `the heading ${target} hides under the sticky header (top ${top})`);
 
     const wide = [];
     for (const [base, p] of [
@@ -845,6 +877,14 @@ async function takeScreenshots() {
       await openSearchWithResults(page);
       await page.keyboard.press("ArrowDown");
       await page.screenshot({ path: path.join(out, `search-${scheme}.png`) });
+    });
+    await withPage({ colorScheme: scheme, viewport: PHONE, isMobile: true, hasTouch: true }, async (page) => {
+      await page.goto(CDPI + "/what-is-dpi/");
+      await page.screenshot({ path: path.join(out, `phone-${scheme}.png`) });
+      await page.locator("button.menu-open").click();
+      await page.locator("nav.pages").waitFor({ state: "visible" });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(out, `phone-menu-${scheme}.png`) });
     });
   }
   return out;
