@@ -245,7 +245,7 @@ fn blocks_render_as_accessible_html() {
     assert!(quickstart.contains(r#"<ol class="stepper">"#));
     assert!(quickstart.contains(r#"<figure class="code-block wrap"><figcaption class="code-title">/etc/lantern/agent.yaml</figcaption>"#));
     assert!(quickstart.contains(
-        r#"<pre class="code numbered" tabindex="0"><span class="gutter" aria-hidden="true">1"#
+        r#"<pre class="code numbered" tabindex="0"><code class="language-yaml"><span class="line">"#
     ));
     let tabs: Vec<&str> = quickstart
         .split(r#"<p class="tab-title">"#)

@@ -119,10 +119,8 @@ impl Highlighter {
         };
         // tabindex lets keyboard users scroll long lines without a script.
         if numbered {
-            let gutter: String = (1..=code.lines().count())
-                .map(|n| format!("{n}\n"))
-                .collect();
-            format!("<pre class=\"code numbered\" tabindex=\"0\"><span class=\"gutter\" aria-hidden=\"true\">{gutter}</span><code{class}>{body}</code></pre>\n{note}")
+            let lines = numbered_lines(&body);
+            format!("<pre class=\"code numbered\" tabindex=\"0\"><code{class}>{lines}</code></pre>\n{note}")
         } else {
             format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{body}</code></pre>\n{note}")
         }
@@ -161,6 +159,59 @@ impl Highlighter {
         }
         Some(generator.finalize())
     }
+}
+
+/// Highlighted (or escaped) code with each line in a `<span class="line">`
+/// that the theme numbers with a CSS counter, so a number stays on its
+/// line when long lines wrap. Highlighting spans that cross a line end are
+/// closed before it and opened again after; the newlines stay between the
+/// lines, so copied text is the code as written.
+fn numbered_lines(body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + body.len() / 4);
+    let mut open: Vec<&str> = Vec::new();
+    let mut line = String::new();
+    let mut shows_text = false;
+    let mut rest = body;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("</span>") {
+            open.pop();
+            line.push_str("</span>");
+            rest = after;
+        } else if rest.starts_with("<span") {
+            let end = rest.find('>').map_or(rest.len(), |at| at + 1);
+            open.push(&rest[..end]);
+            line.push_str(&rest[..end]);
+            rest = &rest[end..];
+        } else if let Some(after) = rest.strip_prefix('\n') {
+            push_line(&mut out, &line, &open);
+            out.push('\n');
+            line = open.concat();
+            shows_text = false;
+            rest = after;
+        } else {
+            // Text up to the next tag or newline (a lone `<` is text).
+            let end = match rest.find(['<', '\n']).unwrap_or(rest.len()) {
+                0 => rest.chars().next().map_or(1, char::len_utf8),
+                at => at,
+            };
+            line.push_str(&rest[..end]);
+            shows_text = true;
+            rest = &rest[end..];
+        }
+    }
+    // What follows the last newline is a line only if it shows something.
+    if shows_text {
+        push_line(&mut out, &line, &open);
+    }
+    out
+}
+
+/// One numbered line: its HTML, with the spans still open closed.
+fn push_line(out: &mut String, line: &str, open: &[&str]) {
+    out.push_str("<span class=\"line\">");
+    out.push_str(line);
+    out.push_str(&"</span>".repeat(open.len()));
+    out.push_str("</span>");
 }
 
 /// Whether `code` is past the sizes highlighting is attempted for.
@@ -347,6 +398,27 @@ fn contrast(a: Color, b: Color) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbered_lines_close_and_reopen_spans_at_line_ends() {
+        let body = "<span class=\"a\">x\n<span class=\"b\">/* y\nz */</span></span>\nlast &lt;\n";
+        assert_eq!(
+            numbered_lines(body),
+            "<span class=\"line\"><span class=\"a\">x</span></span>\n\
+             <span class=\"line\"><span class=\"a\"><span class=\"b\">/* y</span></span></span>\n\
+             <span class=\"line\"><span class=\"a\"><span class=\"b\">z */</span></span></span>\n\
+             <span class=\"line\">last &lt;</span>\n"
+        );
+        assert_eq!(
+            numbered_lines("a\nb"),
+            "<span class=\"line\">a</span>\n<span class=\"line\">b</span>",
+            "the last line without a newline is numbered too"
+        );
+        assert_eq!(
+            numbered_lines("<span class=\"s\">a\n</span>"),
+            "<span class=\"line\"><span class=\"s\">a</span></span>\n"
+        );
+    }
 
     #[test]
     fn known_language_gets_classes() {

@@ -641,6 +641,45 @@ check("task lists: a ticked box stands out from an empty one, light and dark", a
   }
 });
 
+check("code on a phone: the copy button covers no code; wrapped lines keep their numbers", () =>
+  withPage({ viewport: PHONE, isMobile: true, hasTouch: true }, async (page) => {
+    await page.goto(GB + "/getting-started/quickstart/");
+    const overlaps = await page.locator("main .code-wrap").evaluateAll((wraps) =>
+      wraps.filter((w) => w.offsetParent).map((w) => {
+        const button = w.querySelector("button.copy").getBoundingClientRect();
+        const code = w.querySelector("pre code") || w.querySelector("pre");
+        const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+        const range = document.createRange();
+        let hit = null;
+        for (let node = walker.nextNode(); node && !hit; node = walker.nextNode()) {
+          for (let i = 0; i < node.length && !hit; i++) {
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const r = range.getBoundingClientRect();
+            if (r.width && r.bottom > button.top && r.top < button.bottom && r.right > button.left && r.left < button.right) hit = node.data.slice(i, i + 12);
+          }
+          if (node.parentElement.getBoundingClientRect().top > button.bottom) break;
+        }
+        return hit;
+      }).filter(Boolean));
+    assert(overlaps.length === 0, `the copy button covers code: ${JSON.stringify(overlaps)}`);
+    assert(await page.locator("main .code-wrap button.copy").first().isVisible(), "the copy button is not shown on a touch screen");
+
+    const block = page.locator("main .code-block.wrap pre.numbered").first();
+    const lines = await block.evaluate((pre) => {
+      const code = pre.querySelector("code");
+      const written = code.textContent.replace(/\n$/, "").split("\n");
+      const boxes = [...code.querySelectorAll(".line")].map((l) => ({ text: l.textContent, top: l.getBoundingClientRect().top, height: l.getBoundingClientRect().height, number: getComputedStyle(l, "::before").position }));
+      return { written, boxes, lineHeight: parseFloat(getComputedStyle(code).lineHeight) || 20 };
+    });
+    assert(lines.boxes.length === lines.written.length, `${lines.written.length} lines but ${lines.boxes.length} numbered (the last line too)`);
+    lines.boxes.forEach((b, i) => assert(b.text === lines.written[i], `line ${i + 1} holds ${JSON.stringify(b.text)}`));
+    assert(lines.boxes.every((b, i) => i === 0 || b.top > lines.boxes[i - 1].top), "lines are not stacked in order");
+    assert(lines.boxes.some((b) => b.height > lines.lineHeight * 1.5), "no line wraps at this width; the check proves nothing");
+    assert(lines.boxes.every((b) => b.number === "absolute"), "a line has no number");
+  }),
+);
+
 check("sidebar: the current page is scrolled into view when the sidebar is long", () =>
   withPage({ viewport: { width: 1280, height: 360 } }, async (page) => {
     await page.goto(GB + "/");
