@@ -65,6 +65,9 @@ pub struct ResolvedLink {
     pub anchors_of: Option<PageId>,
     /// Width and height of the image file it leads to, when it is one.
     pub image_size: Option<(u32, u32)>,
+    /// The id it lands on in its page (or the fragment of its file), as
+    /// checked: other renderings of the link (the print page) use it.
+    pub fragment: Option<String>,
 }
 
 /// What [`resolve_site`] found wrong, kept by page so that a preview can
@@ -463,9 +466,9 @@ impl<'a> Resolver<'a> {
                 } else {
                     paths::href(from, &self.page_urls[to])
                 };
-                if let Some(fragment) = fragment {
+                if let Some(fragment) = &fragment {
                     href.push('#');
-                    href.push_str(&paths::encode_fragment(&fragment));
+                    href.push_str(&paths::encode_fragment(fragment));
                 }
                 if href.is_empty() {
                     href.push_str("./");
@@ -474,6 +477,7 @@ impl<'a> Resolver<'a> {
                     href: Some(href),
                     page: Some(to),
                     anchors_of,
+                    fragment,
                     ..ResolvedLink::default()
                 }
             }
@@ -483,9 +487,9 @@ impl<'a> Resolver<'a> {
                 let name = path.rsplit('/').next().unwrap_or(&path).to_string();
                 let size = self.book.root.file_len(&path).unwrap_or(0);
                 self.files.insert(path.clone(), url);
-                if let Some(fragment) = fragment {
+                if let Some(fragment) = &fragment {
                     href.push('#');
-                    href.push_str(&fragment);
+                    href.push_str(fragment);
                 }
                 ResolvedLink {
                     href: Some(href),
@@ -494,6 +498,7 @@ impl<'a> Resolver<'a> {
                     image_size: images::image_size(&self.book.root, &path),
                     file_path: Some(path),
                     anchors_of,
+                    fragment,
                 }
             }
         }

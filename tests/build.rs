@@ -642,7 +642,7 @@ fn the_whole_book_on_one_page_for_printing() {
         .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "reading order");
     assert!(
-        print.contains(r##"<a href="#page-1">guide</a>"##),
+        print.contains(r##"<a href="#p1">guide</a>"##),
         "links between pages stay in the print page: {print}"
     );
     assert!(
@@ -779,4 +779,60 @@ fn images_carry_their_size_and_load_lazily_after_the_first() {
         ),
         "{html}"
     );
+}
+
+#[test]
+fn the_print_page_keeps_ids_apart_and_links_to_its_own_sections() {
+    let book = TestBook::empty();
+    book.write(
+        "SUMMARY.md",
+        "# Summary\n\n* [Home](README.md)\n* [Alpha](alpha.md)\n* [Beta](beta.md)\n",
+    );
+    book.write("README.md", "# Home\n\nWelcome.\n");
+    book.write(
+        "alpha.md",
+        "# Alpha\n\n## Setup\n\nSee [Beta's setup](beta.md#setup), [Beta](beta.md), [here](#setup) and [the image](images/chart.png).\n",
+    );
+    book.write(
+        "beta.md",
+        "# Beta\n\n## Setup\n\nBeta's own setup. <a id=\"custom\"></a>[Back](alpha.md#setup)\n\n![Chart](images/chart.png)\n",
+    );
+    std::fs::create_dir_all(book.path().join("images")).unwrap();
+    std::fs::write(book.path().join("images/chart.png"), png_header(8, 4)).unwrap();
+    book.build_ok();
+    let print = book.output("print/index.html");
+    let ids: Vec<&str> = print
+        .split(" id=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(ids.len(), unique.len(), "duplicate ids: {ids:?}");
+    assert!(
+        ids.contains(&"p1--setup") && ids.contains(&"p2--setup"),
+        "{ids:?}"
+    );
+    assert!(
+        ids.contains(&"p2--custom"),
+        "raw HTML ids are prefixed too: {ids:?}"
+    );
+    for href in ["#p2--setup", "#p2", "#p1--setup"] {
+        assert!(
+            print.contains(&format!("href=\"{href}\"")),
+            "{href} in\n{print}"
+        );
+        assert!(
+            ids.contains(&&href[1..]),
+            "{href} leads to an id on the page"
+        );
+    }
+    assert_eq!(
+        print.matches("href=\"#p1--setup\"").count(),
+        3,
+        "alpha's own #setup, beta's link back and alpha's self-link anchor"
+    );
+    assert!(print.contains("src=\"../images/chart.png\""), "{print}");
+    assert!(print.contains("href=\"../images/chart.png\""), "{print}");
 }

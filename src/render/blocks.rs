@@ -38,6 +38,9 @@ pub(super) struct BlockContext<'a> {
     /// A known provider's click-to-load player, through the theme's
     /// `embed.html` (see `render::embeds`).
     pub(super) embed: &'a dyn Fn(&EmbedView<'_>) -> String,
+    /// Put before every id the body defines and every `#id` it links to
+    /// ("" on the page itself; the print page keeps pages' ids apart).
+    pub(super) id_prefix: &'a str,
 }
 
 impl BlockContext<'_> {
@@ -423,6 +426,7 @@ mod tests {
             expression: &|_| None,
             icon: &|name| format!("<i>{name}</i>"),
             embed: &|view| format!("<figure data-player=\"{}\">", view.player_url),
+            id_prefix: "",
         }
     }
 

@@ -31,16 +31,19 @@ use crate::parse::html;
 pub(super) fn fix<'t>(
     text: &'t str,
     icon: &dyn Fn(&str) -> String,
-    images: &HtmlImages<'_>,
+    images: &HtmlOptions<'_>,
 ) -> Cow<'t, str> {
     let icons = text.contains("data-icon=") || text.contains("fa-");
     let has_images = text.contains("<img");
+    let prefix = images.id_prefix;
+    let ids = !prefix.is_empty()
+        && (text.contains("id=") || text.contains("name=") || text.contains("href=\"#"));
     let caption = (text.contains("<figure") && text.contains("<figcaption"))
         .then(|| figure_caption(text))
         .flatten();
     let marks = text.contains("<mark") && text.contains("style=");
     let tables = text.contains("data-hidden") || text.contains("data-view=\"cards\"");
-    if !icons && caption.is_none() && !marks && !tables && !has_images {
+    if !icons && caption.is_none() && !marks && !tables && !has_images && !ids {
         return Cow::Borrowed(text);
     }
     let tables_state = Rc::new(RefCell::new(Vec::<Table>::new()));
@@ -56,6 +59,25 @@ pub(super) fn fix<'t>(
     }
     if marks {
         handlers.push(element!("mark[style]", mark_classes));
+    }
+    if ids {
+        handlers.push(element!("[id]", move |el| {
+            let id = el.get_attribute("id").unwrap_or_default();
+            el.set_attribute("id", &format!("{prefix}{id}"))?;
+            Ok(())
+        }));
+        handlers.push(element!("a[name]", move |el| {
+            let name = el.get_attribute("name").unwrap_or_default();
+            el.set_attribute("name", &format!("{prefix}{name}"))?;
+            Ok(())
+        }));
+        handlers.push(element!("a[href^=\"#\"]", move |el| {
+            let href = el.get_attribute("href").unwrap_or_default();
+            if href.len() > 1 {
+                el.set_attribute("href", &format!("#{prefix}{}", &href[1..]))?;
+            }
+            Ok(())
+        }));
     }
     if has_images {
         let eager = Rc::new(RefCell::new(images.eager));
@@ -91,12 +113,15 @@ pub(super) fn fix<'t>(
     }
 }
 
-/// What raw-HTML images get: sizes by resolved `src`, and whether the
-/// first image is the page's first (loaded at once, not lazily).
+/// What raw HTML gets besides the fixes: image sizes by resolved `src`,
+/// whether the first image is the page's first (loaded at once, not
+/// lazily), and a prefix for the ids it defines and links to (the print
+/// page keeps pages' ids apart).
 #[derive(Default)]
-pub(super) struct HtmlImages<'a> {
+pub(super) struct HtmlOptions<'a> {
     pub(super) sizes: &'a [(String, (u32, u32))],
     pub(super) eager: bool,
+    pub(super) id_prefix: &'a str,
 }
 
 /// `width`/`height` from the file when the tag has neither, lazy loading
@@ -429,7 +454,7 @@ mod tests {
             fix(
                 r#"Go <i class="fa-rocket">:rocket:</i> now"#,
                 &icon,
-                &HtmlImages::default()
+                &HtmlOptions::default()
             ),
             r#"Go <svg/><i class="fa-rocket" hidden="">:rocket:</i> now"#,
             "the drawn icon replaces GitBook's fallback text"
@@ -438,13 +463,13 @@ mod tests {
             fix(
                 r#"<a href="q/" class="button primary" data-icon="rocket">Start</a>"#,
                 &icon,
-                &HtmlImages::default()
+                &HtmlOptions::default()
             ),
             r#"<a href="q/" class="button primary" data-icon="rocket"><svg/>Start</a>"#
         );
         let unknown = r#"<i class="fa-solid fa-unknown">:x:</i>"#;
         assert_eq!(
-            fix(unknown, &icon, &HtmlImages::default()),
+            fix(unknown, &icon, &HtmlOptions::default()),
             unknown,
             "kept when there is no icon"
         );
@@ -456,19 +481,37 @@ mod tests {
     fn empty_figure_alt_takes_the_caption() {
         let html = r#"<figure><img src="a.png" alt=""><figcaption><p>The <a href="x">topology</a> &amp; more</p></figcaption></figure>"#;
         assert_eq!(
-            fix(html, &no_icon, &HtmlImages::default()),
+            fix(html, &no_icon, &HtmlOptions::default()),
             r#"<figure><img src="a.png" alt="The topology &amp; more" loading="lazy" decoding="async"><figcaption><p>The <a href="x">topology</a> &amp; more</p></figcaption></figure>"#
         );
         let kept = r#"<figure><img src="a.png" alt="Given" loading="eager" decoding="sync"><figcaption>Cap</figcaption></figure>"#;
-        assert_eq!(fix(kept, &no_icon, &HtmlImages::default()), kept);
+        assert_eq!(fix(kept, &no_icon, &HtmlOptions::default()), kept);
+    }
+
+    #[test]
+    fn ids_get_the_print_page_prefix() {
+        let options = HtmlOptions {
+            id_prefix: "p3--",
+            eager: true,
+            ..HtmlOptions::default()
+        };
+        assert_eq!(
+            fix(
+                r##"<a href="#intro" id="intro"></a><a name="old"></a><a href="https://e.org/#x">e</a>"##,
+                &no_icon,
+                &options
+            ),
+            r##"<a href="#p3--intro" id="p3--intro"></a><a name="p3--old"></a><a href="https://e.org/#x">e</a>"##
+        );
     }
 
     #[test]
     fn images_get_their_size_and_load_lazily_after_the_first() {
         let sizes = [("a%20b.png".to_string(), (640, 480))];
-        let first = HtmlImages {
+        let first = HtmlOptions {
             sizes: &sizes,
             eager: true,
+            id_prefix: "",
         };
         assert_eq!(
             fix(
@@ -495,7 +538,7 @@ mod tests {
             fix(
                 r#"<mark style="color:orange;background-color:purple;">"#,
                 &no_icon,
-                &HtmlImages::default()
+                &HtmlOptions::default()
             ),
             r#"<mark class="mark-fg-orange mark-bg-purple">"#
         );
@@ -503,7 +546,7 @@ mod tests {
             fix(
                 r#"<mark style="color:$danger;">"#,
                 &no_icon,
-                &HtmlImages::default()
+                &HtmlOptions::default()
             ),
             r#"<mark class="mark-fg-red">"#
         );
@@ -511,7 +554,7 @@ mod tests {
             fix(
                 r#"<mark style="color:#123456;">"#,
                 &no_icon,
-                &HtmlImages::default()
+                &HtmlOptions::default()
             ),
             r#"<mark>"#
         );
@@ -523,12 +566,12 @@ mod tests {
             fix(
                 r#"<mark class="big" style="color:red">x</mark>"#,
                 &no_icon,
-                &HtmlImages::default()
+                &HtmlOptions::default()
             ),
             r#"<mark class="big mark-fg-red">x</mark>"#
         );
         let html = r#"<table data-view="cards"><thead><tr><th></th><th data-hidden data-card-target data-type="content-ref"></th></tr></thead><tbody><tr><td class="x">One</td><td class="x"><a href="a/">a</a></td></tr></tbody></table>"#;
-        let fixed = fix(html, &no_icon, &HtmlImages::default());
+        let fixed = fix(html, &no_icon, &HtmlOptions::default());
         assert!(
             fixed.contains(
                 r#"<td class="x">One</td><td class="x card-target"><a href="a/">a</a></td>"#
@@ -541,14 +584,14 @@ mod tests {
     fn hidden_columns_are_hidden_with_their_cells() {
         // From health-docs: a table whose link columns GitBook does not show.
         let html = r#"<table><thead><tr><th>Name</th><th data-hidden></th><th data-hidden data-card-target data-type="content-ref"></th><th>Notes</th></tr></thead><tbody><tr><td>A</td><td>x</td><td><a href="a.md">a</a></td><td>n</td></tr><tr><td colspan="2">wide</td><td>t</td><td>m</td></tr></tbody></table>"#;
-        let fixed = fix(html, &no_icon, &HtmlImages::default());
+        let fixed = fix(html, &no_icon, &HtmlOptions::default());
         assert_eq!(
             fixed,
             r#"<table><thead><tr><th>Name</th><th data-hidden hidden=""></th><th data-hidden data-card-target data-type="content-ref" hidden=""></th><th>Notes</th></tr></thead><tbody><tr><td>A</td><td hidden="">x</td><td hidden=""><a href="a.md">a</a></td><td>n</td></tr><tr><td colspan="2">wide</td><td hidden="">t</td><td>m</td></tr></tbody></table>"#
         );
         let plain = "<table><tr><td>a</td></tr></table>";
         assert_eq!(
-            fix(plain, &no_icon, &HtmlImages::default()),
+            fix(plain, &no_icon, &HtmlOptions::default()),
             plain,
             "other tables are kept byte for byte"
         );
@@ -557,7 +600,7 @@ mod tests {
     #[test]
     fn card_table_cells_get_roles() {
         let html = r#"<table data-view="cards"><thead><tr><th></th><th data-hidden data-card-target data-type="content-ref"></th><th data-hidden data-card-cover data-type="files"></th></tr></thead><tbody><tr><td>One</td><td><a href="a/">a</a></td><td><a href="c.png">c</a></td></tr></tbody></table>"#;
-        let fixed = fix(html, &no_icon, &HtmlImages::default());
+        let fixed = fix(html, &no_icon, &HtmlOptions::default());
         assert!(fixed.contains(r#"<tr><td>One</td><td class="card-target"><a href="a/">a</a></td><td class="card-cover"><img src="c.png" alt=""></td></tr>"#), "{fixed}");
     }
 }

@@ -10,12 +10,16 @@ use serde_json::json;
 
 use super::escape_html;
 use crate::index::{display_value, list_values, Index};
+use crate::load::PageId;
 use crate::paths;
 use crate::resolve::Site;
 
 /// The HTML appended to the index page's body.
-pub(super) fn index_html(index: &Index, site: &Site) -> String {
-    let from = &site.page_urls[index.page];
+pub(super) fn index_html(
+    index: &Index,
+    page_href: &dyn Fn(PageId) -> String,
+    id_prefix: &str,
+) -> String {
     let config = &index.config;
     let mut html = String::from("<div class=\"index\" data-index>\n");
     html.push_str(&filter_form(index));
@@ -24,7 +28,7 @@ pub(super) fn index_html(index: &Index, site: &Site) -> String {
         html.push_str(&format!(
             "<section class=\"index-group\" data-group=\"{name}\">\n<h2 id=\"{id}\">{name} <span class=\"index-n\">({count})</span> <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h2>\n",
             name = escape_html(&group.name),
-            id = escape_html(&group.id),
+            id = escape_html(&format!("{id_prefix}{}", group.id)),
         ));
         html.push_str("<table class=\"index-table\">\n<thead><tr><th scope=\"col\">Name</th>");
         for column in &config.columns {
@@ -36,7 +40,7 @@ pub(super) fn index_html(index: &Index, site: &Site) -> String {
         html.push_str("</tr></thead>\n<tbody>\n");
         for &position in &group.entries {
             let entry = &index.entries[position];
-            let href = paths::href(from, &site.page_urls[entry.page]);
+            let href = page_href(entry.page);
             let mut text = format!("{} {}", entry.title, entry.description);
             let mut data = String::new();
             for key in &config.filters {

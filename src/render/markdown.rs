@@ -57,7 +57,7 @@ struct BodyRenderer<'p, 'c> {
     in_expression: bool,
     out: Vec<Event<'p>>,
     open_blocks: Vec<&'p Block>,
-    heading_id: Option<&'p str>,
+    heading_id: Option<String>,
     /// The fence's info string and the code gathered so far.
     code: Option<(String, String)>,
     /// An image being read: its alt text is gathered from the events
@@ -261,9 +261,10 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
                     .flatten()
                     .filter_map(|(_, link)| Some((link.href.clone()?, link.image_size?)))
                     .collect();
-                let images = html_fixes::HtmlImages {
+                let images = html_fixes::HtmlOptions {
                     sizes: &sizes,
                     eager: self.images_seen == 0,
+                    id_prefix: self.context.id_prefix,
                 };
                 self.images_seen += text.matches("<img").count();
                 let fixed = html_fixes::fix(&spliced, self.context.icon, &images).into_owned();
@@ -281,13 +282,26 @@ impl<'p, 'c> BodyRenderer<'p, 'c> {
                     (self.context.expression)(text.trim()).unwrap_or_else(|| text.to_string());
                 self.out.push(Event::Text(value.into()));
             }
-            Event::Start(Tag::Heading { id, .. }) => {
-                self.heading_id = id.as_deref();
-                self.out.push(event.clone());
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let prefixed = id
+                    .as_deref()
+                    .map(|id| format!("{}{id}", self.context.id_prefix));
+                self.out.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: prefixed.clone().map(CowStr::from),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+                self.heading_id = prefixed;
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(id) = self.heading_id.take() {
-                    let id = escape_html(id);
+                    let id = escape_html(&id);
                     self.out.push(Event::InlineHtml(
                         format!(" <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>").into(),
                     ));
@@ -522,6 +536,7 @@ mod tests {
             expression: &|name| (name == "space.vars.product").then(|| "Lantern".to_string()),
             icon: &|_| String::new(),
             embed: &|_| String::new(),
+            id_prefix: "",
         };
         body_html(&page, &context, &Highlighter::default())
     }

@@ -55,6 +55,8 @@ pub struct OutputFile {
 pub struct RenderCache {
     /// Page path → (fingerprint of its body's inputs, body HTML).
     bodies: std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>,
+    /// The same for each page's section of the print page.
+    print_bodies: std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>,
     /// Page path → (fingerprint of everything the template sees, page).
     pages: std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>,
     /// Pages rendered (not taken from the cache) since the last
@@ -389,6 +391,78 @@ fn content_hex(contents: &[u8]) -> String {
     format!("{:016x}", hasher.finish())
 }
 
+/// Which rendering of a page's body: the page's own, or its section of
+/// the print page (links between pages go to sections of the print page,
+/// other links are relative to it, and ids are prefixed per page).
+enum BodyFor {
+    Page,
+    Print,
+}
+
+/// A page's body HTML. A block template that fails stops the page, like
+/// `page.html` would.
+fn page_body(
+    inputs: &PageInputs<'_>,
+    theme: &Theme,
+    highlighter: &Highlighter,
+    target: &BodyFor,
+) -> Result<String, TemplateError> {
+    let id = inputs.page;
+    let parsed = &inputs.parsed[id];
+    let (from, links, id_prefix) = match target {
+        BodyFor::Page => (
+            inputs.site.page_urls[id].as_str(),
+            std::borrow::Cow::Borrowed(inputs.site.links[id].as_slice()),
+            String::new(),
+        ),
+        BodyFor::Print => (
+            print::PRINT_URL,
+            std::borrow::Cow::Owned(print::links(inputs.site, inputs.parsed, id)),
+            print::id_prefix(id),
+        ),
+    };
+    let template_failure = std::cell::RefCell::new(None);
+    let body = markdown::body_html(
+        parsed,
+        &blocks::BlockContext {
+            links: &links,
+            page_card: &|to| {
+                let description = inputs.parsed[to]
+                    .front_matter
+                    .description
+                    .as_deref()
+                    .unwrap_or("");
+                (inputs.titles[to].as_str(), description)
+            },
+            api_operation: &|link| inputs.site.api_operations.get(&(id, link)),
+            api_details: &|operation| {
+                let view = context::ApiView::of(operation);
+                render_template(theme, "openapi.html", "api", &view, &template_failure)
+            },
+            api_schemas: &|schemas| {
+                let view: Vec<_> = schemas.iter().map(context::ApiSchemaView::of).collect();
+                render_template(
+                    theme,
+                    "openapi-schemas.html",
+                    "schemas",
+                    &view,
+                    &template_failure,
+                )
+            },
+            api_schema_list: &|link| inputs.site.api_schemas.get(&(id, link)),
+            expression: &|name| expression_value(name, inputs, id),
+            icon: &|name| inputs.icons.html(name, from),
+            embed: &|view| render_template(theme, "embed.html", "embed", view, &template_failure),
+            id_prefix: &id_prefix,
+        },
+        highlighter,
+    );
+    match template_failure.take() {
+        Some(err) => Err(err),
+        None => Ok(body),
+    }
+}
+
 fn render_page(
     inputs: &PageInputs<'_>,
     theme: &Theme,
@@ -402,61 +476,31 @@ fn render_page(
     let front_matter = &parsed.front_matter;
     let url = &inputs.site.page_urls[id];
     let (prev, next) = inputs.neighbours();
-    // A block template that fails stops the page, like `page.html` would.
-    let template_failure = std::cell::RefCell::new(None);
-    let render_body = || {
-        let body = markdown::body_html(
-            parsed,
-            &blocks::BlockContext {
-                links: &inputs.site.links[id],
-                page_card: &|to| {
-                    let description = inputs.parsed[to]
-                        .front_matter
-                        .description
-                        .as_deref()
-                        .unwrap_or("");
-                    (inputs.titles[to].as_str(), description)
-                },
-                api_operation: &|link| inputs.site.api_operations.get(&(id, link)),
-                api_details: &|operation| {
-                    let view = context::ApiView::of(operation);
-                    render_template(theme, "openapi.html", "api", &view, &template_failure)
-                },
-                api_schemas: &|schemas| {
-                    let view: Vec<_> = schemas.iter().map(context::ApiSchemaView::of).collect();
-                    render_template(
-                        theme,
-                        "openapi-schemas.html",
-                        "schemas",
-                        &view,
-                        &template_failure,
-                    )
-                },
-                api_schema_list: &|link| inputs.site.api_schemas.get(&(id, link)),
-                expression: &|name| expression_value(name, inputs, id),
-                icon: &|name| inputs.icons.html(name, url),
-                embed: &|view| {
-                    render_template(theme, "embed.html", "embed", view, &template_failure)
-                },
-            },
-            highlighter,
-        );
-        match template_failure.take() {
-            Some(err) => Err(err),
-            None => Ok(body),
-        }
-    };
     let mut content = cached(
         cache.map(|c| &c.bodies),
         &book.pages[id].path,
         cache.map_or(0, |_| body_fingerprint(inputs)),
-        render_body,
+        || page_body(inputs, theme, highlighter, &BodyFor::Page),
     )?;
     for index in inputs.indexes.iter().filter(|index| index.page == id) {
-        content.push_str(&listing::index_html(index, inputs.site));
+        let page_href = |to: PageId| paths::href(url, &inputs.site.page_urls[to]);
+        content.push_str(&listing::index_html(index, &page_href, ""));
     }
+    // The print page renders the body again with its own hrefs and ids
+    // (highlighted code comes from the highlighter's cache).
     let print_content = if book.config.print {
-        content.clone()
+        let mut body = cached(
+            cache.map(|c| &c.print_bodies),
+            &book.pages[id].path,
+            cache.map_or(0, |_| body_fingerprint(inputs)),
+            || page_body(inputs, theme, highlighter, &BodyFor::Print),
+        )?;
+        let prefix = print::id_prefix(id);
+        for index in inputs.indexes.iter().filter(|index| index.page == id) {
+            let page_href = |to: PageId| print::page_href(inputs.site, inputs.parsed, to);
+            body.push_str(&listing::index_html(index, &page_href, &prefix));
+        }
+        body
     } else {
         String::new()
     };
