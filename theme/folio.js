@@ -1083,6 +1083,47 @@
     if (narrow.addEventListener) narrow.addEventListener("change", onChange);
   }
 
+  // The page menu (a <details>): "Copy as Markdown" fetches the page's
+  // Markdown, published beside it, and copies it; Escape closes the menu.
+  function pageMenu() {
+    var menu = document.querySelector(".page-menu");
+    if (!menu) return;
+    var button = menu.querySelector(".copy-page");
+    if (button && window.fetch && navigator.clipboard) {
+      button.parentNode.hidden = false;
+      button.addEventListener("click", function () {
+        fetch(button.getAttribute("data-src"))
+          .then(function (response) {
+            if (!response.ok) throw new Error(response.status);
+            return response.text();
+          })
+          .then(function (text) {
+            return navigator.clipboard.writeText(text);
+          })
+          .then(function () {
+            button.textContent = "Copied";
+            announce("Page copied as Markdown");
+          }, function () {
+            button.textContent = "Could not copy";
+          })
+          .then(function () {
+            setTimeout(function () {
+              button.textContent = "Copy as Markdown";
+            }, 2000);
+          });
+      });
+    }
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
+  }
+
   // Remembers where this site's root is, for the 404 page, which is served
   // at any address and cannot tell a sub-path site's root by itself.
   function rememberRoot() {
@@ -1104,7 +1145,7 @@
   }
 
   function init() {
-    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle, drawDiagrams, embedPlayers, collapsibleNav, zoomableImages, rememberRoot, phoneDrawer].forEach(safely);
+    [revealCurrentPage, focusableScrollers, buildTabs, addCopyButtons, revealHash, trackOutline, indexFilters, setUpSearch, themeToggle, drawDiagrams, embedPlayers, collapsibleNav, zoomableImages, rememberRoot, phoneDrawer, pageMenu].forEach(safely);
     window.addEventListener("hashchange", function () {
       safely(revealHash);
     });

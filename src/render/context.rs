@@ -72,6 +72,11 @@ pub(super) struct PageView<'a> {
     /// The front matter `icon` as HTML (an SVG of the icon sprite or an
     /// emoji), or "".
     pub(super) icon: String,
+    /// The page's Markdown (`page.md`, published beside it), relative to
+    /// the page, for the page menu; "" on pages that have none.
+    pub(super) markdown_url: String,
+    /// `llms.txt`, relative to the page ("" where there is none).
+    pub(super) llms_url: String,
     /// Whether the page shows highlighted code (it then loads the
     /// highlighting stylesheets).
     pub(super) has_code: bool,

@@ -555,6 +555,8 @@ fn render_page(
         mermaid_script: mermaid_script(inputs),
         icon: inputs.icons.of_page(parsed, url),
         has_code: has_code(parsed),
+        markdown_url: paths::href(url, &site_files::markdown_path(url)),
+        llms_url: format!("{}llms.txt", paths::root_prefix(url)),
         not_found: None,
     };
     let view = PageContext {

@@ -140,6 +140,8 @@ fn page_view<'a>(book: &'a Book, site: &Site, content: String) -> PageView<'a> {
         mermaid_script: String::new(),
         icon: String::new(),
         has_code: false,
+        markdown_url: String::new(),
+        llms_url: String::new(),
         not_found: Some(NotFoundView {
             base: site_root_path(book),
             top: top_segments(site),

@@ -24,7 +24,7 @@ pub(super) fn beside_page(page_url: &str, extension: &str) -> String {
 }
 
 /// Where a page's Markdown is published.
-fn markdown_path(page_url: &str) -> String {
+pub(super) fn markdown_path(page_url: &str) -> String {
     beside_page(page_url, "md")
 }
 

@@ -152,9 +152,47 @@ fn same_but_renamed(before: &[u8], after: &[u8], renames: &[(&str, &str)]) -> bo
 /// holds the relative URL from the page to it, as written or
 /// percent-encoded. (Files that scripts fetch, such as the search index,
 /// are not named in pages and never reload a tab.)
+/// Whether the page `html` (served at `shown`) loads `asset`: as a `src`,
+/// `srcset`, `poster` or `data` value, or a `<link href>` (a stylesheet,
+/// an icon). A link a reader may follow (`<a href>`) is not a load: the
+/// page does not change when its target does.
 fn references(html: &str, shown: &str, asset: &str) -> bool {
     let relative = paths::relative_url(shown, asset);
-    html.contains(&relative) || html.contains(&paths::encode_path(&relative))
+    let encoded = paths::encode_path(&relative);
+    [relative.as_str(), encoded.as_str()]
+        .iter()
+        .any(|url| html.match_indices(url).any(|(at, _)| loads_at(html, at)))
+}
+
+/// Whether the URL at byte `at` of `html` sits in an attribute that makes
+/// the browser load it.
+fn loads_at(html: &str, at: usize) -> bool {
+    let Some(tag_start) = html[..at].rfind('<') else {
+        return false;
+    };
+    let tag = &html[tag_start..at];
+    if tag.contains('>') {
+        return false;
+    }
+    let Some(equals) = tag.rfind('=') else {
+        return false;
+    };
+    let name = tag[..equals]
+        .trim_end()
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let element = tag[1..]
+        .split(|c: char| c.is_whitespace() || c == '>')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match name.as_str() {
+        "src" | "srcset" | "poster" | "data" => true,
+        "href" => element == "link",
+        _ => false,
+    }
 }
 
 fn file_name(path: &str) -> &str {
@@ -174,6 +212,16 @@ mod tests {
             .iter()
             .map(|(path, text)| (path.to_string(), Arc::new(text.as_bytes().to_vec())))
             .collect()
+    }
+
+    #[test]
+    fn only_what_a_page_loads_makes_it_reload() {
+        let html = r#"<link rel="stylesheet" href="../_folio/x.css"><img alt="" src="../a%20b.png"><a href="../b.md">Markdown</a><img srcset="../s.png 2x">"#;
+        assert!(references(html, "guide/", "_folio/x.css"));
+        assert!(references(html, "guide/", "a b.png"));
+        assert!(references(html, "guide/", "s.png"));
+        assert!(!references(html, "guide/", "b.md"), "a link is not a load");
+        assert!(!references(html, "guide/", "c.png"));
     }
 
     const CSS_A: &str = "_folio/folio.0123456789abcdef.css";

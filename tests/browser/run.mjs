@@ -680,6 +680,34 @@ check("code on a phone: the copy button covers no code; wrapped lines keep their
   }),
 );
 
+check("page menu by keyboard: copy the page as Markdown, view it, open llms.txt, Escape", () =>
+  withPage({ permissions: ["clipboard-read", "clipboard-write"] }, async (page) => {
+    await page.goto(CDPI + "/what-is-dpi/");
+    const menu = page.locator("details.page-menu");
+    const summary = menu.locator("summary");
+    await summary.focus();
+    await page.keyboard.press("Enter");
+    assert(await menu.evaluate((d) => d.open), "Enter does not open the page menu");
+    const copy = menu.locator("button.copy-page");
+    await page.evaluate(() => navigator.clipboard.writeText(""));
+    await copy.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((b) => b.textContent !== "Copy as Markdown", await copy.elementHandle());
+    assert((await copy.textContent()) === "Copied", `the button says ${await copy.textContent()}`);
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert(copied.startsWith("# What is DPI"), `the clipboard holds ${JSON.stringify(copied.slice(0, 40))}`);
+    for (const name of ["View as Markdown", "Open llms.txt"]) {
+      const href = await menu.locator("a", { hasText: name }).evaluate((a) => a.href);
+      const status = await page.evaluate((u) => fetch(u).then((r) => r.status), href);
+      assert(status === 200, `${name} leads to ${href} (HTTP ${status})`);
+    }
+    await axe(page);
+    await page.keyboard.press("Escape");
+    assert(!(await menu.evaluate((d) => d.open)), "Escape does not close the page menu");
+    assert(await summary.evaluate((s) => document.activeElement === s), "focus does not return to the menu");
+  }),
+);
+
 check("sidebar: the current page is scrolled into view when the sidebar is long", () =>
   withPage({ viewport: { width: 1280, height: 360 } }, async (page) => {
     await page.goto(GB + "/");
