@@ -36,8 +36,7 @@ pub(super) fn fix<'t>(
     let icons = text.contains("data-icon=") || text.contains("fa-");
     let has_images = text.contains("<img");
     let prefix = images.id_prefix;
-    let ids = !prefix.is_empty()
-        && (text.contains("id=") || text.contains("name=") || text.contains("href=\"#"));
+    let ids = !prefix.is_empty() && (text.contains("id=") || text.contains("name="));
     let caption = (text.contains("<figure") && text.contains("<figcaption"))
         .then(|| figure_caption(text))
         .flatten();
@@ -69,13 +68,6 @@ pub(super) fn fix<'t>(
         handlers.push(element!("a[name]", move |el| {
             let name = el.get_attribute("name").unwrap_or_default();
             el.set_attribute("name", &format!("{prefix}{name}"))?;
-            Ok(())
-        }));
-        handlers.push(element!("a[href^=\"#\"]", move |el| {
-            let href = el.get_attribute("href").unwrap_or_default();
-            if href.len() > 1 {
-                el.set_attribute("href", &format!("#{prefix}{}", &href[1..]))?;
-            }
             Ok(())
         }));
     }
@@ -115,8 +107,8 @@ pub(super) fn fix<'t>(
 
 /// What raw HTML gets besides the fixes: image sizes by resolved `src`,
 /// whether the first image is the page's first (loaded at once, not
-/// lazily), and a prefix for the ids it defines and links to (the print
-/// page keeps pages' ids apart).
+/// lazily), and a prefix for the ids it defines (the print page keeps
+/// pages' ids apart; its links were already resolved to prefixed ids).
 #[derive(Default)]
 pub(super) struct HtmlOptions<'a> {
     pub(super) sizes: &'a [(String, (u32, u32))],
@@ -497,7 +489,7 @@ mod tests {
         };
         assert_eq!(
             fix(
-                r##"<a href="#intro" id="intro"></a><a name="old"></a><a href="https://e.org/#x">e</a>"##,
+                r##"<a href="#p3--intro" id="intro"></a><a name="old"></a><a href="https://e.org/#x">e</a>"##,
                 &no_icon,
                 &options
             ),

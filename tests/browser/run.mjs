@@ -708,6 +708,34 @@ check("page menu by keyboard: copy the page as Markdown, view it, open llms.txt,
   }),
 );
 
+check("print page: ids unique across the book, links between pages land in the right section", () =>
+  withPage({}, async (page) => {
+    await page.goto(GB + "/print/");
+    const report = await page.evaluate(() => {
+      const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);
+      const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
+      const broken = [...document.querySelectorAll('main a[href^="#"]')]
+        .map((a) => decodeURIComponent(a.getAttribute("href").slice(1)))
+        .filter((id) => id && !document.getElementById(id));
+      const cross = [...document.querySelectorAll('article.print-page a[href^="#p"]')].find((a) => {
+        const target = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+        return target && target.closest("article") !== a.closest("article") && target.closest("article");
+      });
+      return { count: ids.length, dup: [...new Set(dup)], broken: [...new Set(broken)].slice(0, 5), cross: cross ? cross.getAttribute("href") : null };
+    });
+    assert(report.dup.length === 0, `duplicate ids on the print page: ${report.dup.slice(0, 5).join(", ")}`);
+    assert(report.broken.length === 0, `links to ids that do not exist: ${report.broken.join(", ")}`);
+    assert(report.cross, "no link from one page's section to another's");
+    await page.locator(`article.print-page a[href="${report.cross}"]`).first().click();
+    const landed = await page.evaluate((h) => {
+      const t = document.getElementById(decodeURIComponent(h.slice(1)));
+      const r = t.getBoundingClientRect();
+      return r.top >= -1 && r.top < window.innerHeight;
+    }, report.cross);
+    assert(landed, `following ${report.cross} does not bring its target into view`);
+  }),
+);
+
 check("sidebar: the current page is scrolled into view when the sidebar is long", () =>
   withPage({ viewport: { width: 1280, height: 360 } }, async (page) => {
     await page.goto(GB + "/");
