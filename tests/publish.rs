@@ -435,3 +435,142 @@ fn a_reader_that_stops_early_is_not_an_error() {
         "init did its work"
     );
 }
+
+/// One request; returns (status, headers, body).
+fn fetch_with_headers(address: &str, path: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (status, head.to_ascii_lowercase(), body.to_string())
+}
+
+/// nginx runs until dropped.
+struct Nginx(std::process::Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `docs/nginx.conf`'s server block, as written, serving `site` on a free
+/// port of 127.0.0.1 from an nginx that runs in the foreground as this
+/// user with everything in `work`.
+fn start_nginx(nginx: &str, site: &Path, work: &Path) -> (Nginx, String) {
+    let recipe =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/nginx.conf"))
+            .unwrap();
+    let server = &recipe[recipe.find("server {").unwrap()..];
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = server
+        .replace(
+            "    listen 80;\n",
+            &format!("    listen 127.0.0.1:{port};\n"),
+        )
+        .replace("    listen [::]:80;\n", "")
+        .replace("root /srv/kb/book;", &format!("root {};", site.display()));
+    let temp = |name: &str| work.join(name).display().to_string();
+    let config = format!(
+        "daemon off;\nmaster_process off;\npid {pid};\nerror_log {log} warn;\nevents {{}}\nhttp {{\n    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n    access_log off;\n    client_body_temp_path {t1};\n    proxy_temp_path {t2};\n    fastcgi_temp_path {t3};\n    uwsgi_temp_path {t4};\n    scgi_temp_path {t5};\n{server}\n}}\n",
+        pid = temp("nginx.pid"),
+        log = temp("error.log"),
+        t1 = temp("client"),
+        t2 = temp("proxy"),
+        t3 = temp("fastcgi"),
+        t4 = temp("uwsgi"),
+        t5 = temp("scgi"),
+    );
+    let conf = work.join("nginx.conf");
+    std::fs::write(&conf, config).unwrap();
+    let child = Command::new(nginx)
+        .arg("-c")
+        .arg(&conf)
+        .arg("-p")
+        .arg(work)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let running = Nginx(child);
+    let address = format!("127.0.0.1:{port}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while TcpStream::connect(&address).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nginx did not start: {}",
+            std::fs::read_to_string(work.join("error.log")).unwrap_or_default()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    (running, address)
+}
+
+/// The nginx recipe, as DEPLOY.md tells people to use it, on a real nginx:
+/// every page and asset of the CDPI site is reached, clean URLs redirect,
+/// types and caching are what the comments say, and a missing page gets
+/// the site's 404 page with status 404. Skipped where nginx is not
+/// installed, except in CI (which installs it, like Chromium).
+#[test]
+fn the_nginx_recipe_serves_the_site() {
+    let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+        .into_iter()
+        .find(|path| Path::new(path).is_file());
+    let Some(nginx) = nginx else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install nginx (Debian's nginx-light)"
+        );
+        eprintln!("skipped: nginx is not installed");
+        return;
+    };
+    let (keep, site) = build_cdpi(None);
+    let (_nginx, address) = start_nginx(nginx, &site, keep.path());
+    let (pages, failures) = crawl(&address, "/");
+    assert!(pages >= 35, "only {pages} pages reached");
+    assert!(failures.is_empty(), "broken through nginx: {failures:?}");
+
+    let (status, head, _) = fetch_with_headers(&address, "/what-is-dpi");
+    assert_eq!(status, 301, "{head}");
+    assert!(
+        head.contains("location: /what-is-dpi/"),
+        "a relative redirect: {head}"
+    );
+
+    let (status, head, body) = fetch_with_headers(&address, "/what-is-dpi.md");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/markdown"), "{head}");
+    assert!(body.starts_with("# What is DPI"), "{body}");
+
+    let (_, head, page) = fetch_with_headers(&address, "/what-is-dpi/");
+    assert!(
+        head.contains("cache-control: no-cache"),
+        "pages revalidate: {head}"
+    );
+    let css = page
+        .split("href=\"")
+        .map(|rest| &rest[..rest.find('"').unwrap_or(0)])
+        .find(|href| href.contains("_folio/folio.") && href.ends_with(".css"))
+        .expect("the page links its stylesheet");
+    let (status, head, _) = fetch_with_headers(&address, &resolve("/what-is-dpi/", css));
+    assert_eq!(status, 200);
+    assert!(head.contains("immutable"), "hashed assets are kept: {head}");
+
+    let (status, _, body) = fetch_with_headers(&address, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("Page not found"),
+        "the site's 404 page: {body}"
+    );
+}
