@@ -130,6 +130,9 @@ struct ReportArgs {
     /// cover all of them).
     #[arg(long, value_name = "N")]
     max_diagnostics: Option<usize>,
+    /// No progress line (shown only on a terminal, for builds over a second).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -216,7 +219,10 @@ pub fn main() -> ExitCode {
         colour: use_colour(),
         max_diagnostics: report_args.max_diagnostics,
     };
-    match build::run(&options) {
+    let progress = ProgressLine::new(!report_args.quiet && std::io::stderr().is_terminal());
+    let outcome = build::run_with_progress(&options, &progress);
+    progress.finish();
+    match outcome {
         Ok(report) => {
             print(&printer, &report);
             let (errors, warnings) = report.counts();
@@ -242,6 +248,65 @@ pub fn main() -> ExitCode {
             eprintln!("folio: stopped; nothing was written");
             ExitCode::from(2)
         }
+    }
+}
+
+/// The progress line on a terminal: shown once a build has run for a
+/// second (`FOLIO_PROGRESS_AFTER_MS` changes that, for tests), redrawn at
+/// most ten times a second, and wiped before the report.
+struct ProgressLine {
+    enabled: bool,
+    started: std::time::Instant,
+    after: std::time::Duration,
+    drawn: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl ProgressLine {
+    fn new(enabled: bool) -> Self {
+        let after = std::env::var("FOLIO_PROGRESS_AFTER_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .unwrap_or(1000);
+        ProgressLine {
+            enabled,
+            started: std::time::Instant::now(),
+            after: std::time::Duration::from_millis(after),
+            drawn: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Wipes the line, if one was drawn.
+    fn finish(&self) {
+        let drawn = self
+            .drawn
+            .lock()
+            .map(|drawn| drawn.is_some())
+            .unwrap_or(false);
+        if drawn {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
+impl build::Progress for ProgressLine {
+    fn update(&self, stage: build::Stage, done: usize, total: usize) {
+        if !self.enabled || self.started.elapsed() < self.after {
+            return;
+        }
+        let Ok(mut drawn) = self.drawn.lock() else {
+            return;
+        };
+        let recent = drawn.is_some_and(|at| at.elapsed() < std::time::Duration::from_millis(100));
+        if recent && done != total {
+            return;
+        }
+        *drawn = Some(std::time::Instant::now());
+        let count = if total > 1 {
+            format!(" {done}/{total}")
+        } else {
+            String::new()
+        };
+        eprint!("\r\x1b[2Kfolio: {}{count}", stage.describe());
     }
 }
 

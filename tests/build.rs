@@ -836,3 +836,45 @@ fn the_print_page_keeps_ids_apart_and_links_to_its_own_sections() {
     assert!(print.contains("src=\"../images/chart.png\""), "{print}");
     assert!(print.contains("href=\"../images/chart.png\""), "{print}");
 }
+
+/// The progress line is for people at a terminal: `script` gives the build
+/// one; piped output and `--quiet` get none. The one-second delay is set
+/// to zero through the test hook so a small book shows it.
+#[test]
+fn a_progress_line_only_on_a_terminal_and_not_with_quiet() {
+    if !std::path::Path::new("/usr/bin/script").is_file() {
+        eprintln!("skipped: needs script(1) from util-linux");
+        return;
+    }
+    let book = TestBook::fixture("basic");
+    let on_terminal = |extra: &str| {
+        let command = format!(
+            "{} build {} {extra}",
+            env!("CARGO_BIN_EXE_folio"),
+            book.path().display()
+        );
+        let output = std::process::Command::new("/usr/bin/script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("FOLIO_PROGRESS_AFTER_MS", "0")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let shown = on_terminal("");
+    assert!(
+        shown.contains("folio: rendering pages 5/5") && shown.contains("\r\x1b[2K"),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains("built 5 pages"),
+        "the report follows: {shown:?}"
+    );
+    let quiet = on_terminal("--quiet");
+    assert!(!quiet.contains("rendering pages"), "{quiet:?}");
+    let piped = book.run(&["build"]);
+    assert!(
+        !piped.stderr.contains("rendering pages"),
+        "{}",
+        piped.stderr
+    );
+}

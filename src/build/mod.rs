@@ -25,11 +25,13 @@ use crate::source::BookRoot;
 mod external_links;
 mod page_edits;
 mod parse_cache;
+mod progress;
 
 use external_links::check_external;
 pub use page_edits::PageEdits;
 use parse_cache::parse_with_cache;
 pub use parse_cache::ParseCache;
+pub use progress::{Progress, Silent, Stage};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -108,7 +110,15 @@ impl From<TemplateError> for BuildError {
 /// Runs the pipeline on a thread pool whose threads have room for deeply
 /// nested navigation (templates recurse once per SUMMARY level).
 pub fn run(options: &BuildOptions) -> Result<BuildReport, BuildError> {
-    with_pool(|| run_stages(options))
+    run_with_progress(options, &Silent)
+}
+
+/// [`run`], telling `progress` how far it is.
+pub fn run_with_progress(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildReport, BuildError> {
+    with_pool(|| run_stages(options, progress))
 }
 
 fn with_pool<T: Send>(
@@ -153,8 +163,9 @@ impl Analysis {
         &self,
         theme: &Theme,
         highlighter: &Highlighter,
-        cache: Option<&RenderCache>,
+        progress: &dyn Progress,
     ) -> Result<Vec<OutputFile>, TemplateError> {
+        let rendered = progress::Counter::new(progress, Stage::Rendering, self.book.pages.len());
         render::render_site(
             &self.book,
             &self.site,
@@ -162,7 +173,8 @@ impl Analysis {
             &self.indexes,
             theme,
             highlighter,
-            cache,
+            None,
+            &|| rendered.tick(),
         )
     }
 
@@ -195,6 +207,7 @@ fn analyse(
     options: &BuildOptions,
     load_theme: bool,
     parse_cache: Option<&ParseCache>,
+    progress: &dyn Progress,
 ) -> Result<Analysis, BuildError> {
     let root = BookRoot::open(&options.book_dir)?;
     let (mut config, config_warnings) = config::load_config(&root).map_err(BuildError::Config)?;
@@ -222,10 +235,15 @@ fn analyse(
     let (book, mut diagnostics) = load::load_book(root, config, &exclude)?;
     diagnostics.extend(config_warnings);
 
+    let parsing = progress::Counter::new(progress, Stage::Parsing, book.pages.len());
     let parsed: Vec<(ParsedPage, Vec<Diagnostic>)> = book
         .pages
         .par_iter()
-        .map(|page| parse_with_cache(page, &book.root, parse_cache))
+        .map(|page| {
+            let parsed = parse_with_cache(page, &book.root, parse_cache);
+            parsing.tick();
+            parsed
+        })
         .collect();
     let (mut pages, parse_diagnostics): (Vec<ParsedPage>, Vec<Vec<Diagnostic>>) =
         parsed.into_iter().unzip();
@@ -235,7 +253,9 @@ fn analyse(
     let (indexes, index_diagnostics) = index::build_indexes(&book, &mut pages);
     diagnostics.extend(index_diagnostics);
 
+    progress.update(Stage::Checking, 0, 1);
     let (site, link_diagnostics) = resolve::resolve_site(&book, &pages);
+    progress.update(Stage::Checking, 1, 1);
     if options.external || book.config.link_check.external {
         diagnostics.extend(check_external(&book, &pages, &site, &options.book_dir));
     }
@@ -256,8 +276,8 @@ fn analyse(
     })
 }
 
-fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let analysis = analyse(options, options.write, None)?;
+fn run_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, BuildError> {
+    let analysis = analyse(options, options.write, None, progress)?;
     if options.write {
         // A site an interrupted build left half-swapped comes back even if
         // this build then fails.
@@ -276,7 +296,7 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             .book_dir
             .join(crate::render::highlight::DISK_CACHE_DIR),
     );
-    let files = analysis.render(theme, &highlighter, None)?;
+    let files = analysis.render(theme, &highlighter, progress)?;
     highlighter.finish();
     let copies: Vec<(String, String)> = analysis
         .site
@@ -284,7 +304,9 @@ fn run_stages(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         .iter()
         .map(|(from, to)| (from.clone(), to.clone()))
         .collect();
+    progress.update(Stage::Writing, 0, 1);
     output::write_site(&analysis.out_dir, &analysis.book.root, &files, &copies)?;
+    progress.update(Stage::Writing, 1, 1);
     report.written_to = Some(analysis.out_dir);
     Ok(report)
 }
@@ -358,7 +380,7 @@ pub fn build_in_memory(
         site_url: None,
     };
     with_pool(|| {
-        let analysis = analyse(&options, true, Some(parse_cache))?;
+        let analysis = analyse(&options, true, Some(parse_cache), &Silent)?;
         let theme = analysis.theme.as_ref().expect("loaded for a build");
         let (mut files, extras) = render::render_pages(
             &analysis.book,
@@ -368,6 +390,7 @@ pub fn build_in_memory(
             theme,
             highlighter,
             Some(cache),
+            &|| {},
         )?;
         for (from, to) in &analysis.site.files {
             files.push(OutputFile {

@@ -73,6 +73,7 @@ impl RenderCache {
 
 /// Renders every page and the theme's static files, then the files built
 /// from all pages at once ([`SiteExtras`]).
+#[allow(clippy::too_many_arguments)]
 pub fn render_site(
     book: &Book,
     site: &Site,
@@ -81,8 +82,18 @@ pub fn render_site(
     theme: &Theme,
     highlighter: &Highlighter,
     cache: Option<&RenderCache>,
+    on_page: &(dyn Fn() + Sync),
 ) -> Result<Vec<OutputFile>, TemplateError> {
-    let (mut files, extras) = render_pages(book, site, parsed, indexes, theme, highlighter, cache)?;
+    let (mut files, extras) = render_pages(
+        book,
+        site,
+        parsed,
+        indexes,
+        theme,
+        highlighter,
+        cache,
+        on_page,
+    )?;
     let never = AtomicBool::new(false);
     files.extend(
         extras
@@ -107,6 +118,8 @@ pub struct SiteExtras {
 /// from all pages at once (print page, search index, llms.txt, sitemap,
 /// 404) are left to [`SiteExtras::render`], so the preview can show a
 /// saved page before they are rebuilt.
+/// `on_page` is called as each page is done (for a progress line).
+#[allow(clippy::too_many_arguments)]
 pub fn render_pages(
     book: &Book,
     site: &Site,
@@ -115,6 +128,7 @@ pub fn render_pages(
     theme: &Theme,
     highlighter: &Highlighter,
     cache: Option<&RenderCache>,
+    on_page: &(dyn Fn() + Sync),
 ) -> Result<(Vec<OutputFile>, SiteExtras), TemplateError> {
     let statics = static_files(theme);
     let asset_paths: BTreeMap<&str, &str> = statics
@@ -142,6 +156,7 @@ pub fn render_pages(
                 path: format!("{}index.html", site.page_urls[id]),
                 contents: html.into_bytes(),
             };
+            on_page();
             Ok((file, content))
         })
         .collect::<Result<_, TemplateError>>()?;
