@@ -395,37 +395,29 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .ok()?;
     Some(Duration::from_secs(seconds.min(30)))
 }
-
+/// The host (and port) of an address, for per-host limits; "" when it has
+/// none. Parsed by the `url` crate (WHATWG URL rules), so user info,
+/// upper case and default ports do not split one host in two.
 fn host_of(url: &str) -> String {
-    url.split("://")
-        .nth(1)
-        .and_then(|rest| rest.split(['/', '?', '#']).next())
-        .unwrap_or("")
-        .to_string()
+    url::Url::parse(url)
+        .ok()
+        .and_then(|url| {
+            let host = url.host_str()?.to_string();
+            Some(match url.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            })
+        })
+        .unwrap_or_default()
 }
 
-/// Resolves a `Location` against the address it came from.
+/// Resolves a `Location` against the address it came from, as a browser
+/// does (the `url` crate implements the WHATWG rules: `//cdn/x` keeps the
+/// scheme, `?q` keeps the path, `../x` climbs). Only `http(s)` results are
+/// followed.
 fn join_url(base: &str, location: &str) -> Option<String> {
-    if location.starts_with("http://") || location.starts_with("https://") {
-        return Some(location.to_string());
-    }
-    let scheme_end = base.find("://")? + 3;
-    let host_end = base[scheme_end..]
-        .find('/')
-        .map_or(base.len(), |i| scheme_end + i);
-    if location.starts_with('/') {
-        return Some(format!("{}{location}", &base[..host_end]));
-    }
-    let dir_end = base
-        .rfind('/')
-        .filter(|&i| i >= host_end)
-        .map_or(base.len(), |i| i + 1);
-    let prefix = if dir_end == base.len() {
-        format!("{base}/")
-    } else {
-        base[..dir_end].to_string()
-    };
-    Some(format!("{prefix}{location}"))
+    let joined = url::Url::parse(base).ok()?.join(location.trim()).ok()?;
+    matches!(joined.scheme(), "http" | "https").then(|| joined.to_string())
 }
 
 /// Whether an HTML page has an element with this id (or an `<a name>`).
@@ -529,6 +521,27 @@ mod tests {
             join_url("http://h/a", "https://x/y").unwrap(),
             "https://x/y"
         );
+        // What hand-written joining got wrong.
+        assert_eq!(
+            join_url("https://h/a/b", "//cdn.example/x").unwrap(),
+            "https://cdn.example/x"
+        );
+        assert_eq!(
+            join_url("https://h/a/b?x=1", "?q=2").unwrap(),
+            "https://h/a/b?q=2"
+        );
+        assert_eq!(
+            join_url("https://h/a/b/c", "../d").unwrap(),
+            "https://h/a/d"
+        );
+        assert_eq!(join_url("https://h/a", "mailto:x@y"), None);
+    }
+
+    #[test]
+    fn hosts_follow_url_rules() {
+        assert_eq!(host_of("https://Example.ORG:443/a?b"), "example.org");
+        assert_eq!(host_of("http://user@h:8080/"), "h:8080");
+        assert_eq!(host_of("not a url"), "");
     }
 
     #[test]
