@@ -26,7 +26,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "resolve",
         &[
-            "config", "diag", "load", "mojibake", "openapi", "parse", "paths", "yaml",
+            "config", "diag", "load", "mojibake", "openapi", "parse", "paths", "source", "yaml",
         ],
     ),
     (
@@ -81,6 +81,55 @@ fn sources_of(module: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The top-level modules a source file names through `crate::`, grouped
+/// imports included (`use crate::{render as r, load::Book}`).
+fn crate_modules(text: &str) -> Vec<String> {
+    let identifier = |rest: &str| -> String {
+        rest.trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut used = Vec::new();
+    for (at, _) in text.match_indices("crate::") {
+        let rest = &text[at + "crate::".len()..];
+        let Some(group) = rest.strip_prefix('{') else {
+            used.push(identifier(rest));
+            continue;
+        };
+        // The items of the group, split at its own commas.
+        let mut depth = 0;
+        let mut start = 0;
+        for (i, c) in group.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    used.push(identifier(&group[start..i]));
+                    break;
+                }
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    used.push(identifier(&group[start..i]));
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    used.retain(|name| !name.is_empty());
+    used
+}
+
+#[test]
+fn grouped_and_renamed_imports_are_seen() {
+    assert_eq!(
+        crate_modules(
+            "use crate::{render as r, load::{Book, PageId},\n    diag};\nuse crate::paths;"
+        ),
+        ["render", "load", "diag", "paths"]
+    );
+}
+
 #[test]
 fn stages_import_only_what_the_code_map_allows() {
     let known: Vec<&str> = ALLOWED.iter().map(|(m, _)| *m).collect();
@@ -89,11 +138,7 @@ fn stages_import_only_what_the_code_map_allows() {
         let files = sources_of(module);
         assert!(!files.is_empty(), "module {module} has no source");
         for (path, text) in files {
-            for (at, _) in text.match_indices("crate::") {
-                let used: String = text[at + 7..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
+            for used in crate_modules(&text) {
                 if known.contains(&used.as_str())
                     && used != *module
                     && !allowed.contains(&used.as_str())
