@@ -4,9 +4,10 @@
 //! and line.
 //!
 //! `FOLIO_CATALOGUE_TIMES=1 cargo test --release --test bad_inputs --
-//! --nocapture` prints how long each case took (`scripts/bad-inputs`
-//! runs that and flags anything over a second); the test itself only
-//! guards against hangs, with a generous limit.
+//! --nocapture` prints how long each case took and its peak memory
+//! (`scripts/bad-inputs` runs that and flags anything over a second or
+//! over 200 MB beyond the input's size); the test itself only guards
+//! against hangs, with a generous limit.
 
 mod common;
 
@@ -232,8 +233,9 @@ fn catalogue() -> Vec<Case> {
     cases
 }
 
-/// Runs `folio build` on the case's book, with a hang guard.
-fn run(case: &Case) -> (i32, String, Duration) {
+/// Runs `folio build` on the case's book, with a hang guard: (exit code,
+/// report, time taken, peak memory in kB).
+fn run(case: &Case) -> (i32, String, Duration, u64) {
     let book = TestBook::empty();
     for (path, bytes) in &case.files {
         let full = book.path().join(path);
@@ -256,7 +258,25 @@ fn run(case: &Case) -> (i32, String, Duration) {
         bytes
     });
     let deadline = started + Duration::from_secs(120);
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0;
     let status = loop {
+        // The high-water mark of the process's memory, while it runs
+        // (Linux; elsewhere it stays 0).
+        if let Some(kb) = fs::read_to_string(&status_file).ok().and_then(|text| {
+            text.lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|value| {
+                    value
+                        .trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<u64>()
+                        .ok()
+                })
+        }) {
+            peak_kb = peak_kb.max(kb);
+        }
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
@@ -272,7 +292,7 @@ fn run(case: &Case) -> (i32, String, Duration) {
     if let Ok(html) = fs::read(&output) {
         assert!(!html.contains(&0), "{}: NUL in the HTML", case.name);
     }
-    (status.code().unwrap_or(-1), stderr, elapsed)
+    (status.code().unwrap_or(-1), stderr, elapsed, peak_kb)
 }
 
 #[test]
@@ -281,12 +301,13 @@ fn no_bad_input_crashes_hangs_or_goes_unlocated() {
     let mut failures = Vec::new();
     for case in catalogue() {
         let size: usize = case.files.iter().map(|(_, b)| b.len()).sum();
-        let (code, stderr, elapsed) = run(&case);
+        let (code, stderr, elapsed, peak_kb) = run(&case);
         if times {
             println!(
-                "{:>8.3} s {:>9} bytes  exit {code}  {}",
+                "{:>8.3} s {:>9} bytes {:>6} MB  exit {code}  {}",
                 elapsed.as_secs_f64(),
                 size,
+                peak_kb / 1024,
                 case.name
             );
         }
