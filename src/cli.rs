@@ -32,6 +32,7 @@ enum Command {
     /// Repair text that is UTF-8 read as Windows-1252 (`â€™` → `’`) in place.
     FixEncoding(FixArgs),
     /// Preview the book: build it, serve it and reload the browser on save.
+    #[cfg(feature = "serve")]
     Serve(ServeArgs),
     /// Create a small book that builds with no warnings (never overwrites).
     Init(InitArgs),
@@ -64,6 +65,7 @@ struct CompletionsArgs {
     shell: clap_complete::Shell,
 }
 
+#[cfg(feature = "serve")]
 #[derive(Debug, clap::Args)]
 struct ServeArgs {
     /// The book directory.
@@ -181,6 +183,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let (options, report_args) = match cli.command {
         Command::FixEncoding(args) => return fix_encoding(&args.dir),
+        #[cfg(feature = "serve")]
         Command::Serve(args) => return serve(args),
         Command::Init(args) => return init(&args.dir),
         Command::Completions(args) => {
@@ -392,6 +395,7 @@ fn init(dir: &Path) -> ExitCode {
 }
 
 /// Runs the preview server until interrupted.
+#[cfg(feature = "serve")]
 fn serve(args: ServeArgs) -> ExitCode {
     let options = crate::serve::ServeOptions {
         book_dir: args.dir,

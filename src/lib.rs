@@ -22,6 +22,7 @@ pub mod paths;
 pub mod render;
 pub mod report;
 pub mod resolve;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod source;
 pub mod summary;

@@ -895,3 +895,18 @@ fn a_progress_line_only_on_a_terminal_and_not_with_quiet() {
         piped.stderr
     );
 }
+
+/// A folio built without the `external` feature (a CI-only install) says
+/// it cannot check external links, rather than passing them unchecked.
+#[cfg(not(feature = "external"))]
+#[test]
+fn without_the_external_feature_external_checks_are_refused() {
+    let book = TestBook::fixture("basic");
+    let run = book.run(&["check", "--external"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("built without external link checks"),
+        "{}",
+        run.stderr
+    );
+}

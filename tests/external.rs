@@ -2,6 +2,8 @@
 //! by the test: every answer a link checker meets, and nothing leaves the
 //! machine.
 
+#![cfg(feature = "external")]
+
 mod common;
 
 use std::collections::HashMap;

@@ -5,6 +5,8 @@
 //! flicker. Needs Debian's Chromium and `npm ci` in tests/browser, like
 //! tests/browser.rs; in CI their absence is a failure.
 
+#![cfg(feature = "serve")]
+
 mod common;
 
 use std::io::{BufRead, BufReader};

@@ -2,6 +2,8 @@
 //! save, broken links reported to the browser, refusal of every path that
 //! tries to leave the site, and many concurrent clients.
 
+#![cfg(feature = "serve")]
+
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -22,11 +22,13 @@ use crate::render::{self, OutputFile, RenderCache, TemplateError, Theme};
 use crate::resolve;
 use crate::source::BookRoot;
 
+#[cfg(feature = "external")]
 mod external_links;
 mod page_edits;
 mod parse_cache;
 mod progress;
 
+#[cfg(feature = "external")]
 use external_links::check_external;
 pub use page_edits::PageEdits;
 use parse_cache::parse_with_cache;
@@ -257,7 +259,12 @@ fn analyse(
     let (site, link_diagnostics) = resolve::resolve_site(&book, &pages);
     progress.update(Stage::Checking, 1, 1);
     if options.external || book.config.link_check.external {
+        #[cfg(feature = "external")]
         diagnostics.extend(check_external(&book, &pages, &site, &options.book_dir));
+        #[cfg(not(feature = "external"))]
+        return Err(BuildError::Io(io::Error::other(
+            "this folio was built without external link checks (cargo feature `external`); install it with default features, or drop --external and `[link-check] external`",
+        )));
     }
     Ok(Analysis {
         book,
