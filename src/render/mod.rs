@@ -161,7 +161,7 @@ pub fn render_pages(
         })
         .collect::<Result<_, TemplateError>>()?;
     let (mut files, contents): (Vec<OutputFile>, Vec<String>) = rendered.into_iter().unzip();
-    files.extend(redirect_pages(book, site, &titles));
+    files.extend(redirect_pages(book, site, &titles, theme)?);
     files.extend(indexes.iter().map(|index| OutputFile {
         path: listing::json_path(index, site),
         contents: listing::index_json(index, site).into_bytes(),
@@ -306,34 +306,41 @@ impl SiteExtras {
 /// A stub at each old URL that sends readers to the new page: a meta
 /// refresh for every browser, a script that keeps the `#fragment`, and a
 /// canonical link so search engines move to the new address.
-fn redirect_pages(book: &Book, site: &Site, titles: &[String]) -> Vec<OutputFile> {
+fn redirect_pages(
+    book: &Book,
+    site: &Site,
+    titles: &[String],
+    theme: &Theme,
+) -> Result<Vec<OutputFile>, TemplateError> {
+    /// What `redirect.html` sees.
+    #[derive(serde::Serialize)]
+    struct RedirectView<'a> {
+        language: &'a str,
+        title: &'a str,
+        /// The new page, relative to the old URL (as written, unescaped).
+        target: String,
+        /// The new page's address for search engines.
+        canonical: String,
+    }
     site.redirects
         .iter()
         .map(|(from, to)| {
-            let raw_target = paths::href(from, &site.page_urls[*to]);
-            let target = escape_html(&raw_target);
-            // A JSON string is a valid JS string; `<` is escaped so the text
-            // cannot close the script element.
-            let script_target = serde_json::to_string(&raw_target)
-                .unwrap_or_default()
-                .replace('<', "\\u003c");
+            let target = paths::href(from, &site.page_urls[*to]);
             let canonical = match &book.config.site_url {
-                Some(site_url) => escape_html(&format!("{site_url}{}", paths::encode_path(&site.page_urls[*to]))),
+                Some(site_url) => format!("{site_url}{}", paths::encode_path(&site.page_urls[*to])),
                 None => target.clone(),
             };
-            let title = escape_html(&titles[*to]);
-            let language = escape_html(&book.config.language);
-            let html = format!(
-                "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n\
-                 <link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n\
-                 <meta http-equiv=\"refresh\" content=\"0; url={target}\">\n\
-                 <script>location.replace({script_target} + location.hash)</script>\n</head>\n\
-                 <body>\n<p>This page has moved to <a href=\"{target}\">{title}</a>.</p>\n</body>\n</html>\n"
-            );
-            OutputFile {
+            let view = RedirectView {
+                language: &book.config.language,
+                title: &titles[*to],
+                target,
+                canonical,
+            };
+            let html = theme.render("redirect.html", &template_context("redirect.html", &view)?)?;
+            Ok(OutputFile {
                 path: format!("{from}index.html"),
                 contents: html.into_bytes(),
-            }
+            })
         })
         .collect()
 }

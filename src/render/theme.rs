@@ -18,6 +18,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("macros.html", include_str!("../../theme/macros.html")),
     ("print.html", include_str!("../../theme/print.html")),
     ("not-found.html", include_str!("../../theme/not-found.html")),
+    ("redirect.html", include_str!("../../theme/redirect.html")),
     ("embed.html", include_str!("../../theme/embed.html")),
     ("openapi.html", include_str!("../../theme/openapi.html")),
     (
