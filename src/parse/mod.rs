@@ -319,6 +319,70 @@ struct HtmlBlock {
     text: String,
     /// (offset in `text`, offset in the body) for each piece.
     pieces: Vec<(usize, usize)>,
+    /// (offset in `text`, how many bytes the body has more than `text`
+    /// from there on, within its piece): where the parser's text differs
+    /// from the file — a NUL byte becomes U+FFFD (three bytes), and the
+    /// indentation (or `>`) of an inline HTML tag's continuation lines is
+    /// left out.
+    shifts: Vec<(usize, isize)>,
+}
+
+impl HtmlBlock {
+    /// Adds a piece of raw HTML found at `start` in `body`, aligning it with
+    /// the file byte by byte.
+    fn push_piece(&mut self, text: &str, body: &str, start: usize) {
+        let at = self.text.len();
+        self.pieces.push((at, start));
+        self.shifts.push((at, 0));
+        let source = body.as_bytes().get(start..).unwrap_or_default();
+        let (mut i, mut j) = (0, 0);
+        let mut shift = 0isize;
+        while i < text.len() {
+            let c = text[i..].chars().next().unwrap_or('\0');
+            let width = c.len_utf8();
+            if source.get(j..j + width) == Some(&text.as_bytes()[i..i + width]) {
+                i += width;
+                j += width;
+                continue;
+            }
+            if c == '\u{FFFD}' && source.get(j) == Some(&0) {
+                i += width;
+                j += 1;
+            } else if j > 0 && matches!(source.get(j), Some(b' ' | b'\t' | b'>')) {
+                // Continuation-line indentation the parser dropped.
+                j += 1;
+            } else {
+                // Out of step: offsets after here keep the last shift.
+                break;
+            }
+            let moved = j as isize - i as isize;
+            if moved != shift {
+                shift = moved;
+                self.shifts.push((at + i, shift));
+            }
+        }
+        self.text.push_str(text);
+    }
+
+    /// Where byte `offset` of `text` is in the file, `base` being the
+    /// body's offset in it.
+    fn to_file(&self, base: usize, offset: usize) -> usize {
+        let (text_at, body_at) = self
+            .pieces
+            .iter()
+            .rev()
+            .find(|(text_at, _)| *text_at <= offset)
+            .copied()
+            .unwrap_or((0, 0));
+        let shift = self
+            .shifts
+            .iter()
+            .rev()
+            .find(|(at, _)| *at <= offset && *at >= text_at)
+            .map_or(0, |(_, shift)| *shift);
+        let plain = (base + body_at + (offset - text_at)) as isize;
+        (plain + shift).max(0) as usize
+    }
 }
 
 struct Builder<'a> {
@@ -672,8 +736,7 @@ impl<'a> Builder<'a> {
                 Event::Html(text) if self.html_block.is_some() => {
                     let start = locate(body, &text, &range);
                     let block = self.html_block.as_mut().expect("inside an HTML block");
-                    block.pieces.push((block.text.len(), start));
-                    block.text.push_str(&text);
+                    block.push_piece(&text, body, start);
                 }
                 Event::End(TagEnd::HtmlBlock) => {
                     let block = self.html_block.take().unwrap_or_default();
@@ -683,10 +746,8 @@ impl<'a> Builder<'a> {
                 Event::Html(text) | Event::InlineHtml(text) => {
                     self.touch(range.end);
                     let start = locate(body, &text, &range);
-                    let block = HtmlBlock {
-                        text: text.to_string(),
-                        pieces: vec![(0, start)],
-                    };
+                    let mut block = HtmlBlock::default();
+                    block.push_piece(&text, body, start);
                     let event = Event::InlineHtml(CowStr::from(text.into_string()));
                     self.push_html(event, &block);
                 }
@@ -845,16 +906,7 @@ impl<'a> Builder<'a> {
     fn push_html(&mut self, event: Event<'static>, block: &HtmlBlock) {
         let index = self.events.len();
         let base = self.base;
-        let to_file = |offset: usize| {
-            let (text_at, body_at) = block
-                .pieces
-                .iter()
-                .rev()
-                .find(|(text_at, _)| *text_at <= offset)
-                .copied()
-                .unwrap_or((0, 0));
-            base + body_at + (offset - text_at)
-        };
+        let to_file = |offset: usize| block.to_file(base, offset);
         let attributes = html::attributes(&block.text);
         self.check_html_alt(block, &attributes, &to_file);
         for attribute in attributes {
@@ -865,7 +917,7 @@ impl<'a> Builder<'a> {
                     self.links.push(Link {
                         kind: LinkKind::Html,
                         dest: html::decode_entities(attribute.value),
-                        span: start..start + attribute.value.len(),
+                        span: start..to_file(attribute.range.end),
                         slot: Slot::Html {
                             event: index,
                             range: attribute.range.clone(),
@@ -881,7 +933,7 @@ impl<'a> Builder<'a> {
                         self.links.push(Link {
                             kind: LinkKind::Html,
                             dest: html::decode_entities(&block.text[range.clone()]),
-                            span: start..start + range.len(),
+                            span: start..to_file(range.end),
                             slot: Slot::Html {
                                 event: index,
                                 range,

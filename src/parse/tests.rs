@@ -425,3 +425,40 @@ fn an_include_cycle_is_reported_as_one() {
     assert_eq!(diags.len(), 1);
     assert!(diags[0].message.contains("includes itself"));
 }
+
+/// Found by fuzzing (`fuzz/run`, target `page`): the Markdown parser's
+/// text of raw HTML differs from the file — the indentation of an inline
+/// tag's continuation lines is left out, and a NUL byte becomes U+FFFD
+/// (three bytes) — so spans of links in it drifted, past the end of the
+/// file or into the middle of a character.
+#[test]
+fn raw_html_link_spans_stay_on_the_file() {
+    let cases = [
+        (
+            "Text <a href=\"one\n  two.md\">x</a> and <a href=\"y.md\">y</a>.\n",
+            ["one\n  two.md", "y.md"],
+        ),
+        (
+            "> Quote <a\n> href=\"a.md\">a</a> and <a href=\"b é.md\">b</a>\n",
+            ["a.md", "b é.md"],
+        ),
+        (
+            "<div>\0\0<a href=\"x.md\">x</a><a href=\"w.md\">w</a></div>\n",
+            ["x.md", "w.md"],
+        ),
+        (
+            "See <b>\0</b> <a href=\"é\u{FFFD}.md\">y</a> <a href=\"z.md\">z</a>\n",
+            ["é\u{FFFD}.md", "z.md"],
+        ),
+    ];
+    for (text, wanted) in cases {
+        let (parsed, _, page) = parse(text);
+        let written: Vec<Option<&str>> = parsed
+            .links
+            .iter()
+            .map(|link| page.text.get(link.span.clone()))
+            .collect();
+        let wanted: Vec<Option<&str>> = wanted.iter().map(|w| Some(*w)).collect();
+        assert_eq!(written, wanted, "{text:?}");
+    }
+}
