@@ -161,15 +161,27 @@ pub fn resolve_page(
         mut diagnostics,
         ..
     } = resolver;
-    let before = std::mem::replace(&mut site.links[id], links);
+    let linked_now: BTreeSet<&String> = links.iter().filter_map(|l| l.file_path.as_ref()).collect();
+    let mut dropped: BTreeSet<String> = site.links[id]
+        .iter()
+        .filter_map(|link| link.file_path.as_ref())
+        .filter(|path| !linked_now.contains(path) && !site.base_files.contains(*path))
+        .cloned()
+        .collect();
+    site.links[id] = links;
     site.files.extend(files);
-    for path in before.iter().filter_map(|link| link.file_path.as_ref()) {
-        let still_linked = site
+    // A file this page no longer links stays published while another
+    // page links it: one pass over the site's links.
+    if !dropped.is_empty() {
+        for path in site
             .links
             .iter()
             .flatten()
-            .any(|link| link.file_path.as_ref() == Some(path));
-        if !still_linked && !site.base_files.contains(path) {
+            .filter_map(|l| l.file_path.as_ref())
+        {
+            dropped.remove(path);
+        }
+        for path in &dropped {
             site.files.remove(path);
         }
     }

@@ -242,7 +242,7 @@ fn analyse(
         .pages
         .par_iter()
         .map(|page| {
-            let parsed = parse_with_cache(page, &book.root, parse_cache);
+            let parsed = parse_with_cache(&page.path, &page.source, &book.root, parse_cache);
             parsing.tick();
             parsed
         })

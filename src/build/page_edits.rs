@@ -192,15 +192,8 @@ fn reparse(
             return None;
         }
         let source = book.root.read_source(&loaded.path).ok()?;
-        let page = crate::load::LoadedPage {
-            path: loaded.path.clone(),
-            source: source.clone(),
-            section: loaded.section,
-            nav_label: loaded.nav_label.clone(),
-            parent: loaded.parent,
-            generated_from: None,
-        };
-        let (parsed, diagnostics) = parse_with_cache(&page, &book.root, Some(parse_cache));
+        let (parsed, diagnostics) =
+            parse_with_cache(&loaded.path, &source, &book.root, Some(parse_cache));
         let old = &analysis.pages[id];
         let same_face = front_matter_text(&loaded.source.text, old)
             == front_matter_text(&source.text, &parsed)

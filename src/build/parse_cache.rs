@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
-use crate::load;
 use crate::parse::{self, ParsedPage};
 use crate::paths;
 use crate::source::{BookRoot, ReadError, SourceFile};
@@ -44,9 +43,11 @@ struct CachedParse {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses one page, or reuses the cached parse when nothing it read changed.
+/// Parses the page at `path` (book-relative) whose text is `source`, or
+/// reuses the cached parse when nothing it read changed.
 pub(super) fn parse_with_cache(
-    page: &load::LoadedPage,
+    path: &str,
+    source: &SourceFile,
     root: &BookRoot,
     cache: Option<&ParseCache>,
 ) -> (ParsedPage, Vec<Diagnostic>) {
@@ -55,14 +56,14 @@ pub(super) fn parse_with_cache(
         read: std::sync::Mutex::new(Vec::new()),
     };
     let Some(cache) = cache else {
-        return parse::parse_page(&page.source, &includes);
+        return parse::parse_page(source, &includes);
     };
-    let text = page.source.content_hash();
+    let text = source.content_hash();
     let cached = cache
         .pages
         .lock()
         .ok()
-        .and_then(|pages| pages.get(&page.path).cloned());
+        .and_then(|pages| pages.get(path).cloned());
     if let Some(cached) = cached {
         let includes_unchanged = cached.includes.iter().all(|(path, hash)| {
             root.read_source(path)
@@ -72,11 +73,11 @@ pub(super) fn parse_with_cache(
             return (cached.parsed, cached.diagnostics);
         }
     }
-    let (parsed, diagnostics) = parse::parse_page(&page.source, &includes);
+    let (parsed, diagnostics) = parse::parse_page(source, &includes);
     let read = includes.read.into_inner().unwrap_or_default();
     if let Ok(mut pages) = cache.pages.lock() {
         pages.insert(
-            page.path.clone(),
+            path.to_string(),
             CachedParse {
                 text,
                 includes: read,

@@ -151,13 +151,9 @@ pub fn render_pages(
                 indexes,
                 icons: &icons,
             };
-            let (html, content) = render_page(&inputs, theme, highlighter, &asset_paths, cache)?;
-            let file = OutputFile {
-                path: format!("{}index.html", site.page_urls[id]),
-                contents: html.into_bytes(),
-            };
+            let rendered = page_file(&inputs, theme, highlighter, &asset_paths, cache)?;
             on_page();
-            Ok((file, content))
+            Ok(rendered)
         })
         .collect::<Result<_, TemplateError>>()?;
     let (mut files, contents): (Vec<OutputFile>, Vec<String>) = rendered.into_iter().unzip();
@@ -232,12 +228,7 @@ impl SiteExtras {
                     indexes,
                     icons: &self.icons,
                 };
-                let (html, content) =
-                    render_page(&inputs, theme, highlighter, &asset_paths, cache)?;
-                let file = OutputFile {
-                    path: format!("{}index.html", site.page_urls[id]),
-                    contents: html.into_bytes(),
-                };
+                let (file, content) = page_file(&inputs, theme, highlighter, &asset_paths, cache)?;
                 Ok((id, file, content))
             })
             .collect::<Result<_, TemplateError>>()?;
@@ -483,6 +474,22 @@ fn page_body(
         Some(err) => Err(err),
         None => Ok(body),
     }
+}
+
+/// A page's `index.html` at its URL, and its body for the print page.
+fn page_file(
+    inputs: &PageInputs<'_>,
+    theme: &Theme,
+    highlighter: &Highlighter,
+    asset_paths: &BTreeMap<&str, &str>,
+    cache: Option<&RenderCache>,
+) -> Result<(OutputFile, String), TemplateError> {
+    let (html, content) = render_page(inputs, theme, highlighter, asset_paths, cache)?;
+    let file = OutputFile {
+        path: format!("{}index.html", inputs.site.page_urls[inputs.page]),
+        contents: html.into_bytes(),
+    };
+    Ok((file, content))
 }
 
 fn render_page(

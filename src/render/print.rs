@@ -42,16 +42,19 @@ pub(super) fn links(site: &Site, parsed: &[ParsedPage], id: PageId) -> Vec<Resol
         .iter()
         .map(|link| {
             let href = match (&link.href, link.page, &link.file_path) {
-                (Some(_), Some(to), _) if !parsed[to].front_matter.hidden => {
-                    Some(match &link.fragment {
-                        Some(fragment) => {
-                            format!("#{}{}", id_prefix(to), paths::encode_fragment(fragment))
-                        }
-                        None => format!("#p{to}"),
-                    })
+                // A heading in a section the print page holds.
+                (Some(_), Some(to), _)
+                    if link.fragment.is_some() && !parsed[to].front_matter.hidden =>
+                {
+                    let fragment = link.fragment.as_deref().unwrap_or_default();
+                    Some(format!(
+                        "#{}{}",
+                        id_prefix(to),
+                        paths::encode_fragment(fragment)
+                    ))
                 }
                 (Some(_), Some(to), _) => Some(with_fragment(
-                    paths::href(PRINT_URL, &site.page_urls[to]),
+                    page_href(site, parsed, to),
                     link.fragment.as_deref(),
                 )),
                 (Some(_), None, Some(path)) => site.files.get(path).map(|url| {
