@@ -279,6 +279,13 @@ const MINIMUM_CONTRAST: f64 = 4.6;
 /// both files load on every page and a long selector of one scheme can
 /// never outweigh the other.
 pub fn scoped_stylesheets() -> (String, String) {
+    // A pure function of the bundled themes: computed once per process
+    // (loading syntect's themes costs a few milliseconds per build).
+    static SCOPED: OnceLock<(String, String)> = OnceLock::new();
+    SCOPED.get_or_init(scope_stylesheets).clone()
+}
+
+fn scope_stylesheets() -> (String, String) {
     let (light, dark) = stylesheets();
     (
         format!(

@@ -11,6 +11,7 @@
 //! fetch anything, or publish the script for a book without diagrams.
 
 use std::io::Read;
+use std::sync::OnceLock;
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag};
 
@@ -41,14 +42,25 @@ pub(super) fn bundled_file(parsed: &[ParsedPage], own_copy: bool) -> Option<Outp
     if own_copy || !parsed.iter().any(has_diagram) {
         return None;
     }
-    let mut contents = Vec::with_capacity(6 << 20);
-    flate2::read::GzDecoder::new(BUNDLED)
-        .read_to_end(&mut contents)
-        .ok()?;
     Some(OutputFile {
         path: bundled_path(),
-        contents,
+        contents: unpacked()?.to_vec(),
     })
+}
+
+/// The bundled script unpacked, once per process: unpacking takes longer
+/// than building a small book, and the preview rebuilds many times.
+fn unpacked() -> Option<&'static [u8]> {
+    static UNPACKED: OnceLock<Option<Vec<u8>>> = OnceLock::new();
+    UNPACKED
+        .get_or_init(|| {
+            let mut contents = Vec::with_capacity(6 << 20);
+            flate2::read::GzDecoder::new(BUNDLED)
+                .read_to_end(&mut contents)
+                .ok()
+                .map(|_| contents)
+        })
+        .as_deref()
 }
 
 #[cfg(test)]
@@ -59,10 +71,7 @@ mod tests {
     fn the_bundled_script_unpacks_to_mermaid() {
         let file = bundled_file(&[], false);
         assert!(file.is_none(), "no diagram, no script");
-        let mut contents = Vec::new();
-        flate2::read::GzDecoder::new(BUNDLED)
-            .read_to_end(&mut contents)
-            .unwrap();
+        let contents = unpacked().expect("the bundled script unpacks");
         let text = String::from_utf8_lossy(&contents[..200]);
         assert!(text.contains("mermaid"), "{text}");
         assert!(contents.len() > 1_000_000);

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Mutex;
 
 use tera::Tera;
 
@@ -109,18 +110,6 @@ impl Theme {
                 static_files.insert(name, bytes);
             }
         }
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html"]);
-        // Tera's default also escapes `/`, which bloats every URL.
-        tera.set_escape_fn(super::escape_html);
-        let mut templates: Vec<(&String, &String)> = sources
-            .iter()
-            .map(|(name, (_, text))| (name, text))
-            .collect();
-        templates.sort();
-        let theme_sources = sources.clone();
-        tera.add_raw_templates(templates)
-            .map_err(|err| template_error(&theme_sources, &err))?;
         let mut static_files: Vec<_> = static_files.into_iter().collect();
         static_files.sort();
         let fingerprint = {
@@ -131,6 +120,7 @@ impl Theme {
             texts.hash(&mut hasher);
             hasher.finish()
         };
+        let tera = compiled_templates(&sources, fingerprint)?;
         Ok(Theme {
             tera,
             sources,
@@ -151,6 +141,37 @@ impl Theme {
             .render(name, context)
             .map_err(|err| template_error(&self.sources, &err))
     }
+}
+
+/// The templates of `sources` compiled by Tera. Compiling is most of the
+/// cost of a small build (every preview rebuild loads the theme), so the
+/// last compiled set is kept for the process and cloned while the
+/// templates' text (`fingerprint`) is unchanged.
+fn compiled_templates(
+    sources: &HashMap<String, (String, String)>,
+    fingerprint: u64,
+) -> Result<Tera, TemplateError> {
+    static LAST: Mutex<Option<(u64, Tera)>> = Mutex::new(None);
+    if let Ok(last) = LAST.lock() {
+        if let Some((_, tera)) = last.as_ref().filter(|(key, _)| *key == fingerprint) {
+            return Ok(tera.clone());
+        }
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    // Tera's default also escapes `/`, which bloats every URL.
+    tera.set_escape_fn(super::escape_html);
+    let mut templates: Vec<(&String, &String)> = sources
+        .iter()
+        .map(|(name, (_, text))| (name, text))
+        .collect();
+    templates.sort();
+    tera.add_raw_templates(templates)
+        .map_err(|err| template_error(sources, &err))?;
+    if let Ok(mut last) = LAST.lock() {
+        *last = Some((fingerprint, tera.clone()));
+    }
+    Ok(tera)
 }
 
 /// Turns a Tera error into one naming the template file and line.
