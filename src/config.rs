@@ -825,7 +825,7 @@ fn apply_gitbook_yaml(
         Err(ReadError::Encoding(diagnostic)) => return Err(diagnostic),
         Err(ReadError::Io(err)) => return Err(Box::new(whole_file_error(err.to_string()))),
     };
-    let value = yaml::parse_yaml(&source.text).map_err(|err| {
+    let (value, places) = yaml::parse_with_places(&source.text).map_err(|err| {
         Box::new(source.diagnostic(
             Severity::Error,
             Code::InvalidConfig,
@@ -852,10 +852,7 @@ fn apply_gitbook_yaml(
             return Ok(false);
         }
     };
-    let key_range = |key: &str| {
-        let at = yaml::key_offset(&source.text, key).unwrap_or(0);
-        at..at + key.len()
-    };
+    let key_range = |key: &str| places.key(&[key]).unwrap_or(0..1);
     const GITBOOK_KEYS: &[&str] = &["root", "structure", "redirects"];
     for key in map.keys() {
         let help = match key.as_str() {
@@ -902,13 +899,10 @@ fn apply_gitbook_yaml(
     if let Some(Value::Object(redirects)) = map.get("redirects") {
         for (from, to) in redirects {
             let Some(to) = to.as_str() else { continue };
-            let at = yaml::nested_key_offset(&source.text, from).unwrap_or(0);
-            let line_end = source.text[at..]
-                .find('\n')
-                .map_or(source.text.len(), |i| at + i);
-            let span = source.text[at..line_end]
-                .rfind(to)
-                .map_or(at..at + from.len(), |i| at + i..at + i + to.len());
+            let span = places
+                .value(&["redirects", from])
+                .or_else(|| places.key(&["redirects", from]))
+                .unwrap_or(0..1);
             section.redirects.push(Redirect {
                 from: from.trim_matches('/').trim_end_matches(".md").to_string(),
                 to: to.trim_start_matches("./").to_string(),

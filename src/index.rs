@@ -245,9 +245,10 @@ fn check_page(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let front_matter = front_matter_text(&source.text);
-    let at_key = |key: &str| -> Range<usize> {
-        yaml::key_offset(front_matter, key).map_or(0..3, |at| at..at + key.len())
-    };
+    let places = yaml::parse_with_places(front_matter)
+        .map(|(_, places)| places)
+        .unwrap_or_default();
+    let at_key = |key: &str| -> Range<usize> { places.key(&[key]).unwrap_or(0..3) };
     let mut error = |range: Range<usize>, message: String, help: String| {
         diagnostics.push(
             source
@@ -271,7 +272,9 @@ fn check_page(
     for (key, allowed) in &rules.values {
         for value in list_values(values.get(key)) {
             if !allowed.contains(&value) {
-                let range = value_range(front_matter, key, &value).unwrap_or_else(|| at_key(key));
+                let range = places
+                    .value_written(front_matter, &[key], &value)
+                    .unwrap_or_else(|| at_key(key));
                 error(
                     range,
                     format!("`{key}: {value}` is not an allowed value"),
@@ -320,25 +323,6 @@ fn front_matter_text(text: &str) -> &str {
     &text[..end]
 }
 
-/// Where `value` is written for `key` (on its line, or as a list item
-/// below it).
-fn value_range(front_matter: &str, key: &str, value: &str) -> Option<Range<usize>> {
-    let start = yaml::key_offset(front_matter, key)?;
-    let rest = &front_matter[start..];
-    let mut offset = start;
-    for (n, line) in rest.split_inclusive('\n').enumerate() {
-        let is_item = n > 0 && line.trim_start().starts_with('-');
-        if n > 0 && !is_item && !line.starts_with(' ') {
-            break;
-        }
-        if let Some(at) = line.find(value) {
-            return Some(offset + at..offset + at + value.len());
-        }
-        offset += line.len();
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,10 +338,12 @@ mod tests {
     fn value_ranges_find_list_items() {
         let text = "---\nkind: spec\ngroups:\n  - Payments\n  - Identity\nname: x\n---\n";
         let fm = front_matter_text(text);
-        assert_eq!(&fm[value_range(fm, "kind", "spec").unwrap()], "spec");
-        let range = value_range(fm, "groups", "Identity").unwrap();
+        let (_, places) = yaml::parse_with_places(fm).unwrap();
+        let value_range = |key: &str, value: &str| places.value_written(fm, &[key], value);
+        assert_eq!(&fm[value_range("kind", "spec").unwrap()], "spec");
+        let range = value_range("groups", "Identity").unwrap();
         assert_eq!(&fm[range.clone()], "Identity");
         assert!(fm[..range.start].ends_with("  - "));
-        assert_eq!(value_range(fm, "groups", "name"), None);
+        assert_eq!(value_range("groups", "name"), None);
     }
 }

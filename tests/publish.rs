@@ -269,7 +269,7 @@ fn completions_man_page_and_version() {
 #[test]
 fn deployment_recipes_are_valid() {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
-    let pages: serde_json::Value = serde_yaml::from_str(
+    let pages: serde_json::Value = folio::yaml::parse_yaml(
         &std::fs::read_to_string(docs.join("deploy-github-pages.yml")).unwrap(),
     )
     .unwrap();
@@ -282,7 +282,7 @@ fn deployment_recipes_are_valid() {
                 .as_str()
                 .is_some_and(|u| u.starts_with("actions/deploy-pages"))))));
     let gitlab: serde_json::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(docs.join("gitlab-ci.yml")).unwrap())
+        folio::yaml::parse_yaml(&std::fs::read_to_string(docs.join("gitlab-ci.yml")).unwrap())
             .unwrap();
     assert!(gitlab["pages"]["script"].is_array());
     let nginx = std::fs::read_to_string(docs.join("nginx.conf")).unwrap();
