@@ -672,7 +672,7 @@ fn shallow_clone_warning(root: &BookRoot) -> Option<Diagnostic> {
     let source = root
         .read_source("book.toml")
         .unwrap_or_else(|_| SourceFile::new(PathBuf::from("book.toml"), String::new()));
-    let span = Config::key_span(&source.text, "last-updated").unwrap_or(0..0);
+    let span = Config::key_span(&source.text, &["output", "html", "last-updated"]).unwrap_or(0..0);
     Some(
         source
             .diagnostic(

@@ -100,7 +100,7 @@ fn edit_link_diagnostic(
         _ => return None,
     };
     let source = book.root.read_source("book.toml").ok()?;
-    let span = config::Config::key_span(&source.text, "edit-url-template")?;
+    let span = config::Config::key_span(&source.text, &["output", "html", "edit-url-template"])?;
     let diagnostic = source
         .diagnostic(
             severity,

@@ -23,6 +23,8 @@ use crate::external::ExternalConfig;
 use crate::source::{BookRoot, ReadError, SourceFile};
 use crate::yaml;
 
+mod places;
+
 /// The configuration file's name.
 pub const CONFIG_FILE: &str = "book.toml";
 
@@ -338,10 +340,11 @@ impl Config {
         Some(template.replace("{path}", &crate::paths::encode_path(page_path)))
     }
 
-    /// Where `key = …` is set in `book.toml`'s text, for diagnostics about
-    /// a setting found wrong after loading (an unreachable edit link).
-    pub fn key_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
-        find_key(text, key).map(|at| at..at + key.len())
+    /// Where the key at `path` (`["output", "html", "edit-url-template"]`)
+    /// is set in `book.toml`'s text, for diagnostics about a setting found
+    /// wrong after loading (an unreachable edit link).
+    pub fn key_span(text: &str, path: &[&str]) -> Option<Range<usize>> {
+        places::key_span(text, path)
     }
 
     /// Files of the book the theme publishes because the configuration
@@ -355,21 +358,6 @@ impl Config {
         .into_iter()
         .filter_map(|(key, path)| Some((key, path.as_deref()?)))
     }
-}
-
-/// Where `key = …` starts in a TOML text (the first line setting it).
-fn find_key(text: &str, key: &str) -> Option<usize> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key) {
-            if rest.trim_start().starts_with('=') {
-                return Some(offset + line.len() - trimmed.len());
-            }
-        }
-        offset += line.len();
-    }
-    None
 }
 
 impl SectionConfig {
@@ -441,13 +429,13 @@ fn read_book_toml(
     config.check = check;
     validate(&config, root, &source)?;
     if let Some(theme) = theme.filter(|theme| !is_inside(theme)) {
-        let at = find_key(&source.text, "theme").unwrap_or(0);
+        let at = places::key_span(&source.text, &["output", "html", "theme"]).unwrap_or(0..0);
         warnings.push(
             source
                 .diagnostic(
                     Severity::Warning,
                     Code::InvalidConfig,
-                    at..at + "theme".len(),
+                    at,
                     format!(
                         "theme folder `{theme}` is outside the book; the default theme is used"
                     ),
@@ -462,16 +450,13 @@ fn read_book_toml(
 /// Compiles `[check]`: every code named must exist (with the closest one
 /// suggested) and every pattern must be a valid glob.
 fn compile_check(raw: &RawCheck, source: &SourceFile) -> Result<CheckRules, Box<Diagnostic>> {
-    let error = |needle: &str, message: String, help: String| {
-        let start = source.text.find(needle).unwrap_or(0);
+    let error = |written: &str, message: String, help: String| {
+        let at = places::value_span(&source.text, &["check"], written)
+            .or_else(|| places::key_span(&source.text, &["check"]))
+            .unwrap_or(0..0);
         Box::new(
             source
-                .diagnostic(
-                    Severity::Error,
-                    Code::InvalidConfig,
-                    start..start + needle.len(),
-                    message,
-                )
+                .diagnostic(Severity::Error, Code::InvalidConfig, at, message)
                 .with_help(help),
         )
     };
@@ -940,7 +925,7 @@ fn validate(config: &Config, root: &BookRoot, source: &SourceFile) -> Result<(),
         if root.is_file(path) {
             continue;
         }
-        let at = find_key(&source.text, key).unwrap_or(0);
+        let at = places::key_span(&source.text, &["output", "html", key]).unwrap_or(0..0);
         let (what, help) = match key {
             "mermaid" => ("the Mermaid script", "install it, e.g. `npm install mermaid` and copy node_modules/mermaid/dist/mermaid.min.js"),
             "logo" => ("the logo", "give an image path relative to the book directory, inside it"),
@@ -951,7 +936,7 @@ fn validate(config: &Config, root: &BookRoot, source: &SourceFile) -> Result<(),
                 .diagnostic(
                     Severity::Error,
                     Code::InvalidConfig,
-                    at..at + key.len(),
+                    at,
                     format!("{what} `{path}` is not a file in the book"),
                 )
                 .with_help(help),
@@ -959,14 +944,9 @@ fn validate(config: &Config, root: &BookRoot, source: &SourceFile) -> Result<(),
     }
     let mut seen_urls = Vec::new();
     for section in &config.sections {
-        let error = |needle: &str, message: String| {
-            let start = source.text.find(needle).unwrap_or(0);
-            Box::new(source.diagnostic(
-                Severity::Error,
-                Code::InvalidConfig,
-                start..start + needle.len(),
-                message,
-            ))
+        let error = |dir: &str, message: String| {
+            let at = places::value_span(&source.text, &["section"], dir).unwrap_or(0..0);
+            Box::new(source.diagnostic(Severity::Error, Code::InvalidConfig, at, message))
         };
         if section.dir.split('/').any(|part| part == "..") {
             return Err(error(
@@ -1120,6 +1100,20 @@ mod tests {
         let err = result.unwrap_err();
         assert_eq!(err.position.line, 2);
         assert!(err.message.contains("does not exist"));
+    }
+
+    #[test]
+    fn settings_are_located_by_the_toml_parser_not_by_their_text() {
+        // The same words earlier in the file (a title, a comment) do not
+        // take the place of the setting.
+        let (_dir, result) = book(
+            "# deny = [\"nope\"], dir = \"nope\"\n[book]\ntitle = \"nope\"\n\n[[section]]\ndir = \"content\"\n\n[[section]]\ndir = \"nope\"\n",
+        );
+        let err = result.unwrap_err();
+        assert_eq!((err.position.line, err.position.column), (9, 8), "{err:?}");
+        let (_dir, result) = book("[book]\ntitle = \"brokn\"\n[check]\nwarn = [\"brokn\"]\n");
+        let err = result.unwrap_err();
+        assert_eq!((err.position.line, err.position.column), (4, 10), "{err:?}");
     }
 
     #[test]
