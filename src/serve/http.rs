@@ -216,9 +216,14 @@ fn file_response(method: &Method, path: &str, bytes: &Arc<Vec<u8>>) -> Response<
             Some(at) => format!("{}{tag}{}", &html[..at], &html[at..]),
             None => format!("{html}{tag}"),
         };
-        return respond(method, StatusCode::OK, content_type, injected.into_bytes());
+        return respond(method, StatusCode::OK, &content_type, injected.into_bytes());
     }
-    respond(method, StatusCode::OK, content_type, bytes.as_ref().clone())
+    respond(
+        method,
+        StatusCode::OK,
+        &content_type,
+        bytes.as_ref().clone(),
+    )
 }
 
 fn not_found(shared: &Shared, method: &Method) -> Response<Body> {
@@ -273,27 +278,24 @@ fn plain(status: StatusCode, text: &str) -> Response<Body> {
     )
 }
 
-/// The content type of a site file, by extension.
-fn content_type(path: &str) -> &'static str {
-    let extension = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match extension.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "md" | "txt" => "text/plain; charset=utf-8",
-        "xml" => "application/xml",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "yaml" | "yml" => "application/yaml",
-        "woff2" => "font/woff2",
-        "mp4" => "video/mp4",
-        _ => "application/octet-stream",
+/// The content type of a site file, by extension, from the `mime_guess`
+/// table; text types say they are UTF-8 (folio writes nothing else).
+fn content_type(path: &str) -> String {
+    let extension = path.rsplit_once('.').map_or("", |(_, ext)| ext);
+    let mime = match extension.to_ascii_lowercase().as_str() {
+        // The page menu's "view Markdown" opens the source in the tab: as
+        // `text/markdown` some browsers download it instead.
+        "md" => "text/plain",
+        other => mime_guess::from_ext(other)
+            .first_raw()
+            .unwrap_or("application/octet-stream"),
+    };
+    let textual =
+        mime.starts_with("text/") || mime.ends_with("javascript") || mime.ends_with("json");
+    if textual {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
     }
 }
 
@@ -336,5 +338,12 @@ mod tests {
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("x.SVG"), "image/svg+xml");
         assert_eq!(content_type("noext"), "application/octet-stream");
+        assert_eq!(
+            content_type("_folio/folio.js"),
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(content_type("a/page.md"), "text/plain; charset=utf-8");
+        assert_eq!(content_type("font.woff2"), "font/woff2");
+        assert_eq!(content_type("photo.avif"), "image/avif");
     }
 }
