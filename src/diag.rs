@@ -290,4 +290,76 @@ mod tests {
             "a\u{FFFD}[31mb\tc\u{FFFD}\u{FFFD}\n"
         );
     }
+
+    fn diagnostic(file: &str, line: usize, code: Code, severity: Severity) -> Diagnostic {
+        Diagnostic {
+            severity,
+            code,
+            file: PathBuf::from(file),
+            position: Position { line, column: 1 },
+            width: 1,
+            source_line: String::new(),
+            target: None,
+            message: String::new(),
+            help: None,
+            suggestion: None,
+        }
+    }
+
+    #[test]
+    fn every_code_has_a_unique_name_and_a_description() {
+        let mut names = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let name = code.as_str();
+            assert!(names.insert(name), "`{name}` is used twice");
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "`{name}` is not kebab-case"
+            );
+            assert!(
+                !code.description().is_empty(),
+                "`{name}` has no description"
+            );
+        }
+    }
+
+    #[test]
+    fn only_link_problems_follow_the_broken_links_policy() {
+        let links: Vec<&str> = Code::ALL
+            .iter()
+            .filter(|code| code.is_link_problem())
+            .map(|code| code.as_str())
+            .collect();
+        assert_eq!(
+            links,
+            [
+                "broken-link",
+                "broken-anchor",
+                "broken-reference",
+                "outside-root"
+            ]
+        );
+    }
+
+    #[test]
+    fn levels_change_severity_and_reports_sort_by_file_then_line() {
+        let error = diagnostic("b.md", 3, Code::BrokenLink, Severity::Error);
+        assert_eq!(error.clone().downgraded().severity, Severity::Warning);
+        assert_eq!(error.clone().downgraded().upgraded(), error);
+        let mut found = vec![
+            error.clone(),
+            diagnostic("a.md", 9, Code::OrphanPage, Severity::Warning),
+            diagnostic("b.md", 1, Code::BrokenAnchor, Severity::Error),
+        ];
+        found.sort_by(|x, y| x.sort_key().cmp(&y.sort_key()));
+        let order: Vec<(&str, usize)> = found
+            .iter()
+            .map(|d| (d.file.to_str().unwrap(), d.position.line))
+            .collect();
+        assert_eq!(order, [("a.md", 9), ("b.md", 1), ("b.md", 3)]);
+        assert_eq!(count(&found), (2, 1));
+        // A target is kept printable.
+        let target = error.with_target("x\u{1b}[2J.md").target.unwrap();
+        assert_eq!(target, "x\u{FFFD}[2J.md");
+    }
 }

@@ -781,3 +781,130 @@ pub fn book_markdown_files(root: &BookRoot, config: &Config, exclude: &[PathBuf]
     }
     files
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// Loads a book made of `files` (path, text), with no `book.toml`
+    /// unless one is given.
+    fn load(files: &[(&str, &str)]) -> (tempfile::TempDir, Book, Vec<Diagnostic>) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let root = BookRoot::open(dir.path()).unwrap();
+        let (config, _) = crate::config::load_config(&root).unwrap();
+        let (book, diagnostics) = load_book(root, config, &[]).unwrap();
+        (dir, book, diagnostics)
+    }
+
+    fn paths(book: &Book) -> Vec<&str> {
+        book.pages.iter().map(|page| page.path.as_str()).collect()
+    }
+
+    #[test]
+    fn summary_order_parents_and_the_sidebar() {
+        let (_dir, book, diagnostics) = load(&[
+            ("README.md", "# Home\n"),
+            (
+                "SUMMARY.md",
+                "# Summary\n\n* [Home](README.md)\n* [Guide](guide/README.md)\n  * [Install](guide/install.md)\n\n## Reference\n\n* [Site](https://example.org/)\n* Label only\n",
+            ),
+            ("guide/README.md", "# Guide\n"),
+            ("guide/install.md", "# Install\n"),
+        ]);
+        // A label without a link is allowed but pointed out.
+        let found: Vec<_> = diagnostics
+            .iter()
+            .map(|d| (d.code, d.position.line))
+            .collect();
+        assert_eq!(found, [(Code::InvalidSummary, 10)]);
+        assert_eq!(
+            paths(&book),
+            ["README.md", "guide/README.md", "guide/install.md"]
+        );
+        let install = book.page_at("guide/install.md").unwrap();
+        assert_eq!(book.pages[install].parent, book.page_at("guide/README.md"));
+        assert_eq!(book.pages[install].nav_label.as_deref(), Some("Install"));
+        let groups = &book.sections[0].groups;
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].title, None);
+        assert_eq!(
+            groups[0].items[1].children[0].target,
+            NavTarget::Page(install)
+        );
+        assert_eq!(groups[1].title.as_deref(), Some("Reference"));
+        assert_eq!(
+            groups[1].items[0].target,
+            NavTarget::External("https://example.org/".into())
+        );
+        assert_eq!(groups[1].items[1].target, NavTarget::None);
+        assert_eq!(book.sections[0].index_page, book.page_at("README.md"));
+    }
+
+    #[test]
+    fn files_summary_does_not_reach_are_orphans_not_pages() {
+        let (_dir, book, diagnostics) = load(&[
+            ("README.md", "# Home\n"),
+            ("SUMMARY.md", "* [Home](README.md)\n"),
+            ("draft.md", "# Draft\n"),
+        ]);
+        assert_eq!(paths(&book), ["README.md"]);
+        assert!(book.unpublished.contains("draft.md"));
+        assert_eq!(book.page_at("draft.md"), None);
+        let codes: Vec<_> = diagnostics
+            .iter()
+            .map(|d| (d.code, d.file.clone()))
+            .collect();
+        assert_eq!(codes, [(Code::OrphanPage, PathBuf::from("draft.md"))]);
+    }
+
+    #[test]
+    fn a_summary_entry_for_a_missing_file_is_reported_at_its_line() {
+        let (_dir, book, diagnostics) = load(&[
+            ("README.md", "# Home\n"),
+            ("SUMMARY.md", "* [Home](README.md)\n* [Gone](gone.md)\n"),
+        ]);
+        assert_eq!(paths(&book), ["README.md"]);
+        assert_eq!(book.sections[0].groups[0].items[1].target, NavTarget::None);
+        let gone = diagnostics
+            .iter()
+            .find(|d| d.file == Path::new("SUMMARY.md"))
+            .expect("a diagnostic for the missing page");
+        assert_eq!(gone.position.line, 2, "{gone:?}");
+    }
+
+    #[test]
+    fn a_section_without_summary_reports_once_not_per_page() {
+        let (_dir, book, diagnostics) = load(&[
+            ("book.toml", "[[section]]\ndir = \"a\"\n"),
+            ("a/README.md", "# A\n"),
+            ("a/other.md", "# Other\n"),
+        ]);
+        assert!(book.in_section_without_summary("a/other.md"));
+        let orphans = diagnostics
+            .iter()
+            .filter(|d| d.code == Code::OrphanPage)
+            .count();
+        assert_eq!(orphans, 0, "{diagnostics:?}");
+        assert!(
+            diagnostics.iter().any(|d| d.code == Code::InvalidSummary),
+            "{diagnostics:?}"
+        );
+    }
+
+    #[test]
+    fn generated_page_names() {
+        assert_eq!(slug("Payments API (v2)"), "payments-api-v2");
+        assert_eq!(slug("Größe"), "größe");
+        assert_eq!(slug("!!!"), "reference");
+        assert_eq!(
+            spec_link("specs/api v1.yaml", "reference"),
+            "../specs/api%20v1.yaml"
+        );
+    }
+}

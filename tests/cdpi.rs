@@ -4,36 +4,46 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 fn repository() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Builds the repository's book into a temporary folder.
-fn build_cdpi() -> (tempfile::TempDir, String) {
-    let out = tempfile::tempdir().unwrap();
-    let site = out.path().join("site");
-    let output = Command::new(env!("CARGO_BIN_EXE_folio"))
-        .args(["build", ".", "--out"])
-        .arg(&site)
-        .current_dir(repository())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
-    (out, stderr)
+/// The built site and what the build printed.
+struct Built {
+    site: PathBuf,
+    stderr: String,
 }
 
-fn read(out: &tempfile::TempDir, rel: &str) -> String {
-    fs::read_to_string(out.path().join("site").join(rel))
-        .unwrap_or_else(|err| panic!("{rel}: {err}"))
+/// Builds the repository's book once for this file's tests, into cargo's
+/// scratch folder for integration tests (replaced on the next run).
+fn build_cdpi() -> &'static Built {
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let site = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cdpi-site");
+        let output = Command::new(env!("CARGO_BIN_EXE_folio"))
+            .args(["build", ".", "--out"])
+            .arg(&site)
+            .current_dir(repository())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(0), "{stderr}");
+        Built { site, stderr }
+    })
+}
+
+fn read(built: &Built, rel: &str) -> String {
+    fs::read_to_string(built.site.join(rel)).unwrap_or_else(|err| panic!("{rel}: {err}"))
 }
 
 #[test]
 fn the_knowledge_base_builds_with_no_errors_or_warnings() {
-    let (out, stderr) = build_cdpi();
+    let out = build_cdpi();
+    let stderr = &out.stderr;
     assert!(stderr.contains("(0 errors, 0 warnings)"), "{stderr}");
     for page in [
         "index.html",
@@ -42,14 +52,14 @@ fn the_knowledge_base_builds_with_no_errors_or_warnings() {
         "references/index.html",
         "references/home/index.html",
     ] {
-        assert!(out.path().join("site").join(page).is_file(), "{page}");
+        assert!(out.site.join(page).is_file(), "{page}");
     }
 }
 
 #[test]
 fn the_seed_page_is_published_repaired_with_figures_and_links() {
-    let (out, _) = build_cdpi();
-    let html = read(&out, "dpg-and-dpi/index.html");
+    let out = build_cdpi();
+    let html = read(out, "dpg-and-dpi/index.html");
     assert!(html.contains("<h1>🆚 DPG and DPI</h1>"), "{html}");
     assert!(html.contains("Secretary General’s Roadmap"));
     for mojibake in ["ðŸ", "â€", "Ã"] {
@@ -63,10 +73,7 @@ fn the_seed_page_is_published_repaired_with_figures_and_links() {
     for figure in ["9.51.14", "10.00.06"] {
         let name = format!("Screenshot 2024-03-22 at {figure}\u{202f}AM.svg");
         assert!(
-            out.path()
-                .join("site/.gitbook/assets")
-                .join(&name)
-                .is_file(),
+            out.site.join(".gitbook/assets").join(&name).is_file(),
             "{name} copied"
         );
         let encoded = format!(
@@ -110,8 +117,8 @@ fn published_text_is_the_seed_with_only_its_encoding_and_figures_changed() {
 
 #[test]
 fn the_spec_index_lists_all_29_entries_under_8_groups() {
-    let (out, _) = build_cdpi();
-    let html = read(&out, "references/spec-index/index.html");
+    let out = build_cdpi();
+    let html = read(out, "references/spec-index/index.html");
     assert_eq!(html.matches("<section class=\"index-group\"").count(), 8);
     assert!(
         html.contains("<p class=\"index-total\">29 entries in 8 groups.</p>"),
@@ -136,13 +143,13 @@ fn the_spec_index_lists_all_29_entries_under_8_groups() {
     assert_eq!(unique.len(), 29, "{unique:?}");
     for link in links {
         let page = out
-            .path()
-            .join("site/references/spec-index")
+            .site
+            .join("references/spec-index")
             .join(link)
             .join("index.html");
         assert!(page.is_file(), "{link} leads to {}", page.display());
     }
     let json: serde_json::Value =
-        serde_json::from_str(&read(&out, "references/spec-index.json")).unwrap();
+        serde_json::from_str(&read(out, "references/spec-index.json")).unwrap();
     assert_eq!(json["entries"].as_array().unwrap().len(), 29);
 }

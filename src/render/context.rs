@@ -450,3 +450,154 @@ fn markdown_html(text: &str) -> String {
     pulldown_cmark::html::push_html(&mut html, events);
     html
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{parse_page, NoIncludes};
+    use crate::source::BookRoot;
+
+    /// A book run through load, parse and resolve: the inputs `render`
+    /// gets. Sections `a` (three pages, one hidden) and `b`.
+    struct Stages {
+        _dir: tempfile::TempDir,
+        book: Book,
+        parsed: Vec<ParsedPage>,
+        site: Site,
+        titles: Vec<String>,
+    }
+
+    fn stages() -> Stages {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            ("book.toml", "[[section]]\ndir = \"a\"\ntitle = \"Guide\"\n\n[[section]]\ndir = \"b\"\ntitle = \"API\"\n"),
+            ("a/README.md", "# Guide home\n"),
+            ("a/SUMMARY.md", "* [Guide home](README.md)\n* [Setup](setup/README.md)\n  * [Install](setup/install.md)\n  * [Secret](setup/secret.md)\n* [Elsewhere](https://example.org/)\n"),
+            ("a/setup/README.md", "# Setup\n"),
+            ("a/setup/install.md", "# Install\n"),
+            ("a/setup/secret.md", "---\nhidden: true\n---\n# Secret\n"),
+            ("b/README.md", "# API home\n"),
+            ("b/SUMMARY.md", "* [API home](README.md)\n"),
+        ];
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let root = BookRoot::open(dir.path()).unwrap();
+        let (config, _) = crate::config::load_config(&root).unwrap();
+        let (book, _) = crate::load::load_book(root, config, &[]).unwrap();
+        let parsed: Vec<ParsedPage> = book
+            .pages
+            .iter()
+            .map(|page| parse_page(&page.source, &NoIncludes).0)
+            .collect();
+        let (site, _) = crate::resolve::resolve_site(&book, &parsed);
+        let titles = (0..book.pages.len())
+            .map(|id| crate::index::page_title(&book, &parsed, id))
+            .collect();
+        Stages {
+            _dir: dir,
+            book,
+            parsed,
+            site,
+            titles,
+        }
+    }
+
+    fn with_page<T>(stages: &Stages, path: &str, view: impl FnOnce(&PageInputs<'_>) -> T) -> T {
+        let icons = super::super::icons::Icons::for_pages(&stages.parsed);
+        let inputs = PageInputs {
+            book: &stages.book,
+            site: &stages.site,
+            parsed: &stages.parsed,
+            titles: &stages.titles,
+            page: stages.book.page_at(path).unwrap(),
+            indexes: &[],
+            icons: &icons,
+        };
+        view(&inputs)
+    }
+
+    #[test]
+    fn breadcrumbs_lead_from_the_section_home_down() {
+        let stages = stages();
+        let crumbs: Vec<(String, String)> = with_page(&stages, "a/setup/install.md", |page| {
+            page.breadcrumbs()
+                .into_iter()
+                .map(|link| (link.title.to_string(), link.url))
+                .collect()
+        });
+        assert_eq!(
+            crumbs,
+            [
+                ("Guide".to_string(), "../../".to_string()),
+                ("Setup".to_string(), "../".to_string())
+            ]
+        );
+        let home = with_page(&stages, "a/README.md", |page| page.breadcrumbs().len());
+        assert_eq!(home, 0);
+    }
+
+    #[test]
+    fn neighbours_stay_in_the_section_and_skip_hidden_pages() {
+        let stages = stages();
+        let titles = |path| {
+            with_page(&stages, path, |page| {
+                let (prev, next) = page.neighbours();
+                (
+                    prev.map(|l| l.title.to_string()),
+                    next.map(|l| l.title.to_string()),
+                )
+            })
+        };
+        assert_eq!(titles("a/README.md"), (None, Some("Setup".into())));
+        // The hidden page is neither previous nor next, and the next
+        // section's home is not next.
+        assert_eq!(titles("a/setup/install.md"), (Some("Setup".into()), None));
+        assert_eq!(titles("b/README.md"), (None, None));
+    }
+
+    #[test]
+    fn the_sidebar_opens_only_the_current_pages_ancestors() {
+        let stages = stages();
+        let nav = |path| {
+            with_page(&stages, path, |page| {
+                let nav = page.nav();
+                let sections: Vec<(String, String, bool)> = nav
+                    .sections
+                    .iter()
+                    .map(|s| (s.title.to_string(), s.url.clone(), s.current))
+                    .collect();
+                let items: Vec<(String, bool, bool, Vec<String>)> = nav.groups[0]
+                    .items
+                    .iter()
+                    .map(|item| {
+                        let children = item.children.iter().map(|c| c.title.to_string()).collect();
+                        (item.title.to_string(), item.open, item.current, children)
+                    })
+                    .collect();
+                (sections, items, nav.home_url)
+            })
+        };
+        let (sections, items, home) = nav("a/setup/install.md");
+        assert_eq!(
+            sections,
+            [
+                ("Guide".to_string(), "../../".to_string(), true),
+                ("API".to_string(), "../../b/".to_string(), false)
+            ]
+        );
+        // The first section is the site root.
+        assert_eq!(home, "../../");
+        let setup = &items[1];
+        assert_eq!((setup.0.as_str(), setup.1), ("Setup", true));
+        // The hidden page is not in the sidebar.
+        assert_eq!(setup.3, ["Install"]);
+        assert_eq!(items[2].0, "Elsewhere");
+        let (_, items, home) = nav("a/README.md");
+        assert!(items[0].2, "the current page is marked");
+        assert!(!items[1].1, "Setup is closed away from its pages");
+        assert_eq!(home, "./");
+    }
+}

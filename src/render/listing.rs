@@ -192,3 +192,100 @@ pub(super) fn index_json(index: &Index, site: &Site) -> String {
 pub(super) fn json_path(index: &Index, site: &Site) -> String {
     super::site_files::beside_page(&site.page_urls[index.page], "json")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{IndexEntry, IndexGroup};
+
+    fn entry(page: PageId, title: &str, values: serde_json::Value) -> IndexEntry {
+        IndexEntry {
+            page,
+            title: title.into(),
+            description: if page == 1 {
+                "Pay <safely>".into()
+            } else {
+                String::new()
+            },
+            values: values.as_object().cloned().unwrap_or_default(),
+        }
+    }
+
+    fn specs() -> Index {
+        let config = toml::from_str(
+            "page = \"specs.md\"\ncollect = \"specs\"\ngroup-by = \"kind\"\ncolumns = [\"home-page\", \"status\"]\nfilters = [\"status\", \"kind\"]\n",
+        )
+        .unwrap();
+        Index {
+            config,
+            page: 0,
+            entries: vec![
+                entry(
+                    1,
+                    "Payments & Co",
+                    serde_json::json!({"kind": "API", "status": "draft", "home-page": "https://pay.example.org/spec/v1"}),
+                ),
+                entry(
+                    2,
+                    "Identity",
+                    serde_json::json!({"kind": ["API", "Schema"], "status": "final"}),
+                ),
+            ],
+            groups: vec![
+                IndexGroup {
+                    name: "API".into(),
+                    id: "api".into(),
+                    entries: vec![0, 1],
+                },
+                IndexGroup {
+                    name: "Schema".into(),
+                    id: "schema".into(),
+                    entries: vec![1],
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn each_group_is_a_table_with_the_configured_columns() {
+        let html = index_html(&specs(), &|page| format!("../p{page}/"), "p3--");
+        assert!(
+            html.contains("<h2 id=\"p3--api\">API <span class=\"index-n\">(2)</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<th scope=\"col\">Home page</th><th scope=\"col\">Status</th>"),
+            "{html}"
+        );
+        // Titles and descriptions are escaped; addresses show their host.
+        assert!(html.contains("<a href=\"../p1/\">Payments &amp; Co</a><span class=\"index-desc\">Pay &lt;safely&gt;</span>"), "{html}");
+        assert!(html.contains("<td><a href=\"https://pay.example.org/spec/v1\">pay.example.org</a></td><td>draft</td>"), "{html}");
+        // A page in two groups is listed in both.
+        assert_eq!(html.matches("<a href=\"../p2/\">Identity</a>").count(), 2);
+        assert!(html.contains("<p class=\"index-total\">2 entries in 2 groups.</p>"));
+    }
+
+    #[test]
+    fn rows_carry_what_the_filter_script_reads() {
+        let html = index_html(&specs(), &|page| format!("p{page}.html"), "");
+        // Filter values per row (lists joined by `|`), and lower-cased text.
+        assert!(html.contains("<tr data-f-status=\"final\" data-f-kind=\"API|Schema\" data-text=\"identity   final\""), "{html}");
+        assert!(html.contains("data-text=\"payments &amp; co pay &lt;safely&gt; https://pay.example.org/spec/v1 draft\""), "{html}");
+        // The form offers each value once, sorted, and is hidden until the
+        // script reveals it.
+        assert!(html.contains(
+            "<form class=\"index-filter\" role=\"search\" aria-label=\"Filter the index\" hidden>"
+        ));
+        assert!(html.contains("<select name=\"f-kind\"><option value=\"\">All</option><option>API</option><option>Schema</option></select>"), "{html}");
+        assert!(html.contains("<select name=\"group\"><option value=\"\">All</option><option>API</option><option>Schema</option>"), "{html}");
+    }
+
+    #[test]
+    fn keys_become_headings_and_attribute_names() {
+        assert_eq!(heading_of("home-page"), "Home page");
+        assert_eq!(heading_of("last_reviewed"), "Last reviewed");
+        assert_eq!(attribute_name("Home Page"), "home-page");
+        assert_eq!(attribute_name("é"), "-");
+        assert_eq!(cell_html("<b>"), "&lt;b&gt;");
+    }
+}
