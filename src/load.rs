@@ -21,7 +21,7 @@ use crate::config::{join_rel, Config, IndexConfig, SectionConfig};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::openapi;
 use crate::paths;
-use crate::source::{slash_path, BookRoot, ReadError, SourceFile};
+use crate::source::{slash_path, BookRoot, FileIndex, ReadError, SourceFile};
 use crate::summary::{self, unescape, OpenapiEntry, SummaryItem};
 use crate::yaml;
 
@@ -44,6 +44,9 @@ pub struct Book {
     /// The date (YYYY-MM-DD) of each file's last commit, when
     /// `last-updated` is on and the book is in a git checkout.
     pub last_changed: HashMap<String, String>,
+    /// Every file and folder of the book, listed once: later stages ask it
+    /// rather than the disk.
+    pub files: FileIndex,
     by_path: HashMap<String, PageId>,
 }
 
@@ -132,8 +135,10 @@ pub fn load_book(
     config: Config,
     exclude: &[PathBuf],
 ) -> std::io::Result<(Book, Vec<Diagnostic>)> {
+    let files = FileIndex::of(&root, exclude);
     let mut loader = Loader {
         root: &root,
+        files: &files,
         paths: Vec::new(),
         labels: Vec::new(),
         parents: Vec::new(),
@@ -147,12 +152,14 @@ pub fn load_book(
     for (index, section) in config.sections.iter().enumerate() {
         sections.push(loader.section(index, section)?);
     }
+    // One walk with the `.gitignore` rules for every Markdown file.
+    let markdown = book_markdown_files(&root, &config, exclude);
     for index in &config.indexes {
-        loader.collected(&config, index, exclude);
+        loader.collected(&config, index, &markdown);
     }
     let published: HashSet<&String> = loader.paths.iter().collect();
     let mut unpublished = HashSet::new();
-    let walked = markdown_files(&root, &config, exclude);
+    let walked = page_files(&config, markdown);
     for path in walked {
         if !published.contains(&path) {
             unpublished.insert(path);
@@ -233,6 +240,7 @@ pub fn load_book(
             unpublished,
             by_path,
             last_changed,
+            files,
         },
         diagnostics,
     ))
@@ -252,6 +260,7 @@ fn in_section_without_summary(sections: &[Section], path: &str) -> bool {
 
 struct Loader<'a> {
     root: &'a BookRoot,
+    files: &'a FileIndex,
     paths: Vec<String>,
     labels: Vec<Option<String>>,
     parents: Vec<Option<PageId>>,
@@ -269,7 +278,7 @@ impl Loader<'_> {
         let summary_path = config.file(&config.summary);
         let readme_path = config.file(&config.readme);
         let mut groups = Vec::new();
-        if self.root.is_file(&summary_path) {
+        if self.files.is_file(&summary_path) {
             match self.root.read_source(&summary_path) {
                 Ok(source) => {
                     let (summary, diagnostics) = summary::parse_summary(&source);
@@ -295,7 +304,7 @@ impl Loader<'_> {
         }
         let index_page = match self.by_path.get(&readme_path) {
             Some(&id) => Some(id),
-            None if self.root.is_file(&readme_path) => {
+            None if self.files.is_file(&readme_path) => {
                 Some(self.publish(index, readme_path, None, None))
             }
             None => None,
@@ -306,7 +315,7 @@ impl Loader<'_> {
             groups,
             index_page,
             vars,
-            has_summary: self.root.is_file(&summary_path),
+            has_summary: self.files.is_file(&summary_path),
         })
     }
 
@@ -318,11 +327,10 @@ impl Loader<'_> {
         } else {
             &config.dir
         };
-        let misnamed = std::fs::read_dir(self.root.canonical().join(folder))
+        let misnamed = self
+            .files
+            .list_dir(folder)
             .into_iter()
-            .flatten()
-            .flatten()
-            .map(|entry| entry.file_name().to_string_lossy().into_owned())
             .find(|name| name != &config.summary && name.eq_ignore_ascii_case(&config.summary));
         let diagnostic = SourceFile::new(PathBuf::from(summary_path), String::new()).diagnostic(
             Severity::Error,
@@ -352,7 +360,7 @@ impl Loader<'_> {
     /// Publishes every page of an index's folder (listing them is the
     /// index's job, so they need no SUMMARY line); they sit under the index
     /// page in breadcrumbs.
-    fn collected(&mut self, config: &Config, index: &IndexConfig, exclude: &[PathBuf]) {
+    fn collected(&mut self, config: &Config, index: &IndexConfig, markdown: &[String]) {
         let Some(section) = config
             .sections
             .iter()
@@ -369,12 +377,12 @@ impl Loader<'_> {
         };
         let parent = self.by_path.get(&index.page).copied();
         let prefix = format!("{}/", index.collect);
-        for path in book_markdown_files(self.root, config, exclude) {
+        for path in markdown {
             if path.starts_with(&prefix)
-                && !self.by_path.contains_key(&path)
+                && !self.by_path.contains_key(path)
                 && !path.ends_with("SUMMARY.md")
             {
-                self.publish(section, path, None, parent);
+                self.publish(section, path.clone(), None, parent);
             }
         }
     }
@@ -386,7 +394,7 @@ impl Loader<'_> {
         config: &SectionConfig,
     ) -> std::io::Result<serde_json::Map<String, serde_json::Value>> {
         let path = config.file(".gitbook/vars.yaml");
-        if !self.root.is_file(&path) {
+        if !self.files.is_file(&path) {
             return Ok(serde_json::Map::new());
         }
         let source = match self.root.read_source(&path) {
@@ -521,7 +529,7 @@ impl Loader<'_> {
                 1 => join_rel(folder, &format!("{name}.md")),
                 n => join_rel(folder, &format!("{name}-{n}.md")),
             })
-            .find(|path| !self.by_path.contains_key(path) && !self.root.is_file(path))
+            .find(|path| !self.by_path.contains_key(path) && !self.files.is_file(path))
             .expect("an unused name exists")
     }
 
@@ -543,7 +551,7 @@ impl Loader<'_> {
                 let split = paths::split_destination(&unescape(&target.raw));
                 let joined = paths::join(&config.dir, &split.path);
                 let mut path = joined.path;
-                if joined.trailing_slash || self.root.is_dir(&path) {
+                if joined.trailing_slash || self.files.is_dir(&path) {
                     path = join_rel(&path, &config.readme);
                 }
                 if let Some(&id) = self.by_path.get(&path) {
@@ -557,7 +565,7 @@ impl Loader<'_> {
                         ),
                     ));
                     NavTarget::Page(id)
-                } else if path.ends_with(".md") && self.root.is_file(&path) {
+                } else if path.ends_with(".md") && self.files.is_file(&path) {
                     NavTarget::Page(self.publish(section, path, Some(label.clone()), parent))
                 } else {
                     self.diagnostics.push(
@@ -718,10 +726,10 @@ pub fn git_last_changed(book_dir: &std::path::Path) -> HashMap<String, String> {
     dates
 }
 
-/// Every Markdown page file in the sections (SUMMARY files excluded).
-fn markdown_files(root: &BookRoot, config: &Config, exclude: &[PathBuf]) -> Vec<String> {
+/// The page files among a book's Markdown files (SUMMARY files excluded).
+fn page_files(config: &Config, markdown: Vec<String>) -> Vec<String> {
     let summaries: Vec<String> = config.sections.iter().map(|s| s.file(&s.summary)).collect();
-    book_markdown_files(root, config, exclude)
+    markdown
         .into_iter()
         .filter(|path| !summaries.contains(path) && !path.ends_with("SUMMARY.md"))
         .collect()

@@ -435,9 +435,9 @@ impl<'a> Resolver<'a> {
             if !link_root.is_empty() && !folder.starts_with(&format!("{link_root}/")) {
                 continue;
             }
-            for name in self.book.root.list_dir(&folder) {
+            for name in self.book.files.list_dir(&folder) {
                 let path = join_rel(&folder, &name);
-                if self.book.root.is_file(&path) {
+                if self.book.files.is_file(&path) {
                     let url = self.file_url(&path);
                     self.files.insert(path, url);
                 }
@@ -497,7 +497,7 @@ impl<'a> Resolver<'a> {
                 let url = self.file_url(&path);
                 let mut href = paths::href(from, &url);
                 let name = path.rsplit('/').next().unwrap_or(&path).to_string();
-                let size = self.book.root.file_len(&path).unwrap_or(0);
+                let size = self.book.files.file_len(&path).unwrap_or(0);
                 self.files.insert(path.clone(), url);
                 if let Some(fragment) = &fragment {
                     href.push('#');
@@ -551,7 +551,7 @@ impl<'a> Resolver<'a> {
         let joined = paths::join_within(link_root, paths::parent_dir(source_path), &split.path);
         if joined.clamped > 0 && !link_root.is_empty() {
             let unbounded = paths::join(paths::parent_dir(source_path), &split.path);
-            if unbounded.clamped == 0 && self.book.root.is_file(&unbounded.path) {
+            if unbounded.clamped == 0 && self.book.files.is_file(&unbounded.path) {
                 if is_repository_asset(&unbounded.path) {
                     return Some(Target::File {
                         path: unbounded.path,
@@ -592,7 +592,7 @@ impl<'a> Resolver<'a> {
                 },
             );
         }
-        let path = if joined.trailing_slash || self.book.root.is_dir(&joined.path) {
+        let path = if joined.trailing_slash || self.book.files.is_dir(&joined.path) {
             self.folder_index(&joined.path)
         } else {
             joined.path
@@ -620,14 +620,14 @@ impl<'a> Resolver<'a> {
             return self.page_target(page, link, to, split.fragment);
         }
         if path.ends_with(".md")
-            && self.book.root.is_file(&path)
+            && self.book.files.is_file(&path)
             && self.book.in_section_without_summary(&path)
         {
             // Unpublished because its section has no SUMMARY: that one
             // error is the cause, reported where it is.
             return None;
         }
-        if path.ends_with(".md") && self.book.root.is_file(&path) {
+        if path.ends_with(".md") && self.book.files.is_file(&path) {
             self.report(
                 page,
                 link,
@@ -638,7 +638,7 @@ impl<'a> Resolver<'a> {
             );
             return None;
         }
-        if !path.ends_with(".md") && self.book.root.is_file(&path) {
+        if !path.ends_with(".md") && self.book.files.is_file(&path) {
             return Some(Target::File {
                 path,
                 fragment: split.fragment,
@@ -652,7 +652,7 @@ impl<'a> Resolver<'a> {
             })
             .and_then(Help::did_you_mean);
         let repaired_path = mojibake::repair(&path);
-        if repaired_path != path && self.book.root.is_file(&repaired_path) {
+        if repaired_path != path && self.book.files.is_file(&repaired_path) {
             let repaired_dest = mojibake::repair(dest).into_owned();
             help = Help::proposing(
                 format!(
@@ -675,7 +675,7 @@ impl<'a> Resolver<'a> {
             );
         }
         let what = if path.ends_with("README.md")
-            && (joined.trailing_slash || self.book.root.is_dir(paths::parent_dir(&path)))
+            && (joined.trailing_slash || self.book.files.is_dir(paths::parent_dir(&path)))
         {
             format!("folder `{dest}` has no README.md")
         } else if path.ends_with(".md") {
@@ -851,7 +851,7 @@ impl<'a> Resolver<'a> {
             .strip_prefix(paths::parent_dir(from))?
             .trim_start_matches('/');
         let from_root = join_rel(&self.book.config.link_root, rest);
-        (from_root != missing && self.book.root.is_file(&from_root))
+        (from_root != missing && self.book.files.is_file(&from_root))
             .then(|| paths::relative_url(&format!("{}/", paths::parent_dir(from)), &from_root))
     }
 

@@ -73,12 +73,19 @@ fn sources_of(module: &str) -> Vec<(String, String)> {
     files
         .into_iter()
         .map(|path| {
-            (
-                path.display().to_string(),
-                fs::read_to_string(&path).unwrap(),
-            )
+            let text = fs::read_to_string(&path).unwrap();
+            (path.display().to_string(), shipped_code(&text).to_string())
         })
         .collect()
+}
+
+/// The code that ships: a file's text before its unit-test module (which,
+/// by this repository's convention, closes the file). Tests may build their
+/// inputs with any stage (`load_config` for a render test); the layering is
+/// about what the binary runs.
+fn shipped_code(text: &str) -> &str {
+    text.find("#[cfg(test)]\nmod tests")
+        .map_or(text, |end| &text[..end])
 }
 
 /// The top-level modules a source file names through `crate::`, grouped
@@ -118,6 +125,15 @@ fn crate_modules(text: &str) -> Vec<String> {
     }
     used.retain(|name| !name.is_empty());
     used
+}
+
+#[test]
+fn unit_test_modules_are_not_shipped_code() {
+    let text = "use crate::paths;\n\n#[cfg(test)]\nmod tests {\n    use crate::config;\n}\n";
+    assert_eq!(crate_modules(shipped_code(text)), ["paths"]);
+    // A `cfg(test)` item that is not the test module still counts.
+    let text = "#[cfg(test)]\nuse crate::config;\n";
+    assert_eq!(crate_modules(shipped_code(text)), ["config"]);
 }
 
 #[test]

@@ -70,6 +70,10 @@ impl MemorySite {
             analysis.pages[id] = page;
             analysis.found.parse[id] = diagnostics;
         }
+        for path in &touched.published {
+            // A saved download's size shows in the file cards that link it.
+            analysis.book.files.refresh(&analysis.book.root, path);
+        }
         resolve_again.extend(linking_to_files(&analysis.site, &touched.published));
         for &id in &resolve_again {
             analysis.found.links.pages[id] =

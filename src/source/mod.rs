@@ -7,6 +7,9 @@
 //! [`SourceFile`], a file's text with a line index that turns byte offsets
 //! into 1-based line:column positions for diagnostics.
 //!
+//! [`FileIndex`] lists the book's files once, so later stages ask it rather
+//! than the disk.
+//!
 //! It never interprets content: Markdown, YAML and TOML belong to later stages.
 
 use std::fs;
@@ -15,6 +18,10 @@ use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, Position, Severity};
+
+mod file_index;
+
+pub use file_index::FileIndex;
 
 /// The book directory. All reads of book content go through it, so the
 /// "nothing outside the root" invariant is enforced in one place.
