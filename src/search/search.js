@@ -8,11 +8,12 @@
 (function () {
   "use strict";
 
-  // Scripts written without spaces, indexed as character pairs (the same
-  // list as is_unspaced in src/search/tokens.rs).
+  // Scripts written without spaces, indexed as character pairs, with Han's
+  // iteration marks (the same list as is_unspaced in src/search/tokens.rs).
   function unspaced(c) {
     var n = c.codePointAt(0);
     return (n >= 0x0e00 && n <= 0x0eff) || (n >= 0x1000 && n <= 0x109f) || (n >= 0x1780 && n <= 0x17ff) ||
+      (n >= 0x3005 && n <= 0x3007) || n === 0x303b ||
       (n >= 0x3040 && n <= 0x30ff) || (n >= 0x3400 && n <= 0x4dbf) || (n >= 0x4e00 && n <= 0x9fff) ||
       (n >= 0xac00 && n <= 0xd7af) || (n >= 0xf900 && n <= 0xfaff) || (n >= 0x20000 && n <= 0x2fa1f);
   }
@@ -41,11 +42,17 @@
       run = [];
     }
     words.forEach(function (w) {
+      // Cut where the word passes between unspaced and other scripts
+      // (2024년, abcภาษา), as script_pieces in src/search/tokens.rs does.
       var chars = Array.from(w);
-      if (chars.every(unspaced)) { run = run.concat(chars); return; }
-      flush();
-      w = fold(w);
-      if (Array.from(w).length > 1 || /^\d+$/.test(w)) out.push(w);
+      for (var i = 0, j; i < chars.length; i = j) {
+        var kind = unspaced(chars[i]);
+        for (j = i + 1; j < chars.length && unspaced(chars[j]) === kind; j++);
+        if (kind) { run = run.concat(chars.slice(i, j)); continue; }
+        flush();
+        var piece = fold(chars.slice(i, j).join(""));
+        if (Array.from(piece).length > 1 || /^\d+$/.test(piece)) out.push(piece);
+      }
     });
     flush();
     return out;

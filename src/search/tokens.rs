@@ -96,18 +96,39 @@ pub fn terms(text: &str) -> Vec<String> {
     };
     for word in text.unicode_words() {
         let lower = word.to_lowercase();
-        if lower.chars().all(is_unspaced) {
-            run.extend(lower.chars());
-            continue;
-        }
-        flush(&mut run, &mut terms);
-        let folded = fold(&lower);
-        if folded.chars().count() > 1 || folded.chars().all(|c| c.is_ascii_digit()) {
-            terms.push(folded);
+        for (unspaced, piece) in script_pieces(&lower) {
+            if unspaced {
+                run.extend(piece.chars());
+                continue;
+            }
+            flush(&mut run, &mut terms);
+            let folded = fold(piece);
+            if folded.chars().count() > 1 || folded.chars().all(|c| c.is_ascii_digit()) {
+                terms.push(folded);
+            }
         }
     }
     flush(&mut run, &mut terms);
     terms
+}
+
+/// A word cut where it passes between a script written without spaces
+/// and any other (`2024년` → `2024`, `년`; `abcภาษา` → `abc`, `ภาษา`), each
+/// piece marked unspaced or not. Unicode word segmentation keeps some such
+/// words whole (Hangul and digits), browsers others (Thai and Latin); cut
+/// here and in `search.js`, both sides agree whichever did.
+fn script_pieces(word: &str) -> impl Iterator<Item = (bool, &str)> {
+    let mut rest = word;
+    std::iter::from_fn(move || {
+        let unspaced = is_unspaced(rest.chars().next()?);
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| is_unspaced(c) != unspaced)
+            .map_or(rest.len(), |(at, _)| at);
+        let (piece, after) = rest.split_at(end);
+        rest = after;
+        Some((unspaced, piece))
+    })
 }
 
 /// A word without its diacritics: canonical decomposition, combining
@@ -123,11 +144,12 @@ fn fold(word: &str) -> String {
 }
 
 /// Scripts written without spaces between words: Thai, Lao, Myanmar,
-/// Khmer, Hiragana, Katakana, Han (and Hangul, indexed the same way).
-/// `search.js` has the same list.
+/// Khmer, Hiragana, Katakana, Han with its iteration and closing marks
+/// (`々`, `〆`, `〇`, `〻`, which browsers keep in Han words) (and Hangul,
+/// indexed the same way). `search.js` has the same list.
 fn is_unspaced(c: char) -> bool {
     matches!(c as u32,
-        0x0e00..=0x0eff | 0x1000..=0x109f | 0x1780..=0x17ff
+        0x0e00..=0x0eff | 0x1000..=0x109f | 0x1780..=0x17ff | 0x3005..=0x3007 | 0x303b
         | 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff | 0x20000..=0x2fa1f)
 }
 
@@ -149,6 +171,9 @@ mod tests {
         // Thai: one run however segmentation splits it, tone marks kept.
         assert_eq!(terms("ดิจิทัล API"), ["ดิ", "ิจ", "จิ", "ิท", "ทั", "ัล", "api"]);
         assert_eq!(terms("a 1 b"), ["1"]);
+        // Cut where the script changes inside a word.
+        assert_eq!(terms("2024년 時々"), ["2024", "년時", "時々"]);
+        assert_eq!(terms("abcภาษา"), ["abc", "ภา", "าษ", "ษา"]);
     }
 
     #[test]
