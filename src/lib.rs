@@ -4,6 +4,7 @@
 //! [`config`] → [`load`] (with [`summary`]) → [`parse`] → [`resolve`] →
 //! [`render`] → [`output`], driven by [`build`]. [`diag`] and [`source`] are
 //! shared by all of them; [`paths`] holds pure path and URL arithmetic.
+//! [`search`] builds the search index for `render` and owns its client.
 
 pub mod build;
 pub mod cli;
@@ -22,6 +23,7 @@ pub mod paths;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod source;

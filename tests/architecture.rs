@@ -33,9 +33,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "index",
         &["config", "diag", "load", "parse", "source", "yaml"],
     ),
+    ("search", &["load", "parse", "paths", "resolve"]),
     (
         "render",
-        &["index", "load", "parse", "paths", "resolve", "source"],
+        &[
+            "index", "load", "parse", "paths", "resolve", "search", "source",
+        ],
     ),
     ("output", &["render", "source"]),
     (

@@ -19,7 +19,6 @@ mod markdown;
 mod mermaid;
 mod not_found;
 mod print;
-mod search;
 mod site_files;
 pub mod theme;
 
@@ -33,6 +32,7 @@ use crate::load::{Book, PageId};
 use crate::parse::ParsedPage;
 use crate::paths;
 use crate::resolve::Site;
+use crate::search;
 use context::{BaseView, BookView, LayoutView, OutlineEntry, PageContext, PageInputs, PageView};
 use highlight::Highlighter;
 pub use theme::{TemplateError, Theme};
@@ -289,7 +289,14 @@ impl SiteExtras {
             },
             theme,
         )?);
-        files.extend(search::search_files(book, site, parsed, &self.titles, stop));
+        files.extend(
+            search::index_files(book, site, parsed, &self.titles, stop)
+                .into_iter()
+                .map(|file| OutputFile {
+                    path: file.path,
+                    contents: file.contents,
+                }),
+        );
         Ok((!stop.load(Ordering::Relaxed)).then_some(files))
     }
 }

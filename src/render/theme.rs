@@ -28,10 +28,12 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The default theme's static files.
+/// The default theme's static files. The search client belongs to
+/// `search`, which builds the index it reads.
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("folio.css", include_bytes!("../../theme/folio.css")),
     ("folio.js", include_bytes!("../../theme/folio.js")),
+    ("search.js", crate::search::CLIENT),
     ("favicon.svg", include_bytes!("../../theme/favicon.svg")),
 ];
 
@@ -278,7 +280,16 @@ mod tests {
             "custom &lt;T&gt;"
         );
         let names: Vec<_> = theme.static_files.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["extra.css", "favicon.svg", "folio.css", "folio.js"]);
+        assert_eq!(
+            names,
+            [
+                "extra.css",
+                "favicon.svg",
+                "folio.css",
+                "folio.js",
+                "search.js"
+            ]
+        );
     }
 
     #[test]

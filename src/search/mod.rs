@@ -1,6 +1,10 @@
-//! The full-text search index, split so a query downloads a small part of
-//! it.
+//! Search: the full-text index, split so a query downloads a small part of
+//! it, and the client that queries it (`search.js`, published as
+//! `_folio/search.js`). The two are one design and change together: the
+//! client's tokenizer is the twin of [`terms`] (`tokens`), its shard hash
+//! the twin of [`shard_of`], and it decodes the layout below.
 //!
+
 //! A document is a page. Its words are counted in four fields, title ≫
 //! headings ≫ description ≫ body; each section (the part under a heading)
 //! is remembered so a result can link to the sections that matched. Words
@@ -38,8 +42,9 @@
 //!   title, breadcrumb, [[anchor, heading, snippet], …]]`. A section that
 //!   is only a heading takes its snippet from the text that follows.
 //!
-//! It never decides how results look: the dialog in `theme/folio.js` ranks
-//! and shows them.
+//! The client ranks and shows results; the builder only lays out what it
+//! needs. This module never renders pages, writes files or reads the book:
+//! `render` hands it the parsed pages and publishes what it returns.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -47,16 +52,31 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 use rayon::prelude::*;
-use rust_stemmers::{Algorithm, Stemmer};
 use serde_json::json;
-use unicode_normalization::UnicodeNormalization;
-use unicode_segmentation::UnicodeSegmentation;
 
-use super::OutputFile;
 use crate::load::{Book, PageId};
 use crate::parse::ParsedPage;
 use crate::paths;
 use crate::resolve::Site;
+pub use tokens::terms;
+use tokens::Normaliser;
+
+mod tokens;
+
+/// The search client: the dialog, its tokenizer (the twin of [`terms`]),
+/// shard lookup, ranking and results. The theme publishes it as
+/// `_folio/search.js`; a book's theme folder may replace it like any
+/// static file.
+pub const CLIENT: &[u8] = include_bytes!("search.js");
+
+/// A file of the index: its path in the site (`search/t/0.json`) and bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexFile {
+    /// Site-relative path, under `search/`.
+    pub path: String,
+    /// Its bytes.
+    pub contents: Vec<u8>,
+}
 
 /// Pages per document chunk.
 const PAGES_PER_CHUNK: usize = 2;
@@ -72,7 +92,7 @@ const TIER_GROWTH: usize = 4;
 /// Rough size a term shard aims for; the shard count follows from it.
 const SHARD_BYTES: usize = 8 * 1024;
 /// Characters of a term that pick its shard.
-const SHARD_PREFIX: usize = 3;
+pub const SHARD_PREFIX: usize = 3;
 /// BM25 levels run from 1 to this.
 const LEVELS: f64 = 7.0;
 /// BM25 parameters (the usual defaults).
@@ -147,78 +167,16 @@ type ShardEntry<'a> = (
 /// A page's record, its stem counts, and its (form, stem) pairs.
 type PageDocument = (Record, Counts, Vec<(String, String)>);
 
-/// Turns text into the terms the index holds, for one language.
-pub(super) struct Normaliser {
-    stemmer: Option<Stemmer>,
-}
-
-impl Normaliser {
-    /// The normaliser for a book's `language` (`en`, `de-CH`, …); a
-    /// language without a Snowball stemmer is folded but not stemmed.
-    pub(super) fn for_language(language: &str) -> Normaliser {
-        let code = language
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let algorithm = match code.as_str() {
-            "ar" => Some(Algorithm::Arabic),
-            "da" => Some(Algorithm::Danish),
-            "nl" => Some(Algorithm::Dutch),
-            "en" => Some(Algorithm::English),
-            "fi" => Some(Algorithm::Finnish),
-            "fr" => Some(Algorithm::French),
-            "de" => Some(Algorithm::German),
-            "el" => Some(Algorithm::Greek),
-            "hu" => Some(Algorithm::Hungarian),
-            "it" => Some(Algorithm::Italian),
-            "nb" | "nn" | "no" => Some(Algorithm::Norwegian),
-            "pt" => Some(Algorithm::Portuguese),
-            "ro" => Some(Algorithm::Romanian),
-            "ru" => Some(Algorithm::Russian),
-            "es" => Some(Algorithm::Spanish),
-            "sv" => Some(Algorithm::Swedish),
-            "ta" => Some(Algorithm::Tamil),
-            "tr" => Some(Algorithm::Turkish),
-            _ => None,
-        };
-        Normaliser {
-            stemmer: algorithm.map(Stemmer::create),
-        }
-    }
-
-    /// The stem of a form (one of [`terms`]): a form made of letters is
-    /// stemmed, other forms (`v2.1`, character pairs) are their own stem.
-    fn stem(&self, form: &str) -> String {
-        match &self.stemmer {
-            Some(stemmer) if form.chars().all(char::is_alphabetic) => {
-                stemmer.stem(form).into_owned()
-            }
-            _ => form.to_string(),
-        }
-    }
-
-    /// The (form, stem) pairs of a text.
-    #[cfg(test)]
-    fn stems(&self, text: &str) -> Vec<(String, String)> {
-        terms(text)
-            .into_iter()
-            .map(|form| {
-                let stem = self.stem(&form);
-                (form, stem)
-            })
-            .collect()
-    }
-}
-
-/// The index files, under `search/`.
-pub(super) fn search_files(
+/// The index files, under `search/`, for the pages not marked `no_index`.
+/// `titles` are the pages' titles as the site shows them; `stop` set by
+/// another thread abandons the work (nothing is returned).
+pub fn index_files(
     book: &Book,
     site: &Site,
     parsed: &[ParsedPage],
     titles: &[String],
     stop: &AtomicBool,
-) -> Vec<OutputFile> {
+) -> Vec<IndexFile> {
     let normaliser = Normaliser::for_language(&book.config.language);
     let (records, counts, forms) = collect(book, site, parsed, titles, &normaliser, stop);
     if stop.load(Ordering::Relaxed) {
@@ -248,7 +206,7 @@ pub(super) fn search_files(
             shards[home].push((stem, list.len(), forms, tiers.clone(), first_tier_file));
         }
     }
-    let mut files: Vec<OutputFile> = shards
+    let mut files: Vec<IndexFile> = shards
         .par_iter()
         .enumerate()
         .flat_map_iter(|(n, stems)| {
@@ -268,7 +226,7 @@ pub(super) fn search_files(
             .enumerate()
             .map(|(chunk, records)| {
                 let records: Vec<_> = records.iter().map(record_json).collect();
-                OutputFile {
+                IndexFile {
                     path: format!("search/d/{chunk}.json"),
                     contents: serde_json::to_vec(&records).unwrap_or_default(),
                 }
@@ -282,7 +240,7 @@ pub(super) fn search_files(
         "prefix": SHARD_PREFIX,
         "version": version(&files),
     });
-    files.push(OutputFile {
+    files.push(IndexFile {
         path: "search/meta.json".into(),
         contents: meta.to_string().into_bytes(),
     });
@@ -301,7 +259,7 @@ fn record_json(record: &Record) -> serde_json::Value {
 /// A hash of the index files. The dialog asks for each file with it
 /// (`?v=…`), so a browser that cached files of an earlier build never
 /// mixes them with this build's (page numbers change between builds).
-fn version(files: &[OutputFile]) -> String {
+fn version(files: &[IndexFile]) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for file in files {
@@ -312,7 +270,7 @@ fn version(files: &[OutputFile]) -> String {
 }
 
 /// One shard file and the tier files of its stems.
-fn shard_files(n: usize, stems: &[ShardEntry]) -> Vec<OutputFile> {
+fn shard_files(n: usize, stems: &[ShardEntry]) -> Vec<IndexFile> {
     let mut shard = String::from("{");
     let mut files = Vec::new();
     for (i, (stem, count, forms, tiers, first_tier_file)) in stems.iter().enumerate() {
@@ -320,7 +278,7 @@ fn shard_files(n: usize, stems: &[ShardEntry]) -> Vec<OutputFile> {
         let first = tiers.next().unwrap_or_default();
         let more: Vec<usize> = (*first_tier_file..).take(tiers.len()).collect();
         for (id, tier) in more.iter().zip(tiers) {
-            files.push(OutputFile {
+            files.push(IndexFile {
                 path: format!("search/p/{id}.json"),
                 contents: groups_json(tier).into_bytes(),
             });
@@ -348,7 +306,7 @@ fn shard_files(n: usize, stems: &[ShardEntry]) -> Vec<OutputFile> {
         shard.push('}');
     }
     shard.push('}');
-    files.push(OutputFile {
+    files.push(IndexFile {
         path: format!("search/t/{n}.json"),
         contents: shard.into_bytes(),
     });
@@ -622,8 +580,8 @@ fn groups_json(tier: &[(u32, u8, u16)]) -> String {
 }
 
 /// The shard of a term: FNV-1a of the UTF-8 of its first
-/// [`SHARD_PREFIX`] characters. `folio.js` computes the same.
-fn shard_of(term: &str, shards: usize) -> usize {
+/// [`SHARD_PREFIX`] characters. `search.js` computes the same.
+pub fn shard_of(term: &str, shards: usize) -> usize {
     let prefix: String = term.chars().take(SHARD_PREFIX).collect();
     fnv1a(prefix.as_bytes()) as usize % shards
 }
@@ -725,78 +683,9 @@ fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The terms of a text: lower-cased Unicode words with diacritics folded
-/// (`Überblick` → `uberblick`); runs of scripts written without spaces as
-/// character pairs, marks kept (Unicode word segmentation does not split
-/// them into words, and browsers split them by dictionaries, so pairs are
-/// what both sides agree on). `folio.js` does the same.
-pub(super) fn terms(text: &str) -> Vec<String> {
-    let mut terms = Vec::new();
-    let mut run: Vec<char> = Vec::new();
-    let flush = |run: &mut Vec<char>, terms: &mut Vec<String>| {
-        match run.len() {
-            0 => {}
-            1 => terms.push(run.iter().collect()),
-            _ => terms.extend(run.windows(2).map(|pair| pair.iter().collect::<String>())),
-        }
-        run.clear();
-    };
-    for word in text.unicode_words() {
-        let lower = word.to_lowercase();
-        if lower.chars().all(is_unspaced) {
-            run.extend(lower.chars());
-            continue;
-        }
-        flush(&mut run, &mut terms);
-        let folded = fold(&lower);
-        if folded.chars().count() > 1 || folded.chars().all(|c| c.is_ascii_digit()) {
-            terms.push(folded);
-        }
-    }
-    flush(&mut run, &mut terms);
-    terms
-}
-
-/// A word without its diacritics: canonical decomposition, combining
-/// marks dropped (`String.prototype.normalize("NFD")` and `\p{M}` in the
-/// dialog).
-fn fold(word: &str) -> String {
-    if word.is_ascii() {
-        return word.to_string();
-    }
-    word.nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .collect()
-}
-
-/// Scripts written without spaces between words: Thai, Lao, Myanmar,
-/// Khmer, Hiragana, Katakana, Han (and Hangul, indexed the same way).
-/// `folio.js` has the same list.
-fn is_unspaced(c: char) -> bool {
-    matches!(c as u32,
-        0x0e00..=0x0eff | 0x1000..=0x109f | 0x1780..=0x17ff
-        | 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff | 0x20000..=0x2fa1f)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn words_are_segmented_lowercased_folded_and_cjk_is_paired() {
-        assert_eq!(
-            terms("Digital Public Goods (DPG)"),
-            ["digital", "public", "goods", "dpg"]
-        );
-        assert_eq!(
-            terms("Überblick über API v2.1 café"),
-            ["uberblick", "uber", "api", "v2.1", "cafe"]
-        );
-        assert_eq!(terms("数字公共"), ["数字", "字公", "公共"]);
-        // Thai: one run however segmentation splits it, tone marks kept.
-        assert_eq!(terms("ดิจิทัล API"), ["ดิ", "ิจ", "จิ", "ิท", "ทั", "ัล", "api"]);
-        assert_eq!(terms("a 1 b"), ["1"]);
-    }
 
     #[test]
     fn raw_html_gives_its_text() {
@@ -806,19 +695,6 @@ mod tests {
             )),
             "fail2ban Bans & logs"
         );
-    }
-
-    #[test]
-    fn english_words_are_stemmed_and_other_terms_are_kept() {
-        let english = Normaliser::for_language("en-GB");
-        let stems: Vec<String> = english
-            .stems("Configuring services v2.1 configured")
-            .into_iter()
-            .map(|(_, stem)| stem)
-            .collect();
-        assert_eq!(stems, ["configur", "servic", "v2.1", "configur"]);
-        let unknown = Normaliser::for_language("xx");
-        assert_eq!(unknown.stems("services")[0].1, "services");
     }
 
     #[test]
