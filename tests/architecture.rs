@@ -12,9 +12,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("source", &["diag"]),
     ("yaml", &[]),
     ("mojibake", &[]),
-    ("external", &[]),
+    ("external", &["config"]),
     ("openapi", &["paths", "yaml"]),
-    ("config", &["diag", "external", "paths", "source", "yaml"]),
+    ("config", &["diag", "paths", "source", "yaml"]),
     ("summary", &["diag", "source", "yaml"]),
     (
         "load",
