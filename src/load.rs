@@ -17,10 +17,10 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::config::{join_rel, Config, IndexConfig, SectionConfig};
+use crate::config::{Config, IndexConfig, SectionConfig};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::openapi;
-use crate::paths;
+use crate::paths::{self, join_rel};
 use crate::source::{slash_path, BookRoot, ReadError, SourceFile};
 use crate::summary::{self, unescape, OpenapiEntry, SummaryItem};
 use crate::yaml;

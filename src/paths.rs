@@ -61,6 +61,16 @@ pub fn parent_dir(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
+/// Joins two `/`-separated relative paths, treating `""` as the root. Plain
+/// concatenation: `.` and `..` are kept as written (see [`join`]).
+pub fn join_rel(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
 /// A path joined onto a folder, with `.` and `..` applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Joined {

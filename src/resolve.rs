@@ -13,12 +13,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::config::join_rel;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::load::{Book, PageId};
 use crate::mojibake;
 use crate::parse::{BlockKind, Link, MarkKind, ParsedPage};
-use crate::paths;
+use crate::paths::{self, join_rel};
 
 use crate::openapi;
 

@@ -26,7 +26,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "resolve",
         &[
-            "config", "diag", "load", "mojibake", "openapi", "parse", "paths", "source", "yaml",
+            "diag", "load", "mojibake", "openapi", "parse", "paths", "source", "yaml",
         ],
     ),
     (

@@ -326,7 +326,7 @@ fn title_from_home_page(book: &mut load::Book, pages: &[ParsedPage]) {
         return;
     }
     let section = &book.sections[0].config;
-    let home = crate::config::join_rel(&section.dir, &section.readme);
+    let home = crate::paths::join_rel(&section.dir, &section.readme);
     let title = book
         .pages
         .iter()

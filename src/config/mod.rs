@@ -20,6 +20,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diag::{Code, Diagnostic, Severity};
+use crate::paths::join_rel;
 use crate::source::{BookRoot, ReadError, SourceFile};
 use crate::yaml;
 
@@ -411,15 +412,6 @@ impl SectionConfig {
     /// A book-relative path of a file inside this section.
     pub fn file(&self, name: &str) -> String {
         join_rel(&self.dir, name)
-    }
-}
-
-/// Joins two `/`-separated relative paths, treating `""` as the root.
-pub fn join_rel(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
     }
 }
 
