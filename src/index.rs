@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::config::{IndexConfig, RulesConfig, SortOrder, ValueType};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::load::{Book, PageId};
-use crate::parse::headings::slug;
+use crate::parse::headings::{slug, IdAllocator};
 use crate::parse::{Heading, ParsedPage};
 use crate::source::SourceFile;
 use crate::yaml;
@@ -87,8 +87,8 @@ pub struct IndexGroup {
 pub fn build_indexes(book: &Book, parsed: &[ParsedPage]) -> (Vec<Index>, Vec<Diagnostic>) {
     let mut indexes = Vec::new();
     let mut diagnostics = Vec::new();
-    // The ids taken on each index page, kept across indexes sharing a page.
-    let mut taken: HashMap<PageId, Vec<String>> = HashMap::new();
+    // Each index page's ids, kept across indexes sharing a page.
+    let mut ids: HashMap<PageId, IdAllocator> = HashMap::new();
     for config in &book.config.indexes {
         let Some(page) = book.page_at(&config.page) else {
             diagnostics.push(
@@ -104,12 +104,12 @@ pub fn build_indexes(book: &Book, parsed: &[ParsedPage]) -> (Vec<Index>, Vec<Dia
             continue;
         };
         let index = build_index(book, parsed, config, page);
-        let taken = taken
+        let ids = ids
             .entry(page)
-            .or_insert_with(|| parsed[page].anchors().map(String::from).collect());
+            .or_insert_with(|| IdAllocator::with_taken(parsed[page].anchors()));
         let mut groups = index.groups;
         for group in &mut groups {
-            group.id = unique_id(&slug(&group.name), taken);
+            group.id = ids.allocate(&slug(&group.name));
         }
         indexes.push(Index { groups, ..index });
     }
@@ -126,17 +126,6 @@ impl Index {
             text: group.name.clone(),
         })
     }
-}
-
-fn unique_id(wanted: &str, taken: &mut Vec<String>) -> String {
-    let mut id = wanted.to_string();
-    let mut n = 0;
-    while taken.contains(&id) {
-        n += 1;
-        id = format!("{wanted}-{n}");
-    }
-    taken.push(id.clone());
-    id
 }
 
 fn build_index(book: &Book, parsed: &[ParsedPage], config: &IndexConfig, page: PageId) -> Index {
