@@ -540,7 +540,7 @@ impl Loader<'_> {
                 NavTarget::External(target.raw.clone())
             }
             Some(target) => {
-                let split = paths::split_destination(&unescape(&target.raw));
+                let split = paths::path_and_fragment(&unescape(&target.raw));
                 let joined = paths::join(&config.dir, &split.path);
                 let mut path = joined.path;
                 if joined.trailing_slash || self.root.is_dir(&path) {

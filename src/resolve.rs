@@ -534,7 +534,7 @@ impl<'a> Resolver<'a> {
             );
             return None;
         }
-        let split = paths::split_destination(dest);
+        let split = paths::path_and_fragment(dest);
         // A link in an included file is relative to that file.
         let origin_path = link
             .origin

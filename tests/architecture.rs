@@ -12,17 +12,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("source", &["diag"]),
     ("yaml", &[]),
     ("mojibake", &[]),
+    ("markdown_syntax", &[]),
     ("external", &["config"]),
     ("openapi", &["paths", "yaml"]),
     ("config", &["diag", "paths", "source", "yaml"]),
-    ("summary", &["diag", "source", "yaml"]),
+    ("summary", &["diag", "markdown_syntax", "source", "yaml"]),
     (
         "load",
         &[
             "config", "diag", "openapi", "paths", "source", "summary", "yaml",
         ],
     ),
-    ("parse", &["diag", "mojibake", "source", "yaml"]),
+    (
+        "parse",
+        &["diag", "markdown_syntax", "mojibake", "source", "yaml"],
+    ),
     (
         "resolve",
         &[
