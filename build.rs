@@ -1,4 +1,5 @@
-//! Records the git revision folio is built from, for `folio --version`.
+//! Records the git revision folio is built from, for `folio --version`, and
+//! whether the browser tests can run here (`cfg(browser_tests)`).
 
 use std::process::Command;
 
@@ -43,6 +44,50 @@ fn main() {
     if !std::path::Path::new(".git").exists() {
         println!("cargo:rerun-if-changed=build.rs");
     }
+    browser_tests();
+}
+
+/// tests/browser.rs and tests/preview.rs drive Chromium through node and
+/// the npm packages of tests/browser. Where one of them is missing they are
+/// compiled as ignored (`cfg(not(browser_tests))`), so the summary says so
+/// instead of counting a test that did nothing as passed. In CI (`CI` set)
+/// they always run, and a missing browser fails them. `FOLIO_CHROMIUM` is
+/// the browser found: `$CHROMIUM`, else `chromium`, `chromium-browser` or
+/// `google-chrome` on `PATH`.
+fn browser_tests() {
+    println!("cargo::rustc-check-cfg=cfg(browser_tests)");
+    for var in ["CI", "CHROMIUM", "PATH"] {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
+    // `npm ci` there. Only a folder that exists: cargo reruns the script on
+    // every build for a missing one.
+    if std::path::Path::new("tests/browser").is_dir() {
+        println!("cargo:rerun-if-changed=tests/browser");
+    }
+    let chromium = std::env::var_os("CHROMIUM")
+        .map(std::path::PathBuf::from)
+        .filter(|path| path.is_file())
+        .or_else(|| {
+            ["chromium", "chromium-browser", "google-chrome"]
+                .into_iter()
+                .find_map(on_path)
+        });
+    let ready = chromium.is_some()
+        && on_path("node").is_some()
+        && std::path::Path::new("tests/browser/node_modules/playwright-core").is_dir();
+    if ready || std::env::var_os("CI").is_some() {
+        println!("cargo:rustc-cfg=browser_tests");
+    }
+    if let Some(chromium) = chromium {
+        println!("cargo:rustc-env=FOLIO_CHROMIUM={}", chromium.display());
+    }
+}
+
+/// The first file called `name` in a folder of `PATH`.
+fn on_path(name: &str) -> Option<std::path::PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|path| path.is_file())
 }
 
 /// The version of `package` in Cargo.lock.

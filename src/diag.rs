@@ -79,10 +79,17 @@ pub enum Code {
     /// Nesting or including beyond folio's limits (blocks, includes, YAML,
     /// maths), or a page whose includes add up to too much text.
     TooDeep,
+    /// A build that stopped before it could report on content (book.toml
+    /// unusable, a template error, an unreadable file, a crash): the
+    /// preview's report of a failed rebuild. Not a content problem, so not
+    /// in [`Code::ALL`].
+    BuildFailed,
 }
 
 impl Code {
-    /// Every code, in the order the README documents them.
+    /// Every code of a content problem, in the order the README documents
+    /// them: what `[check]` can set a level for and SARIF lists as rules.
+    /// [`Code::BuildFailed`] is the one code that is not.
     pub const ALL: [Code; 21] = [
         Code::BrokenLink,
         Code::BrokenAnchor,
@@ -143,6 +150,7 @@ impl Code {
             Code::TooDeep => {
                 "Blocks, includes, YAML or maths nested deeper (or includes larger) than folio's limits"
             }
+            Code::BuildFailed => "A build that stopped before it could report on content",
         }
     }
 
@@ -170,6 +178,7 @@ impl Code {
             Code::Mojibake => "mojibake",
             Code::ExternalLink => "external-link",
             Code::TooDeep => "too-deep",
+            Code::BuildFailed => "build-failed",
         }
     }
 

@@ -11,7 +11,7 @@
 //!
 //! It never renders HTML or resolves links.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use serde_json::Value;
@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::config::{IndexConfig, RulesConfig, SortOrder, ValueType};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::load::{Book, PageId};
-use crate::parse::headings::slug;
+use crate::parse::headings::{slug, IdAllocator};
 use crate::parse::{Heading, ParsedPage};
 use crate::source::SourceFile;
 use crate::yaml;
@@ -80,11 +80,15 @@ pub struct IndexGroup {
     pub entries: Vec<usize>,
 }
 
-/// Builds every configured index and adds each group's heading to its
-/// index page (so the outline lists it and links to it are checked).
-pub fn build_indexes(book: &Book, parsed: &mut [ParsedPage]) -> (Vec<Index>, Vec<Diagnostic>) {
+/// Builds every configured index, each group with a heading id on its index
+/// page that no heading or HTML id of that page (or earlier group) has. The
+/// page itself is left alone: the caller adds [`Index::headings`] to it, so
+/// the outline lists the groups and links to them are checked.
+pub fn build_indexes(book: &Book, parsed: &[ParsedPage]) -> (Vec<Index>, Vec<Diagnostic>) {
     let mut indexes = Vec::new();
     let mut diagnostics = Vec::new();
+    // Each index page's ids, kept across indexes sharing a page.
+    let mut ids: HashMap<PageId, IdAllocator> = HashMap::new();
     for config in &book.config.indexes {
         let Some(page) = book.page_at(&config.page) else {
             diagnostics.push(
@@ -100,31 +104,28 @@ pub fn build_indexes(book: &Book, parsed: &mut [ParsedPage]) -> (Vec<Index>, Vec
             continue;
         };
         let index = build_index(book, parsed, config, page);
-        let existing: Vec<String> = parsed[page].anchors().map(String::from).collect();
-        let mut taken = existing;
+        let ids = ids
+            .entry(page)
+            .or_insert_with(|| IdAllocator::with_taken(parsed[page].anchors()));
         let mut groups = index.groups;
         for group in &mut groups {
-            group.id = unique_id(&slug(&group.name), &mut taken);
-            parsed[page].headings.push(Heading {
-                level: 2,
-                id: group.id.clone(),
-                text: group.name.clone(),
-            });
+            group.id = ids.allocate(&slug(&group.name));
         }
         indexes.push(Index { groups, ..index });
     }
     (indexes, diagnostics)
 }
 
-fn unique_id(wanted: &str, taken: &mut Vec<String>) -> String {
-    let mut id = wanted.to_string();
-    let mut n = 0;
-    while taken.contains(&id) {
-        n += 1;
-        id = format!("{wanted}-{n}");
+impl Index {
+    /// The headings the index adds to its page, one per group (level 2),
+    /// after the page's own.
+    pub fn headings(&self) -> impl Iterator<Item = Heading> + '_ {
+        self.groups.iter().map(|group| Heading {
+            level: 2,
+            id: group.id.clone(),
+            text: group.name.clone(),
+        })
     }
-    taken.push(id.clone());
-    id
 }
 
 fn build_index(book: &Book, parsed: &[ParsedPage], config: &IndexConfig, page: PageId) -> Index {

@@ -15,6 +15,7 @@ pub mod fix;
 pub mod index;
 pub mod init;
 pub mod load;
+pub mod markdown_syntax;
 pub mod mojibake;
 pub mod openapi;
 pub mod output;

@@ -17,10 +17,10 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::config::{join_rel, Config, IndexConfig, SectionConfig};
+use crate::config::{Config, IndexConfig, SectionConfig};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::openapi;
-use crate::paths;
+use crate::paths::{self, join_rel};
 use crate::source::{slash_path, BookRoot, FileIndex, ReadError, SourceFile};
 use crate::summary::{self, unescape, OpenapiEntry, SummaryItem};
 use crate::yaml;
@@ -548,7 +548,7 @@ impl Loader<'_> {
                 NavTarget::External(target.raw.clone())
             }
             Some(target) => {
-                let split = paths::split_destination(&unescape(&target.raw));
+                let split = paths::path_and_fragment(&unescape(&target.raw));
                 let joined = paths::join(&config.dir, &split.path);
                 let mut path = joined.path;
                 if joined.trailing_slash || self.files.is_dir(&path) {

@@ -28,10 +28,10 @@ pub fn has_scheme(dest: &str) -> bool {
     false
 }
 
-/// A destination split into its path and fragment, both percent-decoded;
-/// the query is dropped.
+/// A link target as a path and a fragment, both percent-decoded; the query
+/// is dropped.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SplitDestination {
+pub struct PathAndFragment {
     /// The path part (may be empty for `#fragment`).
     pub path: String,
     /// The fragment without `#`, if any.
@@ -39,13 +39,13 @@ pub struct SplitDestination {
 }
 
 /// Splits at the first `#`, drops a `?query`, and percent-decodes.
-pub fn split_destination(dest: &str) -> SplitDestination {
+pub fn path_and_fragment(dest: &str) -> PathAndFragment {
     let (path, fragment) = match dest.split_once('#') {
         Some((path, fragment)) => (path, Some(fragment)),
         None => (dest, None),
     };
     let path = path.split_once('?').map_or(path, |(path, _)| path);
-    SplitDestination {
+    PathAndFragment {
         path: percent_decode(path),
         fragment: fragment.map(percent_decode),
     }
@@ -59,6 +59,16 @@ pub fn percent_decode(text: &str) -> String {
 /// The folder part of a `/`-separated book-relative file path.
 pub fn parent_dir(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Joins two `/`-separated relative paths, treating `""` as the root. Plain
+/// concatenation: `.` and `..` are kept as written (see [`join`]).
+pub fn join_rel(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
 }
 
 /// A path joined onto a folder, with `.` and `..` applied.
@@ -214,10 +224,10 @@ mod tests {
 
     #[test]
     fn split_decodes_path_and_fragment() {
-        let split = split_destination("my%20file.md?x=1#%C3%BCberblick");
+        let split = path_and_fragment("my%20file.md?x=1#%C3%BCberblick");
         assert_eq!(split.path, "my file.md");
         assert_eq!(split.fragment.as_deref(), Some("überblick"));
-        assert_eq!(split_destination("#a").path, "");
+        assert_eq!(path_and_fragment("#a").path, "");
     }
 
     #[test]

@@ -249,6 +249,11 @@ impl Printer<'_> {
 /// The JSON document `--format json` prints. Its shape is documented in
 /// the README.
 pub fn json_document(report: &BuildReport) -> String {
+    serde_json::to_string_pretty(&json_value(report)).unwrap_or_default()
+}
+
+/// [`json_document`] as a value (the preview sends it on one line).
+pub fn json_value(report: &BuildReport) -> serde_json::Value {
     let (errors, warnings) = report.counts();
     let diagnostics: Vec<_> = report
         .diagnostics
@@ -267,11 +272,10 @@ pub fn json_document(report: &BuildReport) -> String {
             })
         })
         .collect();
-    let document = json!({
+    json!({
         "summary": {"pages": report.pages, "links": report.links, "errors": errors, "warnings": warnings},
         "diagnostics": diagnostics,
-    });
-    serde_json::to_string_pretty(&document).unwrap_or_default()
+    })
 }
 
 /// `folio: built 5 pages into book (0 errors, 0 warnings)` and its

@@ -13,12 +13,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::config::join_rel;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::load::{Book, PageId};
 use crate::mojibake;
 use crate::parse::{BlockKind, Link, MarkKind, ParsedPage};
-use crate::paths;
+use crate::paths::{self, join_rel};
 
 use crate::openapi;
 
@@ -535,7 +534,7 @@ impl<'a> Resolver<'a> {
             );
             return None;
         }
-        let split = paths::split_destination(dest);
+        let split = paths::path_and_fragment(dest);
         // A link in an included file is relative to that file.
         let origin_path = link
             .origin

@@ -17,6 +17,7 @@
 use std::ops::Range;
 
 use crate::diag::{Code, Diagnostic, Severity};
+use crate::markdown_syntax;
 use crate::source::SourceFile;
 use crate::yaml;
 
@@ -374,7 +375,13 @@ fn parse_link(text: &str, start: usize) -> Option<SummaryItem> {
     let label = &inner[..label_end];
     let after = inner[label_end + 1..].strip_prefix('(')?;
     let after_start = start + 1 + label_end + 1 + 1;
-    let (raw, raw_offset, rest) = split_destination(after)?;
+    let destination = markdown_syntax::destination(after);
+    if !destination.closed {
+        return None;
+    }
+    let raw = &after[destination.range.clone()];
+    let raw_offset = destination.range.start;
+    let rest = &after[destination.rest..];
     let rest = rest.trim_start();
     let (link_title, rest) = match rest.chars().next() {
         Some(quote @ ('"' | '\'')) => {
@@ -409,33 +416,6 @@ fn find_label_end(text: &str) -> Option<usize> {
             '[' => depth += 1,
             ']' if depth == 0 => return Some(i),
             ']' => depth -= 1,
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Splits `dest "title")` into the destination (without `<…>`), its offset
-/// within `text`, and the rest.
-fn split_destination(text: &str) -> Option<(&str, usize, &str)> {
-    let leading = text.len() - text.trim_start().len();
-    let text_trimmed = &text[leading..];
-    if let Some(inner) = text_trimmed.strip_prefix('<') {
-        let close = inner.find('>')?;
-        return Some((&inner[..close], leading + 1, &inner[close + 1..]));
-    }
-    let mut depth = 0usize;
-    let mut escaped = false;
-    for (i, c) in text_trimmed.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '(' => depth += 1,
-            ')' if depth == 0 => return Some((&text_trimmed[..i], leading, &text_trimmed[i..])),
-            ')' => depth -= 1,
-            c if c.is_whitespace() => {
-                return Some((&text_trimmed[..i], leading, &text_trimmed[i..]))
-            }
             _ => {}
         }
     }

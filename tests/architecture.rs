@@ -12,21 +12,25 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("source", &["diag"]),
     ("yaml", &[]),
     ("mojibake", &[]),
-    ("external", &[]),
+    ("markdown_syntax", &[]),
+    ("external", &["config"]),
     ("openapi", &["paths", "yaml"]),
-    ("config", &["diag", "external", "paths", "source", "yaml"]),
-    ("summary", &["diag", "source", "yaml"]),
+    ("config", &["diag", "paths", "source", "yaml"]),
+    ("summary", &["diag", "markdown_syntax", "source", "yaml"]),
     (
         "load",
         &[
             "config", "diag", "openapi", "paths", "source", "summary", "yaml",
         ],
     ),
-    ("parse", &["diag", "mojibake", "source", "yaml"]),
+    (
+        "parse",
+        &["diag", "markdown_syntax", "mojibake", "source", "yaml"],
+    ),
     (
         "resolve",
         &[
-            "config", "diag", "load", "mojibake", "openapi", "parse", "paths", "source", "yaml",
+            "diag", "load", "mojibake", "openapi", "parse", "paths", "source", "yaml",
         ],
     ),
     (

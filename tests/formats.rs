@@ -160,3 +160,23 @@ fn the_example_workflow_is_valid_yaml_running_the_check() {
         workflow["on"]["pull_request"].is_null() || workflow["on"].get("pull_request").is_some()
     );
 }
+
+/// The README's table of codes names every code folio reports, the
+/// preview's `build-failed` included.
+#[test]
+fn the_readme_documents_every_code() {
+    use folio::diag::Code;
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .chain(&[Code::BuildFailed])
+        .map(|code| code.as_str())
+        .filter(|name| !readme.contains(&format!("\n| `{name}` | ")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in README.md's table of codes: {missing:?}"
+    );
+}

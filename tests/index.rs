@@ -180,3 +180,38 @@ fn missing_keys_and_wrong_types_are_errors() {
         assert!(run.stderr.contains(expected), "missing {expected}:\n{}", run.stderr);
     }
 }
+
+#[test]
+fn group_ids_skip_the_pages_own_ids_and_earlier_indexes() {
+    let book = TestBook::fixture("index");
+    let page = std::fs::read_to_string(book.path().join("catalogue.md")).unwrap();
+    book.write(
+        "catalogue.md",
+        &format!("{page}\n## Payments\n\n<a id=\"identity\"></a>\n"),
+    );
+    let config = std::fs::read_to_string(book.path().join("book.toml")).unwrap();
+    book.write(
+        "book.toml",
+        &format!(
+            "{config}\n[[index]]\npage = \"catalogue.md\"\ncollect = \"entries\"\ngroup-by = \"groups\"\n"
+        ),
+    );
+    book.build_ok();
+    let html = book.output("catalogue/index.html");
+    let ids: Vec<&str> = html
+        .split("<h2 id=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "about",
+            "payments",
+            "payments-1",
+            "identity-1",
+            "identity-2",
+            "payments-2"
+        ]
+    );
+}

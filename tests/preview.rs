@@ -3,7 +3,8 @@
 //! page left alone must load once; a save reloads only the tab showing it;
 //! a stylesheet edit restyles without a reload; the overlay does not
 //! flicker. Needs Debian's Chromium and `npm ci` in tests/browser, like
-//! tests/browser.rs; in CI their absence is a failure.
+//! tests/browser.rs: ignored without them, except in CI, where their absence
+//! is a failure.
 
 #![cfg(feature = "serve")]
 
@@ -17,11 +18,13 @@ use std::time::Duration;
 use common::TestBook;
 
 #[test]
+#[cfg_attr(
+    not(browser_tests),
+    ignore = "needs Chromium, node and `npm ci` in tests/browser (.ci/run installs them)"
+)]
 fn the_preview_in_chromium_stays_still_and_reloads_only_what_changed() {
     let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let Some(chromium) = common::chromium() else {
-        return;
-    };
+    let chromium = common::chromium();
     let book = TestBook::cdpi();
     let mut server = Command::new(env!("CARGO_BIN_EXE_folio"))
         .args(["serve", ".", "--port", "0"])

@@ -266,7 +266,7 @@ fn saving_a_page_reloads_the_browser_and_broken_links_reach_the_overlay() {
     let book = TestBook::fixture("basic");
     let server = start(&book);
     let mut events = subscribe(&server.address, "/guide/linux/");
-    wait_for_event(&mut events, "diagnostics", "\"errors\": 0");
+    wait_for_event(&mut events, "diagnostics", "\"errors\":0");
     book.write("guide/linux.md", "# On Linux\n\nFreshly edited.\n");
     wait_for_event(&mut events, "reload", "reload");
     assert!(get(&server.address, "/guide/linux/")
@@ -541,7 +541,7 @@ fn a_half_written_page_is_reported_and_the_next_good_save_recovers() {
     let book = TestBook::fixture("basic");
     let server = start(&book);
     let mut tab = subscribe(&server.address, "/guide/linux/");
-    wait_for_event(&mut tab, "diagnostics", "\"errors\": 0");
+    wait_for_event(&mut tab, "diagnostics", "\"errors\":0");
     for (broken, code) in [
         (&b"# On Linux\n\nHalf \xe2\x80"[..], "invalid-encoding"),
         (
@@ -575,7 +575,7 @@ fn summary_deleted_then_restored() {
     let book = TestBook::fixture("basic");
     let server = start(&book);
     let mut tab = subscribe(&server.address, "/guide/");
-    wait_for_event(&mut tab, "diagnostics", "\"errors\": 0");
+    wait_for_event(&mut tab, "diagnostics", "\"errors\":0");
     let summary = std::fs::read_to_string(book.path().join("SUMMARY.md")).unwrap();
     std::fs::remove_file(book.path().join("SUMMARY.md")).unwrap();
     let data = wait_for_event(&mut tab, "diagnostics", "invalid-summary");

@@ -252,8 +252,13 @@ fn analyse(
     let mut book = book;
     title_from_home_page(&mut book, &pages);
     diagnostics.extend(index::check_rules(&book, &pages));
-    let (indexes, index_diagnostics) = index::build_indexes(&book, &mut pages);
+    let (indexes, index_diagnostics) = index::build_indexes(&book, &pages);
     diagnostics.extend(index_diagnostics);
+    // Each index's groups are headings of its page from here on: resolve
+    // checks links to them, render lists them in the outline.
+    for index in &indexes {
+        pages[index.page].headings.extend(index.headings());
+    }
 
     progress.update(Stage::Checking, 0, 1);
     let (site, link_diagnostics) = resolve::resolve_site(&book, &pages);
@@ -326,7 +331,7 @@ fn title_from_home_page(book: &mut load::Book, pages: &[ParsedPage]) {
         return;
     }
     let section = &book.sections[0].config;
-    let home = crate::config::join_rel(&section.dir, &section.readme);
+    let home = crate::paths::join_rel(&section.dir, &section.readme);
     let title = book
         .pages
         .iter()

@@ -11,6 +11,7 @@
 //!
 //! It never walks pages or touches the output directory.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::external::ExternalConfig;
+use crate::paths::join_rel;
 use crate::source::{BookRoot, ReadError, SourceFile};
 use crate::yaml;
 
@@ -60,7 +61,7 @@ struct RawConfig {
     #[serde(default)]
     rules: Vec<RulesConfig>,
     #[serde(default)]
-    link_check: ExternalConfig,
+    link_check: LinkCheckConfig,
     #[serde(default)]
     check: RawCheck,
 }
@@ -298,9 +299,56 @@ pub struct Config {
     /// Front matter rules per folder.
     pub rules: Vec<RulesConfig>,
     /// External link checking (`[link-check]`).
-    pub link_check: ExternalConfig,
+    pub link_check: LinkCheckConfig,
     /// Levels and exclusions of `[check]`.
     pub check: CheckRules,
+}
+
+/// `[link-check]` in book.toml.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct LinkCheckConfig {
+    /// Check external links on every `check` (as `--external` does).
+    pub external: bool,
+    /// Seconds before a request times out.
+    pub timeout: u64,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Requests in flight per host.
+    pub per_host: usize,
+    /// Milliseconds between two requests to the same host.
+    pub delay_ms: u64,
+    /// Retries after a timeout or a server error.
+    pub retries: u32,
+    /// Addresses starting with any of these are not checked.
+    pub exclude: Vec<String>,
+    /// Look up `#fragment`s in HTML targets.
+    pub check_fragments: bool,
+    /// Cache file of successes, relative to the book directory.
+    pub cache: String,
+    /// Seconds a cached success stays valid.
+    pub cache_max_age: u64,
+    /// Headers per host, each value naming an environment variable:
+    /// `{ "api.example.org" = { Authorization = "EXAMPLE_TOKEN" } }`.
+    pub headers: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Default for LinkCheckConfig {
+    fn default() -> Self {
+        LinkCheckConfig {
+            external: false,
+            timeout: 10,
+            concurrency: 16,
+            per_host: 2,
+            delay_ms: 100,
+            retries: 2,
+            exclude: Vec::new(),
+            check_fragments: false,
+            cache: ".folio-cache/external-links.json".into(),
+            cache_max_age: 86_400,
+            headers: BTreeMap::new(),
+        }
+    }
 }
 
 /// One section of the site: a folder with its own SUMMARY and README.
@@ -364,15 +412,6 @@ impl SectionConfig {
     /// A book-relative path of a file inside this section.
     pub fn file(&self, name: &str) -> String {
         join_rel(&self.dir, name)
-    }
-}
-
-/// Joins two `/`-separated relative paths, treating `""` as the root.
-pub fn join_rel(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
     }
 }
 

@@ -11,13 +11,14 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER}
 use reqwest::{Method, StatusCode};
 use tokio::sync::{Mutex, Semaphore};
 
-use super::{ExternalConfig, UrlStatus};
+use super::UrlStatus;
+use crate::config::LinkCheckConfig;
 
 /// Checks `urls` (each once) and returns their statuses. `book_dir` anchors
 /// the cache file.
 pub fn check_urls(
     urls: &[String],
-    config: &ExternalConfig,
+    config: &LinkCheckConfig,
     book_dir: &Path,
 ) -> HashMap<String, UrlStatus> {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -39,7 +40,7 @@ pub fn check_urls(
 
 async fn check_all(
     urls: &[String],
-    config: &ExternalConfig,
+    config: &LinkCheckConfig,
     book_dir: &Path,
 ) -> HashMap<String, UrlStatus> {
     let cache_path = book_dir.join(&config.cache);
@@ -100,7 +101,7 @@ async fn check_all(
     statuses
 }
 
-fn client(config: &ExternalConfig) -> Result<reqwest::Client, String> {
+fn client(config: &LinkCheckConfig) -> Result<reqwest::Client, String> {
     // ring is pure Rust and C compiled with the system compiler; one
     // process-wide provider is enough.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -118,7 +119,7 @@ fn client(config: &ExternalConfig) -> Result<reqwest::Client, String> {
 
 struct Checker {
     client: reqwest::Client,
-    config: ExternalConfig,
+    config: LinkCheckConfig,
     all: Semaphore,
     /// Per host: its request limit and when it may next be asked.
     hosts: Mutex<HashMap<String, Arc<HostSlot>>>,

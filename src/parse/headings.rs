@@ -57,6 +57,15 @@ pub struct IdAllocator {
 }
 
 impl IdAllocator {
+    /// An allocator for a page whose `ids` are already taken (its headings
+    /// and HTML ids), for ids added after parsing (index groups).
+    pub fn with_taken<'a>(ids: impl IntoIterator<Item = &'a str>) -> Self {
+        IdAllocator {
+            used: ids.into_iter().map(String::from).collect(),
+            next_suffix: HashMap::new(),
+        }
+    }
+
     /// Reserves `wanted` (or the next free numbered form) and returns it.
     pub fn allocate(&mut self, wanted: &str) -> String {
         if self.used.insert(wanted.to_string()) {
@@ -120,6 +129,15 @@ mod tests {
         assert_eq!(ids.allocate("intro-3"), "intro-3");
         assert_eq!(ids.allocate("intro"), "intro-4");
         assert_eq!(ids.allocate("intro-1"), "intro-1-1");
+    }
+
+    #[test]
+    fn ids_taken_beforehand_are_skipped() {
+        let mut ids = IdAllocator::with_taken(["intro", "intro-1", "x-2"]);
+        assert_eq!(ids.allocate("intro"), "intro-2");
+        assert_eq!(ids.allocate("x"), "x");
+        assert_eq!(ids.allocate("x"), "x-1");
+        assert_eq!(ids.allocate("x"), "x-3");
     }
 
     #[test]

@@ -29,6 +29,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 pub use front_matter::{FrontMatter, Layout};
 
 use crate::diag::{Code, Diagnostic, Severity};
+use crate::markdown_syntax;
 use crate::mojibake;
 use crate::source::SourceFile;
 pub use blocks::BlockKind;
@@ -1117,31 +1118,11 @@ fn definition_destination(body: &str, definition: &Range<usize>) -> Range<usize>
     }
 }
 
-/// Reads a destination starting at `start` (after optional whitespace):
-/// `<…>` or a run without spaces and with balanced parentheses.
+/// The destination written at `start` (after optional whitespace), up to
+/// `limit` at most.
 fn destination_at(body: &str, start: usize, limit: usize) -> Range<usize> {
-    let text = &body[start..limit];
-    let skipped = text.len() - text.trim_start().len();
-    let start = start + skipped;
-    let text = &body[start..limit];
-    if let Some(inner) = text.strip_prefix('<') {
-        let end = inner.find('>').unwrap_or(inner.len());
-        return start + 1..start + 1 + end;
-    }
-    let mut depth = 0usize;
-    let mut escaped = false;
-    for (i, c) in text.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '(' => depth += 1,
-            ')' if depth == 0 => return start..start + i,
-            ')' => depth -= 1,
-            c if c.is_whitespace() => return start..start + i,
-            _ => {}
-        }
-    }
-    start..limit
+    let found = markdown_syntax::destination(&body[start..limit]);
+    start + found.range.start..start + found.range.end
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use std::thread::JoinHandle;
 use std::time::Instant;
 
 use crate::build::{self, BuildReport, MemorySite, ParseCache};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic, Position, Severity};
 use crate::render::highlight::Highlighter;
 use crate::render::RenderCache;
 use crate::report::{self, plural};
@@ -414,15 +414,32 @@ fn to_map(files: Vec<crate::render::OutputFile>) -> SiteFiles {
         .collect()
 }
 
+/// The overlay's report: `--format json`'s document, on one line (an event
+/// stream's data).
 fn diagnostics_json(report: &BuildReport) -> String {
-    report::json_document(report).replace('\n', "")
+    serde_json::to_string(&report::json_value(report)).unwrap_or_default()
 }
 
-/// The overlay's report for a build that produced nothing.
+/// The overlay's report for a build that produced nothing: one
+/// `build-failed` error, at no place in the book.
 fn failure_json(message: &str) -> String {
-    serde_json::json!({
-        "summary": {"errors": 1, "warnings": 0},
-        "diagnostics": [{"severity": "error", "code": "build-failed", "file": "", "line": 0, "column": 0, "message": message}],
+    let failure = Diagnostic {
+        severity: Severity::Error,
+        code: Code::BuildFailed,
+        file: PathBuf::new(),
+        position: Position { line: 0, column: 0 },
+        width: 0,
+        source_line: String::new(),
+        target: None,
+        message: message.to_string(),
+        help: None,
+        suggestion: None,
+    };
+    diagnostics_json(&BuildReport {
+        diagnostics: vec![failure],
+        pages: 0,
+        links: 0,
+        written_to: None,
+        check_only: false,
     })
-    .to_string()
 }
