@@ -197,7 +197,11 @@ fn template_error(sources: &HashMap<String, (String, String)>, err: &tera::Error
         .get(&name)
         .cloned()
         .unwrap_or_else(|| (name.clone(), String::new()));
-    let line = parse_error_line(&full).or_else(|| mentioned_line(&full, &text, sources));
+    let (line, other_uses) = match parse_error_line(&full) {
+        Some(line) => (Some(line), Vec::new()),
+        None => mentioned_line(&full, &text, sources)
+            .map_or((None, Vec::new()), |(line, others)| (Some(line), others)),
+    };
     let message = messages
         .last()
         .map(|m| {
@@ -209,6 +213,18 @@ fn template_error(sources: &HashMap<String, (String, String)>, err: &tera::Error
                 .to_string()
         })
         .unwrap_or_default();
+    let message = match other_uses.as_slice() {
+        [] => message,
+        lines => format!(
+            "{message} (also used on line{} {})",
+            if lines.len() == 1 { "" } else { "s" },
+            lines
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     TemplateError {
         file,
         line,
@@ -232,13 +248,17 @@ fn parse_error_line(message: &str) -> Option<usize> {
 }
 
 /// For render errors, Tera names the missing variable (in backticks) or
-/// filter, test or macro (in quotes) but not its line: find the first line
-/// of the template that mentions it.
+/// filter, test or macro (in quotes) but not its line. The name is looked
+/// for only where Tera evaluates it (inside `{{ }}` and `{% %}` tags, as a
+/// whole name, not in comments or text), so the line is never a mere
+/// mention. When the template uses it on several lines, the first use in
+/// an output tag (`{{ }}`, the kind that fails on a missing value) is
+/// given; the message then lists the other lines.
 fn mentioned_line(
     message: &str,
     template: &str,
     sources: &HashMap<String, (String, String)>,
-) -> Option<usize> {
+) -> Option<(usize, Vec<usize>)> {
     let backticked = message.split('`').skip(1).step_by(2).map(String::from);
     let quoted = quoted_names(message)
         .into_iter()
@@ -247,11 +267,61 @@ fn mentioned_line(
         .chain(quoted)
         .filter(|name| !name.is_empty())
         .find_map(|name| {
-            template
-                .lines()
-                .position(|line| line.contains(&name))
-                .map(|index| index + 1)
+            let uses = uses_in_tags(template, &name);
+            let first = uses
+                .iter()
+                .find(|(_, output)| *output)
+                .or_else(|| uses.first())?
+                .0;
+            let mut others: Vec<usize> = uses.iter().map(|(line, _)| *line).collect();
+            others.dedup();
+            others.retain(|line| *line != first);
+            Some((first, others))
         })
+}
+
+/// The lines where `name` is used inside a template tag, each with whether
+/// the tag is an output tag (`{{ }}`).
+fn uses_in_tags(template: &str, name: &str) -> Vec<(usize, bool)> {
+    let is_name_char = |c: char| c.is_alphanumeric() || c == '_';
+    let mut uses = Vec::new();
+    let mut rest = template;
+    let mut offset = 0;
+    while let Some(open) = rest.find('{') {
+        let kind = rest[open + 1..].chars().next();
+        let close = match kind {
+            Some('{') => "}}",
+            Some('%') => "%}",
+            Some('#') => "#}",
+            _ => {
+                offset += open + 1;
+                rest = &rest[open + 1..];
+                continue;
+            }
+        };
+        let body_start = open + 2;
+        let Some(length) = rest[body_start..].find(close) else {
+            break;
+        };
+        let body = &rest[body_start..body_start + length];
+        if kind != Some('#') {
+            for (at, _) in body.match_indices(name) {
+                let before = body[..at].chars().next_back();
+                let after = body[at + name.len()..].chars().next();
+                let whole = !before.is_some_and(|c| is_name_char(c) || c == '.')
+                    && !after.is_some_and(is_name_char);
+                if whole {
+                    let absolute = offset + body_start + at;
+                    let line = template[..absolute].matches('\n').count() + 1;
+                    uses.push((line, kind == Some('{')));
+                }
+            }
+        }
+        let consumed = body_start + length + close.len();
+        offset += consumed;
+        rest = &rest[consumed..];
+    }
+    uses
 }
 
 #[cfg(test)]
@@ -314,6 +384,24 @@ mod tests {
             err.to_string()
                 .starts_with("theme/page.html:3: template error:"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn render_errors_point_at_a_use_never_a_mention() {
+        // The name in text, a comment and a longer name comes first; the
+        // use that fails is in an output tag after a guarded use.
+        let template = "<p>page.subtitle is shown below</p>\n{# page.subtitle #}\n{{ page.subtitle_x }}\n{% if page.subtitle %}x{% endif %}\n<h2>{{ page.subtitle }}</h2>\n{{ page.subtitle | upper }}\n";
+        let (_dir, root) = book_with_theme(&[("page.html", template)]);
+        let theme = Theme::load(&root, Some("theme")).unwrap();
+        let mut context = tera::Context::new();
+        context.insert("page", &serde_json::json!({"subtitle_x": 1}));
+        let err = theme.render("page.html", &context).unwrap_err();
+        assert_eq!(err.line, Some(5), "{err}");
+        assert!(err.message.ends_with("(also used on lines 4, 6)"), "{err}");
+        assert_eq!(
+            uses_in_tags("{{ a.b }}{{ x.a.b }}\n{% if a.b %}", "a.b"),
+            [(1, true), (2, false)]
         );
     }
 }
