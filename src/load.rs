@@ -791,13 +791,13 @@ pub fn book_markdown_files(root: &BookRoot, config: &Config, exclude: &[PathBuf]
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::path::Path;
 
     /// Loads a book made of `files` (path, text), with no `book.toml`
-    /// unless one is given.
-    fn load(files: &[(&str, &str)]) -> (tempfile::TempDir, Book, Vec<Diagnostic>) {
+    /// unless one is given (also the start of other stages' unit tests).
+    pub(crate) fn load(files: &[(&str, &str)]) -> (tempfile::TempDir, Book, Vec<Diagnostic>) {
         let dir = tempfile::tempdir().unwrap();
         for (path, text) in files {
             let path = dir.path().join(path);

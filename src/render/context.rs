@@ -455,7 +455,6 @@ fn markdown_html(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::parse::{parse_page, NoIncludes};
-    use crate::source::BookRoot;
 
     /// A book run through load, parse and resolve: the inputs `render`
     /// gets. Sections `a` (three pages, one hidden) and `b`.
@@ -468,7 +467,6 @@ mod tests {
     }
 
     fn stages() -> Stages {
-        let dir = tempfile::tempdir().unwrap();
         let files = [
             ("book.toml", "[[section]]\ndir = \"a\"\ntitle = \"Guide\"\n\n[[section]]\ndir = \"b\"\ntitle = \"API\"\n"),
             ("a/README.md", "# Guide home\n"),
@@ -479,14 +477,7 @@ mod tests {
             ("b/README.md", "# API home\n"),
             ("b/SUMMARY.md", "* [API home](README.md)\n"),
         ];
-        for (path, text) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let root = BookRoot::open(dir.path()).unwrap();
-        let (config, _) = crate::config::load_config(&root).unwrap();
-        let (book, _) = crate::load::load_book(root, config, &[]).unwrap();
+        let (dir, book, _) = crate::load::tests::load(&files);
         let parsed: Vec<ParsedPage> = book
             .pages
             .iter()
