@@ -18,7 +18,7 @@ use crate::load;
 use crate::output;
 use crate::parse::ParsedPage;
 use crate::render::highlight::Highlighter;
-use crate::render::{self, OutputFile, RenderCache, TemplateError, Theme};
+use crate::render::{self, OutputFile, RenderCache, RenderInputs, TemplateError, Theme};
 use crate::resolve;
 use crate::source::BookRoot;
 
@@ -168,16 +168,20 @@ impl Analysis {
         progress: &dyn Progress,
     ) -> Result<Vec<OutputFile>, TemplateError> {
         let rendered = progress::Counter::new(progress, Stage::Rendering, self.book.pages.len());
-        render::render_site(
-            &self.book,
-            &self.site,
-            &self.pages,
-            &self.indexes,
+        render::render_site(&self.render_inputs(theme), highlighter, None, &|| {
+            rendered.tick()
+        })
+    }
+
+    /// What the render stage reads of this analysis, with `theme`.
+    fn render_inputs<'a>(&'a self, theme: &'a Theme) -> RenderInputs<'a> {
+        RenderInputs {
+            book: &self.book,
+            site: &self.site,
+            parsed: &self.pages,
+            indexes: &self.indexes,
             theme,
-            highlighter,
-            None,
-            &|| rendered.tick(),
-        )
+        }
     }
 
     /// The report: every problem found, at the level the broken-link
@@ -368,7 +372,7 @@ impl MemorySite {
     ) -> Result<Option<Vec<OutputFile>>, BuildError> {
         let (analysis, extras) = &self.rest;
         let theme = analysis.theme.as_ref().expect("loaded for a build");
-        Ok(extras.render(&analysis.book, &analysis.site, &analysis.pages, theme, stop)?)
+        Ok(extras.render(&analysis.render_inputs(theme), stop)?)
     }
 }
 
@@ -395,11 +399,7 @@ pub fn build_in_memory(
         let analysis = analyse(&options, true, Some(parse_cache), &Silent)?;
         let theme = analysis.theme.as_ref().expect("loaded for a build");
         let (mut files, extras) = render::render_pages(
-            &analysis.book,
-            &analysis.site,
-            &analysis.pages,
-            &analysis.indexes,
-            theme,
+            &analysis.render_inputs(theme),
             highlighter,
             Some(cache),
             &|| {},

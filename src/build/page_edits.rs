@@ -82,11 +82,7 @@ impl MemorySite {
         let ids: Vec<PageId> = resolve_again.into_iter().collect();
         let theme = analysis.theme.as_ref().expect("loaded for a build");
         let mut files = extras.render_again(
-            &analysis.book,
-            &analysis.site,
-            &analysis.pages,
-            &analysis.indexes,
-            theme,
+            &analysis.render_inputs(theme),
             highlighter,
             Some(cache),
             &ids,

@@ -71,35 +71,36 @@ impl RenderCache {
     }
 }
 
+/// What every render entry point reads: the analysed book and the theme.
+/// (How to render, the highlighter and the cache of rendered pages, is
+/// passed beside it where it is used.)
+#[derive(Clone, Copy)]
+pub struct RenderInputs<'a> {
+    /// The loaded book.
+    pub book: &'a Book,
+    /// Where every page and file is published, and the resolved links.
+    pub site: &'a Site,
+    /// Every page, parsed, in [`Book::pages`] order.
+    pub parsed: &'a [ParsedPage],
+    /// The generated indexes.
+    pub indexes: &'a [Index],
+    /// Templates and static files.
+    pub theme: &'a Theme,
+}
+
 /// Renders every page and the theme's static files, then the files built
 /// from all pages at once ([`SiteExtras`]).
-#[allow(clippy::too_many_arguments)]
+/// `cache` holds pages rendered by earlier builds, reused when nothing
+/// they show changed.
 pub fn render_site(
-    book: &Book,
-    site: &Site,
-    parsed: &[ParsedPage],
-    indexes: &[Index],
-    theme: &Theme,
+    inputs: &RenderInputs<'_>,
     highlighter: &Highlighter,
     cache: Option<&RenderCache>,
     on_page: &(dyn Fn() + Sync),
 ) -> Result<Vec<OutputFile>, TemplateError> {
-    let (mut files, extras) = render_pages(
-        book,
-        site,
-        parsed,
-        indexes,
-        theme,
-        highlighter,
-        cache,
-        on_page,
-    )?;
+    let (mut files, extras) = render_pages(inputs, highlighter, cache, on_page)?;
     let never = AtomicBool::new(false);
-    files.extend(
-        extras
-            .render(book, site, parsed, theme, &never)?
-            .unwrap_or_default(),
-    );
+    files.extend(extras.render(inputs, &never)?.unwrap_or_default());
     Ok(files)
 }
 
@@ -119,17 +120,19 @@ pub struct SiteExtras {
 /// 404) are left to [`SiteExtras::render`], so the preview can show a
 /// saved page before they are rebuilt.
 /// `on_page` is called as each page is done (for a progress line).
-#[allow(clippy::too_many_arguments)]
 pub fn render_pages(
-    book: &Book,
-    site: &Site,
-    parsed: &[ParsedPage],
-    indexes: &[Index],
-    theme: &Theme,
+    inputs: &RenderInputs<'_>,
     highlighter: &Highlighter,
     cache: Option<&RenderCache>,
     on_page: &(dyn Fn() + Sync),
 ) -> Result<(Vec<OutputFile>, SiteExtras), TemplateError> {
+    let RenderInputs {
+        book,
+        site,
+        parsed,
+        indexes,
+        theme,
+    } = *inputs;
     let statics = static_files(theme);
     let asset_paths: BTreeMap<&str, &str> = statics
         .iter()
@@ -199,18 +202,20 @@ impl SiteExtras {
     /// them (their titles, front matter and [`SharedInputs`] are as they
     /// were), with the titles, icons and theme assets of the last full
     /// render; their body HTML for the print page is replaced.
-    #[allow(clippy::too_many_arguments)]
     pub fn render_again(
         &mut self,
-        book: &Book,
-        site: &Site,
-        parsed: &[ParsedPage],
-        indexes: &[Index],
-        theme: &Theme,
+        inputs: &RenderInputs<'_>,
         highlighter: &Highlighter,
         cache: Option<&RenderCache>,
         ids: &[PageId],
     ) -> Result<Vec<OutputFile>, TemplateError> {
+        let RenderInputs {
+            book,
+            site,
+            parsed,
+            indexes,
+            theme,
+        } = *inputs;
         let asset_paths: BTreeMap<&str, &str> = self
             .asset_paths
             .iter()
@@ -247,12 +252,16 @@ impl SiteExtras {
     /// stops it when a newer save arrives).
     pub fn render(
         &self,
-        book: &Book,
-        site: &Site,
-        parsed: &[ParsedPage],
-        theme: &Theme,
+        inputs: &RenderInputs<'_>,
         stop: &AtomicBool,
     ) -> Result<Option<Vec<OutputFile>>, TemplateError> {
+        let RenderInputs {
+            book,
+            site,
+            parsed,
+            theme,
+            ..
+        } = *inputs;
         let asset_paths: BTreeMap<&str, &str> = self
             .asset_paths
             .iter()
@@ -261,12 +270,9 @@ impl SiteExtras {
         let mut files = Vec::new();
         if book.config.print {
             files.extend(print::print_page(
-                book,
-                site,
-                parsed,
+                inputs,
                 &self.titles,
                 &self.contents,
-                theme,
                 &asset_paths,
                 stop,
             )?);

@@ -13,8 +13,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
-use super::{OutputFile, TemplateError, Theme};
-use crate::load::{Book, PageId};
+use super::{OutputFile, TemplateError};
+use crate::load::PageId;
 use crate::parse::ParsedPage;
 use crate::paths;
 use crate::resolve::{ResolvedLink, Site};
@@ -90,17 +90,20 @@ fn with_fragment(mut href: String, fragment: Option<&str>) -> String {
 
 /// Renders `print/index.html` with the theme's `print.html`; `contents`
 /// are the pages' bodies rendered for it.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn print_page(
-    book: &Book,
-    site: &Site,
-    parsed: &[ParsedPage],
+    inputs: &super::RenderInputs<'_>,
     titles: &[String],
     contents: &[String],
-    theme: &Theme,
     asset_paths: &BTreeMap<&str, &str>,
     stop: &AtomicBool,
 ) -> Result<Option<OutputFile>, TemplateError> {
+    let super::RenderInputs {
+        book,
+        site,
+        parsed,
+        theme,
+        ..
+    } = *inputs;
     let pages: Vec<PrintPage> = contents
         .iter()
         .enumerate()
