@@ -11,8 +11,10 @@ use crate::load::PageId;
 use crate::parse::{Block, BlockKind};
 use crate::resolve::{ApiOperation, ApiSchema, ResolvedLink};
 
+use serde::Serialize;
+
 use super::context::EmbedView;
-use super::{embeds, escape_html};
+use super::embeds;
 
 /// What a block needs to know about the rest of the site.
 pub(super) struct BlockContext<'a> {
@@ -38,6 +40,9 @@ pub(super) struct BlockContext<'a> {
     /// A known provider's click-to-load player, through the theme's
     /// `embed.html` (see `render::embeds`).
     pub(super) embed: &'a dyn Fn(&EmbedView<'_>) -> String,
+    /// A block's opening or closing markup, through the theme's
+    /// `blocks.html`.
+    pub(super) markup: &'a dyn Fn(&BlockView<'_>) -> String,
     /// Put before every id the body defines and every `#id` it links to
     /// ("" on the page itself; the print page keeps pages' ids apart).
     pub(super) id_prefix: &'a str,
@@ -61,136 +66,178 @@ pub(super) fn hides_children(block: &Block) -> bool {
     block.kind == BlockKind::ContentRef
 }
 
+/// What the theme's `blocks.html` sees of one block, as `block`: which
+/// tag, opening or closing, and the values folio works out for that kind
+/// (attributes as written, links resolved, sizes, the icon). Strings are
+/// empty and flags false where a kind has no such value.
+#[derive(Serialize, Default)]
+pub(super) struct BlockView<'a> {
+    part: &'static str,
+    kind: &'static str,
+    has_children: bool,
+    /// The block's `icon` as HTML.
+    icon: String,
+    title: String,
+    style: &'a str,
+    label: String,
+    width: &'a str,
+    expandable: bool,
+    wrap: bool,
+    date: &'a str,
+    tags: Vec<&'a str>,
+    href: String,
+    description: String,
+    name: String,
+    size: String,
+    caption: &'a str,
+    /// A known provider's player, from `embed.html`.
+    player: String,
+    method: String,
+    method_class: String,
+    path: String,
+    has_summary: bool,
+    summary: String,
+    from_spec: bool,
+    spec: &'a str,
+    /// An operation's details (`openapi.html`) or the named schemas
+    /// (`openapi-schemas.html`).
+    details: String,
+    has_schemas: bool,
+    location: &'a str,
+    type_name: &'a str,
+    required: bool,
+    status: &'a str,
+    condition: &'a str,
+}
+
 /// The HTML that opens a block.
 pub(super) fn open_html(block: &Block, context: &BlockContext<'_>) -> String {
-    let attr = |key: &str| escape_html(block.attr(key).unwrap_or(""));
-    match block.kind {
-        BlockKind::Hint => {
-            let style = match block.attr("style").unwrap_or("info") {
-                style @ ("info" | "success" | "warning" | "danger") => style,
-                _ => "info",
-            };
-            let label = capitalise(style);
-            match block_icon(block, context) {
-                // The block's own icon replaces the style's.
-                Some(icon) => format!(
-                    "<div class=\"hint hint-{style} has-icon\" role=\"note\" aria-label=\"{label}\"><span class=\"hint-mark\">{icon}</span>\n"
-                ),
-                None => format!("<div class=\"hint hint-{style}\" role=\"note\" aria-label=\"{label}\">\n"),
-            }
-        }
-        BlockKind::Tabs => "<div class=\"tabs\">\n".into(),
-        BlockKind::Tab => format!(
-            "<section class=\"tab\"><p class=\"tab-title\">{}{}</p>\n",
-            block_icon(block, context).unwrap_or_default(),
-            attr("title")
-        ),
-        BlockKind::Code => code_open(block),
-        BlockKind::Expandable => format!(
-            "<details class=\"expandable\"><summary>{}</summary>\n",
-            escape_html(block.attr("title").unwrap_or("Details"))
-        ),
-        BlockKind::Stepper => "<ol class=\"stepper\">\n".into(),
-        BlockKind::Step => "<li class=\"step\">\n".into(),
-        BlockKind::Columns => "<div class=\"columns\">\n".into(),
-        BlockKind::Column => match block.attr("width").filter(|w| is_css_length(w)) {
-            Some(width) => format!("<div class=\"column\" style=\"--w:{width}\">\n"),
-            None => "<div class=\"column\">\n".into(),
-        },
-        BlockKind::Updates => "<div class=\"updates\">\n".into(),
-        BlockKind::Update => update_open(block),
-        BlockKind::ContentRef | BlockKind::PageRef => page_card(block, context),
-        BlockKind::File => file_open(block, context),
-        BlockKind::Embed => embed_open(block, context),
-        BlockKind::Swagger | BlockKind::Openapi | BlockKind::OpenapiOperation => api_open(block, context),
-        BlockKind::OpenapiSchemas => match block.link.and_then(|index| (context.api_schema_list)(index)) {
-            Some(schemas) => format!(
-                "<div class=\"api-op\">{}\n",
-                (context.api_schemas)(schemas)
-            ),
-            None => format!(
-                "<div class=\"api-op\"><p class=\"api-summary\">Schemas {} from the specification “{}”, managed in GitBook</p>\n",
-                attr("schemas"),
-                attr("spec")
-            ),
-        },
-        BlockKind::SwaggerDescription => "<div class=\"api-desc\">\n".into(),
-        BlockKind::SwaggerParameter => {
-            let required = if block.attr("required") == Some("true") {
-                " <span class=\"api-required\">required</span>"
-            } else {
-                ""
-            };
-            format!(
-                "<div class=\"api-param\"><code>{}</code> <span class=\"api-in\">{}</span> <span class=\"api-type\">{}</span>{required}\n",
-                attr("name"),
-                attr("in"),
-                attr("type")
-            )
-        }
-        BlockKind::SwaggerResponse => format!(
-            "<div class=\"api-response\"><span class=\"api-status\">{}</span> {}\n",
-            attr("status"),
-            attr("description")
-        ),
-        BlockKind::If => format!(
-            "<div class=\"conditional\" data-if=\"{}\">\n",
-            escape_html(block.argument.as_deref().unwrap_or(""))
-        ),
-        BlockKind::Prompt => format!(
-            "<div class=\"prompt\"><p class=\"prompt-desc\">{}{}</p>\n",
-            block_icon(block, context).unwrap_or_default(),
-            attr("description")
-        ),
-        // Spliced into the page by `parse`; never a block here.
-        BlockKind::Include => String::new(),
-    }
+    let view = BlockView {
+        part: "open",
+        ..opening(block, context)
+    };
+    (context.markup)(&view)
 }
 
 /// The HTML that closes a block.
 pub(super) fn close_html(block: &Block, context: &BlockContext<'_>) -> String {
+    let mut view = BlockView {
+        part: "close",
+        kind: block.kind.name(),
+        has_children: block.has_children,
+        ..BlockView::default()
+    };
     match block.kind {
-        BlockKind::Tab => "</section>\n".into(),
-        BlockKind::Code => {
-            let details = if block.attr("expandable") == Some("true") {
-                "</details>"
-            } else {
-                ""
-            };
-            format!("</figure>{details}\n")
-        }
-        BlockKind::Expandable => "</details>\n".into(),
-        BlockKind::Stepper => "</ol>\n".into(),
-        BlockKind::Step => "</li>\n".into(),
-        BlockKind::Update => "</article>\n".into(),
-        BlockKind::ContentRef | BlockKind::PageRef => String::new(),
-        BlockKind::File if block.has_children => "</div></div>\n".into(),
-        BlockKind::File => "</div>\n".into(),
-        BlockKind::Embed if block.has_children => "</figcaption></figure>\n".into(),
-        BlockKind::Embed => "</figure>\n".into(),
+        BlockKind::Code => view.expandable = block.attr("expandable") == Some("true"),
         BlockKind::Swagger | BlockKind::Openapi => {
-            match context.link(block).and_then(|l| l.href.clone()) {
-                Some(href) => format!(
-                    "<p class=\"api-spec\"><a href=\"{}\">OpenAPI specification</a></p></div>\n",
-                    escape_html(&href)
-                ),
-                None => "</div>\n".into(),
+            view.href = context
+                .link(block)
+                .and_then(|l| l.href.clone())
+                .unwrap_or_default();
+        }
+        _ => {}
+    }
+    (context.markup)(&view)
+}
+
+/// The values an opening tag shows, by kind.
+fn opening<'a>(block: &'a Block, context: &BlockContext<'_>) -> BlockView<'a> {
+    let attr = |key: &str| block.attr(key).unwrap_or("");
+    let base = BlockView {
+        kind: block.kind.name(),
+        has_children: block.has_children,
+        ..BlockView::default()
+    };
+    match block.kind {
+        BlockKind::Hint => {
+            let style = match attr("style") {
+                style @ ("info" | "success" | "warning" | "danger") => style,
+                _ => "info",
+            };
+            BlockView {
+                style,
+                label: capitalise(style),
+                icon: block_icon(block, context).unwrap_or_default(),
+                ..base
             }
         }
-        BlockKind::Hint
-        | BlockKind::Tabs
+        BlockKind::Tab => BlockView {
+            icon: block_icon(block, context).unwrap_or_default(),
+            title: attr("title").to_string(),
+            ..base
+        },
+        BlockKind::Code => BlockView {
+            expandable: attr("expandable") == "true",
+            wrap: attr("overflow") == "wrap",
+            title: attr("title").to_string(),
+            ..base
+        },
+        BlockKind::Expandable => BlockView {
+            title: block.attr("title").unwrap_or("Details").to_string(),
+            ..base
+        },
+        BlockKind::Column => BlockView {
+            width: block.attr("width").filter(|w| is_css_length(w)).unwrap_or(""),
+            ..base
+        },
+        BlockKind::Update => BlockView {
+            date: attr("date"),
+            tags: attr("tags")
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .collect(),
+            ..base
+        },
+        BlockKind::ContentRef | BlockKind::PageRef => page_card(block, context, base),
+        BlockKind::File => file_card(block, context, base),
+        BlockKind::Embed => embed(block, context, base),
+        BlockKind::Swagger | BlockKind::Openapi | BlockKind::OpenapiOperation => {
+            api_operation(block, context, base)
+        }
+        BlockKind::OpenapiSchemas => {
+            match block.link.and_then(|index| (context.api_schema_list)(index)) {
+                Some(schemas) => BlockView {
+                    has_schemas: true,
+                    details: (context.api_schemas)(schemas),
+                    ..base
+                },
+                None => BlockView {
+                    name: attr("schemas").to_string(),
+                    spec: attr("spec"),
+                    ..base
+                },
+            }
+        }
+        BlockKind::SwaggerParameter => BlockView {
+            name: attr("name").to_string(),
+            location: attr("in"),
+            type_name: attr("type"),
+            required: attr("required") == "true",
+            ..base
+        },
+        BlockKind::SwaggerResponse => BlockView {
+            status: attr("status"),
+            description: attr("description").to_string(),
+            ..base
+        },
+        BlockKind::If => BlockView {
+            condition: block.argument.as_deref().unwrap_or(""),
+            ..base
+        },
+        BlockKind::Prompt => BlockView {
+            icon: block_icon(block, context).unwrap_or_default(),
+            description: attr("description").to_string(),
+            ..base
+        },
+        BlockKind::Tabs
+        | BlockKind::Stepper
+        | BlockKind::Step
         | BlockKind::Columns
-        | BlockKind::Column
         | BlockKind::Updates
-        | BlockKind::OpenapiOperation
-        | BlockKind::OpenapiSchemas
         | BlockKind::SwaggerDescription
-        | BlockKind::SwaggerParameter
-        | BlockKind::SwaggerResponse
-        | BlockKind::If
-        | BlockKind::Prompt => "</div>\n".into(),
         // Spliced into the page by `parse`; never a block here.
-        BlockKind::Include => String::new(),
+        | BlockKind::Include => base,
     }
 }
 
@@ -199,100 +246,59 @@ pub(super) fn numbers_lines(block: &Block) -> bool {
     block.kind == BlockKind::Code && block.attr("lineNumbers") == Some("true")
 }
 
-fn code_open(block: &Block) -> String {
-    let mut html = String::new();
-    if block.attr("expandable") == Some("true") {
-        html.push_str("<details class=\"code-expand\"><summary>Show code</summary>");
-    }
-    let wrap = if block.attr("overflow") == Some("wrap") {
-        " wrap"
-    } else {
-        ""
-    };
-    html.push_str(&format!("<figure class=\"code-block{wrap}\">"));
-    if let Some(title) = block.attr("title").filter(|t| !t.is_empty()) {
-        html.push_str(&format!(
-            "<figcaption class=\"code-title\">{}</figcaption>",
-            escape_html(title)
-        ));
-    }
-    html.push('\n');
-    html
-}
-
-fn update_open(block: &Block) -> String {
-    let date = escape_html(block.attr("date").unwrap_or(""));
-    let tags: String = block
-        .attr("tags")
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| format!(" <span class=\"update-tag\">{}</span>", escape_html(t)))
-        .collect();
-    format!("<article class=\"update\"><p class=\"update-meta\"><time datetime=\"{date}\">{date}</time>{tags}</p>\n")
-}
-
-fn page_card(block: &Block, context: &BlockContext<'_>) -> String {
+fn page_card<'a>(
+    block: &'a Block,
+    context: &BlockContext<'_>,
+    base: BlockView<'a>,
+) -> BlockView<'a> {
     let key = if block.kind == BlockKind::PageRef {
         "page"
     } else {
         "url"
     };
-    let href = escape_html(&context.href(block, key));
     let (title, description) = match context.link(block).and_then(|l| l.page) {
         Some(page) => (context.page_card)(page),
         None => (block.attr(key).unwrap_or(""), ""),
     };
-    let description = if description.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "<span class=\"card-desc\">{}</span>",
-            escape_html(description)
-        )
-    };
-    format!(
-        "<div class=\"content-ref\"><a class=\"card page-card\" href=\"{href}\"><span class=\"card-title\">{}</span>{description}</a></div>\n",
-        escape_html(title)
-    )
+    BlockView {
+        href: context.href(block, key),
+        title: title.to_string(),
+        description: description.to_string(),
+        ..base
+    }
 }
 
-fn file_open(block: &Block, context: &BlockContext<'_>) -> String {
-    let href = escape_html(&context.href(block, "src"));
+fn file_card<'a>(
+    block: &'a Block,
+    context: &BlockContext<'_>,
+    base: BlockView<'a>,
+) -> BlockView<'a> {
     let written = block.attr("src").unwrap_or("");
     let (name, size) = match context.link(block).and_then(|l| l.file.clone()) {
-        Some((name, size)) => (
-            name,
-            format!(" <span class=\"file-size\">{}</span>", human_size(size)),
-        ),
+        Some((name, size)) => (name, human_size(size)),
         None => (
             written.rsplit('/').next().unwrap_or(written).to_string(),
             String::new(),
         ),
     };
-    // GitBook writes a short caption as `caption="…"`, a long one as the
-    // tag's content; either is shown under the link.
-    let attribute = block
-        .attr("caption")
-        .filter(|c| !c.trim().is_empty())
-        .map(|c| format!("<p>{}</p>", escape_html(c)))
-        .unwrap_or_default();
-    let caption = match (block.has_children, attribute.is_empty()) {
-        (true, _) => format!("<div class=\"file-caption\">{attribute}"),
-        (false, false) => format!("<div class=\"file-caption\">{attribute}</div>"),
-        (false, true) => String::new(),
-    };
-    format!(
-        "<div class=\"file-card\"><a href=\"{href}\" download><span class=\"file-name\">{}</span>{size}</a>{caption}\n",
-        escape_html(&name)
-    )
+    BlockView {
+        href: context.href(block, "src"),
+        name,
+        size,
+        // GitBook writes a short caption as `caption="…"`, a long one as
+        // the tag's content; either is shown under the link.
+        caption: block
+            .attr("caption")
+            .filter(|c| !c.trim().is_empty())
+            .unwrap_or(""),
+        ..base
+    }
 }
 
-fn embed_open(block: &Block, context: &BlockContext<'_>) -> String {
+fn embed<'a>(block: &'a Block, context: &BlockContext<'_>, base: BlockView<'a>) -> BlockView<'a> {
     let url = context.href(block, "url");
     if let Some(player) = embeds::player(&url) {
-        return (context.embed)(&EmbedView {
+        let player = (context.embed)(&EmbedView {
             url: &url,
             provider: player.provider.name(),
             provider_id: player.provider.id(),
@@ -302,56 +308,50 @@ fn embed_open(block: &Block, context: &BlockContext<'_>) -> String {
             allow: player.provider.allow(),
             has_caption: block.has_children,
         });
+        return BlockView { player, ..base };
     }
     let host = url
         .split("://")
         .nth(1)
         .and_then(|rest| rest.split('/').next())
-        .unwrap_or(&url);
-    let caption = if block.has_children {
-        "<figcaption>"
-    } else {
-        ""
-    };
-    format!(
-        "<figure class=\"embed\"><a class=\"card embed-card\" href=\"{}\" rel=\"noopener\"><span class=\"card-title\">{}</span><span class=\"card-url\">{}</span></a>{caption}\n",
-        escape_html(&url),
-        escape_html(host),
-        escape_html(&url)
-    )
+        .unwrap_or(&url)
+        .to_string();
+    BlockView {
+        name: host,
+        href: url,
+        ..base
+    }
 }
 
-fn api_open(block: &Block, context: &BlockContext<'_>) -> String {
+fn api_operation<'a>(
+    block: &'a Block,
+    context: &BlockContext<'_>,
+    base: BlockView<'a>,
+) -> BlockView<'a> {
     let method = block.attr("method").unwrap_or("").to_ascii_lowercase();
     let known = matches!(method.as_str(), "get" | "post" | "put" | "patch" | "delete");
-    let class = if known { method.as_str() } else { "other" };
-    // GitBook's exports put zero-width spaces in long paths.
-    let path = block.attr("path").unwrap_or("").replace('\u{200b}', "");
     let operation = block.link.and_then(|index| (context.api_operation)(index));
     let summary = operation
         .and_then(|op| op.summary.as_deref().or(op.description.as_deref()))
         .or(block.attr("summary"));
-    let summary = match summary {
-        Some(text) => format!("<p class=\"api-summary\">{}</p>", escape_html(text)),
-        None if block.kind == BlockKind::OpenapiOperation => format!(
-            "<p class=\"api-summary\">From the specification “{}”, managed in GitBook</p>",
-            escape_html(block.attr("spec").unwrap_or(""))
-        ),
-        None => String::new(),
-    };
-    let head = if method.is_empty() && path.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "<p class=\"api-head\"><span class=\"method method-{class}\">{}</span> <code class=\"api-path\">{}</code></p>",
-            escape_html(&method.to_ascii_uppercase()),
-            escape_html(&path)
-        )
-    };
-    let details = operation
-        .map(|op| (context.api_details)(op))
-        .unwrap_or_default();
-    format!("<div class=\"api-op\">{head}{summary}\n{details}")
+    BlockView {
+        method_class: if known {
+            method.clone()
+        } else {
+            "other".into()
+        },
+        method: method.to_ascii_uppercase(),
+        // GitBook's exports put zero-width spaces in long paths.
+        path: block.attr("path").unwrap_or("").replace('\u{200b}', ""),
+        has_summary: summary.is_some(),
+        summary: summary.unwrap_or("").to_string(),
+        from_spec: summary.is_none() && block.kind == BlockKind::OpenapiOperation,
+        spec: block.attr("spec").unwrap_or(""),
+        details: operation
+            .map(|op| (context.api_details)(op))
+            .unwrap_or_default(),
+        ..base
+    }
 }
 
 /// The word with its first letter in capitals.
@@ -398,6 +398,21 @@ fn human_size(bytes: u64) -> String {
     format!("{size:.1} {}", UNITS[unit])
 }
 
+/// Block markup from the default theme, for other modules' unit tests.
+#[cfg(test)]
+pub(super) fn default_markup(view: &BlockView<'_>) -> String {
+    static THEME: std::sync::OnceLock<super::Theme> = std::sync::OnceLock::new();
+    let theme = THEME.get_or_init(|| {
+        let root = crate::source::BookRoot::open(&std::env::temp_dir()).expect("a folder");
+        super::Theme::load(&root, None).expect("the default theme")
+    });
+    let mut context = tera::Context::new();
+    context.insert("block", view);
+    theme
+        .render("blocks.html", &context)
+        .expect("blocks.html renders")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,6 +441,7 @@ mod tests {
             expression: &|_| None,
             icon: &|name| format!("<i>{name}</i>"),
             embed: &|view| format!("<figure data-player=\"{}\">", view.player_url),
+            markup: &default_markup,
             id_prefix: "",
         }
     }

@@ -536,6 +536,7 @@ mod tests {
             expression: &|name| (name == "space.vars.product").then(|| "Lantern".to_string()),
             icon: &|_| String::new(),
             embed: &|_| String::new(),
+            markup: &super::blocks::default_markup,
             id_prefix: "",
         };
         body_html(&page, &context, &Highlighter::default())

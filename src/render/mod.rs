@@ -479,6 +479,7 @@ fn page_body(
             expression: &|name| expression_value(name, inputs, id),
             icon: &|name| inputs.icons.html(name, from),
             embed: &|view| render_template(theme, "embed.html", "embed", view, &template_failure),
+            markup: &|view| render_template(theme, "blocks.html", "block", view, &template_failure),
             id_prefix: &id_prefix,
         },
         highlighter,

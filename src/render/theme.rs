@@ -21,6 +21,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("not-found.html", include_str!("../../theme/not-found.html")),
     ("redirect.html", include_str!("../../theme/redirect.html")),
     ("embed.html", include_str!("../../theme/embed.html")),
+    ("blocks.html", include_str!("../../theme/blocks.html")),
     ("openapi.html", include_str!("../../theme/openapi.html")),
     (
         "openapi-schemas.html",
