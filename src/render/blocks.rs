@@ -401,11 +401,7 @@ fn human_size(bytes: u64) -> String {
 /// Block markup from the default theme, for other modules' unit tests.
 #[cfg(test)]
 pub(super) fn default_markup(view: &BlockView<'_>) -> String {
-    static THEME: std::sync::OnceLock<super::Theme> = std::sync::OnceLock::new();
-    let theme = THEME.get_or_init(|| {
-        let root = crate::source::BookRoot::open(&std::env::temp_dir()).expect("a folder");
-        super::Theme::load(&root, None).expect("the default theme")
-    });
+    let theme = super::theme::default_theme();
     let mut context = tera::Context::new();
     context.insert("block", view);
     theme

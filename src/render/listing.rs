@@ -1,4 +1,5 @@
-//! Generated indexes → HTML tables and a JSON copy.
+//! Generated indexes → the view the theme's `listing.html` turns into
+//! tables, and a JSON copy.
 //!
 //! Each group is a section with its heading (the id `index` gave it) and a
 //! table linking to each page, with the configured columns. A filter form
@@ -6,133 +7,169 @@
 //! script reveals and drives it, so without JavaScript readers get the full
 //! tables.
 
+use serde::Serialize;
 use serde_json::json;
 
-use super::escape_html;
-use crate::index::{display_value, list_values, Index};
+use super::{TemplateError, Theme};
+use crate::index::{display_value, list_values, Index, IndexEntry};
 use crate::load::PageId;
 use crate::paths;
 use crate::resolve::Site;
 
-/// The HTML appended to the index page's body.
+/// The HTML appended to the index page's body, through the theme's
+/// `listing.html`.
 pub(super) fn index_html(
     index: &Index,
     page_href: &dyn Fn(PageId) -> String,
     id_prefix: &str,
-) -> String {
-    let config = &index.config;
-    let mut html = String::from("<div class=\"index\" data-index>\n");
-    html.push_str(&filter_form(index));
-    for group in &index.groups {
-        let count = group.entries.len();
-        html.push_str(&format!(
-            "<section class=\"index-group\" data-group=\"{name}\">\n<h2 id=\"{id}\">{name} <span class=\"index-n\">({count})</span> <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h2>\n",
-            name = escape_html(&group.name),
-            id = escape_html(&format!("{id_prefix}{}", group.id)),
-        ));
-        html.push_str("<table class=\"index-table\">\n<thead><tr><th scope=\"col\">Name</th>");
-        for column in &config.columns {
-            html.push_str(&format!(
-                "<th scope=\"col\">{}</th>",
-                escape_html(&heading_of(column))
-            ));
-        }
-        html.push_str("</tr></thead>\n<tbody>\n");
-        for &position in &group.entries {
-            let entry = &index.entries[position];
-            let href = page_href(entry.page);
-            let mut text = format!("{} {}", entry.title, entry.description);
-            let mut data = String::new();
-            for key in &config.filters {
-                let values = list_values(entry.values.get(key));
-                data.push_str(&format!(
-                    " data-f-{}=\"{}\"",
-                    escape_html(&attribute_name(key)),
-                    escape_html(&values.join("|"))
-                ));
-            }
-            html.push_str(&format!("<tr{data}"));
-            let mut cells = String::new();
-            for column in &config.columns {
-                let value = entry.values.get(column);
-                let shown = value.map(display_value).unwrap_or_default();
-                text.push(' ');
-                text.push_str(&shown);
-                cells.push_str(&format!("<td>{}</td>", cell_html(&shown)));
-            }
-            html.push_str(&format!(
-                " data-text=\"{}\"><td><a href=\"{}\">{}</a>{}</td>{cells}</tr>\n",
-                escape_html(&text.to_lowercase()),
-                escape_html(&href),
-                escape_html(&entry.title),
-                if entry.description.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "<span class=\"index-desc\">{}</span>",
-                        escape_html(&entry.description)
-                    )
-                }
-            ));
-        }
-        html.push_str("</tbody>\n</table>\n</section>\n");
-    }
-    html.push_str(&format!(
-        "<p class=\"index-total\">{} entries in {} groups.</p>\n</div>\n",
-        index.entries.len(),
-        index.groups.len()
-    ));
-    html
+    theme: &Theme,
+) -> Result<String, TemplateError> {
+    let mut context = tera::Context::new();
+    context.insert("index", &listing_view(index, page_href, id_prefix));
+    theme.render("listing.html", &context)
 }
 
-fn filter_form(index: &Index) -> String {
+/// What the theme's `listing.html` sees, as `index`.
+#[derive(Serialize)]
+pub(super) struct ListingView {
+    filters: Vec<FilterView>,
+    columns: Vec<String>,
+    groups: Vec<GroupView>,
+    /// How many pages are listed.
+    entries: usize,
+}
+
+#[derive(Serialize)]
+struct FilterView {
+    heading: String,
+    attribute: String,
+    /// Every value the listed pages have, once, sorted.
+    values: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct GroupView {
+    name: String,
+    /// The heading's id, prefixed on the print page.
+    id: String,
+    count: usize,
+    rows: Vec<RowView>,
+}
+
+#[derive(Serialize)]
+struct RowView {
+    href: String,
+    title: String,
+    description: String,
+    /// Each filter's values, joined by `|`, for the filter script.
+    filters: Vec<RowFilter>,
+    /// The row's words, lower-cased, for the text filter.
+    text: String,
+    cells: Vec<CellView>,
+}
+
+#[derive(Serialize)]
+struct RowFilter {
+    attribute: String,
+    values: String,
+}
+
+/// A cell: a web address shows its host.
+#[derive(Serialize)]
+struct CellView {
+    value: String,
+    host: String,
+}
+
+/// The view of `index` for its page: links from `page_href`, heading ids
+/// after `id_prefix`.
+pub(super) fn listing_view(
+    index: &Index,
+    page_href: &dyn Fn(PageId) -> String,
+    id_prefix: &str,
+) -> ListingView {
     let config = &index.config;
-    let mut form = String::from(
-        "<form class=\"index-filter\" role=\"search\" aria-label=\"Filter the index\" hidden>\n<label>Filter <input type=\"search\" name=\"q\" autocomplete=\"off\"></label>\n",
-    );
-    for key in &config.filters {
-        let mut values: Vec<String> = index
-            .entries
+    let filters = config
+        .filters
+        .iter()
+        .map(|key| {
+            let mut values: Vec<String> = index
+                .entries
+                .iter()
+                .flat_map(|e| list_values(e.values.get(key)))
+                .collect();
+            values.sort();
+            values.dedup();
+            FilterView {
+                heading: heading_of(key),
+                attribute: attribute_name(key),
+                values,
+            }
+        })
+        .collect();
+    let groups = index
+        .groups
+        .iter()
+        .map(|group| GroupView {
+            name: group.name.clone(),
+            id: format!("{id_prefix}{}", group.id),
+            count: group.entries.len(),
+            rows: group
+                .entries
+                .iter()
+                .map(|&position| row(index, &index.entries[position], page_href))
+                .collect(),
+        })
+        .collect();
+    ListingView {
+        filters,
+        columns: config.columns.iter().map(|key| heading_of(key)).collect(),
+        groups,
+        entries: index.entries.len(),
+    }
+}
+
+fn row(index: &Index, entry: &IndexEntry, page_href: &dyn Fn(PageId) -> String) -> RowView {
+    let config = &index.config;
+    let mut text = format!("{} {}", entry.title, entry.description);
+    let cells = config
+        .columns
+        .iter()
+        .map(|column| {
+            let shown = entry
+                .values
+                .get(column)
+                .map(display_value)
+                .unwrap_or_default();
+            text.push(' ');
+            text.push_str(&shown);
+            cell(shown)
+        })
+        .collect();
+    RowView {
+        href: page_href(entry.page),
+        title: entry.title.clone(),
+        description: entry.description.clone(),
+        filters: config
+            .filters
             .iter()
-            .flat_map(|e| list_values(e.values.get(key)))
-            .collect();
-        values.sort();
-        values.dedup();
-        form.push_str(&format!(
-            "<label>{} <select name=\"f-{}\"><option value=\"\">All</option>",
-            escape_html(&heading_of(key)),
-            escape_html(&attribute_name(key))
-        ));
-        for value in values {
-            form.push_str(&format!("<option>{}</option>", escape_html(&value)));
-        }
-        form.push_str("</select></label>\n");
+            .map(|key| RowFilter {
+                attribute: attribute_name(key),
+                values: list_values(entry.values.get(key)).join("|"),
+            })
+            .collect(),
+        text: text.to_lowercase(),
+        cells,
     }
-    form.push_str("<label>Group <select name=\"group\"><option value=\"\">All</option>");
-    for group in &index.groups {
-        form.push_str(&format!("<option>{}</option>", escape_html(&group.name)));
-    }
-    form.push_str(
-        "</select></label>\n<p class=\"index-count\" aria-live=\"polite\"></p>\n</form>\n",
-    );
-    form
 }
 
-/// A cell: web addresses become links showing their host.
-fn cell_html(value: &str) -> String {
-    if let Some(rest) = value
+fn cell(value: String) -> CellView {
+    let host = value
         .strip_prefix("https://")
         .or_else(|| value.strip_prefix("http://"))
-    {
-        let host = rest.split('/').next().unwrap_or(rest);
-        format!(
-            "<a href=\"{}\">{}</a>",
-            escape_html(value),
-            escape_html(host)
-        )
-    } else {
-        escape_html(value)
-    }
+        .map(|rest| rest.split('/').next().unwrap_or(rest).to_string())
+        .unwrap_or_default();
+    CellView { value, host }
 }
 
 /// A front matter key as a column heading: `publisher` → `Publisher`.
@@ -195,8 +232,9 @@ pub(super) fn json_path(index: &Index, site: &Site) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::theme::default_theme;
     use super::*;
-    use crate::index::{IndexEntry, IndexGroup};
+    use crate::index::IndexGroup;
 
     fn entry(page: PageId, title: &str, values: serde_json::Value) -> IndexEntry {
         IndexEntry {
@@ -248,7 +286,13 @@ mod tests {
 
     #[test]
     fn each_group_is_a_table_with_the_configured_columns() {
-        let html = index_html(&specs(), &|page| format!("../p{page}/"), "p3--");
+        let html = index_html(
+            &specs(),
+            &|page| format!("../p{page}/"),
+            "p3--",
+            default_theme(),
+        )
+        .unwrap();
         assert!(
             html.contains("<h2 id=\"p3--api\">API <span class=\"index-n\">(2)</span>"),
             "{html}"
@@ -267,7 +311,13 @@ mod tests {
 
     #[test]
     fn rows_carry_what_the_filter_script_reads() {
-        let html = index_html(&specs(), &|page| format!("p{page}.html"), "");
+        let html = index_html(
+            &specs(),
+            &|page| format!("p{page}.html"),
+            "",
+            default_theme(),
+        )
+        .unwrap();
         // Filter values per row (lists joined by `|`), and lower-cased text.
         assert!(html.contains("<tr data-f-status=\"final\" data-f-kind=\"API|Schema\" data-text=\"identity   final\""), "{html}");
         assert!(html.contains("data-text=\"payments &amp; co pay &lt;safely&gt; https://pay.example.org/spec/v1 draft\""), "{html}");
@@ -286,6 +336,7 @@ mod tests {
         assert_eq!(heading_of("last_reviewed"), "Last reviewed");
         assert_eq!(attribute_name("Home Page"), "home-page");
         assert_eq!(attribute_name("é"), "-");
-        assert_eq!(cell_html("<b>"), "&lt;b&gt;");
+        assert_eq!(cell("<b>".into()).host, "");
+        assert_eq!(cell("http://a.example/b".into()).host, "a.example");
     }
 }

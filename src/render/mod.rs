@@ -527,7 +527,7 @@ fn render_page(
     )?;
     for index in inputs.indexes.iter().filter(|index| index.page == id) {
         let page_href = |to: PageId| paths::href(url, &inputs.site.page_urls[to]);
-        content.push_str(&listing::index_html(index, &page_href, ""));
+        content.push_str(&listing::index_html(index, &page_href, "", theme)?);
     }
     // The print page renders the body again with its own hrefs and ids
     // (highlighted code comes from the highlighter's cache).
@@ -541,7 +541,7 @@ fn render_page(
         let prefix = print::id_prefix(id);
         for index in inputs.indexes.iter().filter(|index| index.page == id) {
             let page_href = |to: PageId| print::page_href(inputs.site, inputs.parsed, to);
-            body.push_str(&listing::index_html(index, &page_href, &prefix));
+            body.push_str(&listing::index_html(index, &page_href, &prefix, theme)?);
         }
         body
     } else {

@@ -22,6 +22,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("redirect.html", include_str!("../../theme/redirect.html")),
     ("embed.html", include_str!("../../theme/embed.html")),
     ("blocks.html", include_str!("../../theme/blocks.html")),
+    ("listing.html", include_str!("../../theme/listing.html")),
     ("openapi.html", include_str!("../../theme/openapi.html")),
     (
         "openapi-schemas.html",
@@ -323,6 +324,16 @@ fn uses_in_tags(template: &str, name: &str) -> Vec<(usize, bool)> {
         rest = &rest[consumed..];
     }
     uses
+}
+
+/// The default theme, loaded once, for other modules' unit tests.
+#[cfg(test)]
+pub(super) fn default_theme() -> &'static Theme {
+    static THEME: std::sync::OnceLock<Theme> = std::sync::OnceLock::new();
+    THEME.get_or_init(|| {
+        let root = BookRoot::open(&std::env::temp_dir()).expect("a folder");
+        Theme::load(&root, None).expect("the default theme")
+    })
 }
 
 #[cfg(test)]
