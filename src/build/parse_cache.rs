@@ -28,7 +28,7 @@ impl ParseCache {
         };
         pages
             .iter()
-            .filter(|(_, cached)| cached.includes.iter().any(|(read, _)| read == path))
+            .filter(|(_, cached)| cached.parsed.included.iter().any(|(read, _)| read == path))
             .map(|(page, _)| page.clone())
             .collect()
     }
@@ -37,8 +37,8 @@ impl ParseCache {
 #[derive(Clone)]
 struct CachedParse {
     text: u64,
-    /// Included files and their text, as read for this page.
-    includes: Vec<(String, u64)>,
+    /// The parse, with the included files it read
+    /// ([`ParsedPage::included`]).
     parsed: ParsedPage,
     diagnostics: Vec<Diagnostic>,
 }
@@ -51,10 +51,7 @@ pub(super) fn parse_with_cache(
     root: &BookRoot,
     cache: Option<&ParseCache>,
 ) -> (ParsedPage, Vec<Diagnostic>) {
-    let includes = BookIncludes {
-        root,
-        read: std::sync::Mutex::new(Vec::new()),
-    };
+    let includes = BookIncludes { root };
     let Some(cache) = cache else {
         return parse::parse_page(source, &includes);
     };
@@ -65,7 +62,7 @@ pub(super) fn parse_with_cache(
         .ok()
         .and_then(|pages| pages.get(path).cloned());
     if let Some(cached) = cached {
-        let includes_unchanged = cached.includes.iter().all(|(path, hash)| {
+        let includes_unchanged = cached.parsed.included.iter().all(|(path, hash)| {
             root.read_source(path)
                 .is_ok_and(|source| source.content_hash() == *hash)
         });
@@ -74,13 +71,11 @@ pub(super) fn parse_with_cache(
         }
     }
     let (parsed, diagnostics) = parse::parse_page(source, &includes);
-    let read = includes.read.into_inner().unwrap_or_default();
     if let Ok(mut pages) = cache.pages.lock() {
         pages.insert(
             path.to_string(),
             CachedParse {
                 text,
-                includes: read,
                 parsed: parsed.clone(),
                 diagnostics: diagnostics.clone(),
             },
@@ -90,11 +85,10 @@ pub(super) fn parse_with_cache(
 }
 
 /// Reads `{% include %}` files for `parse`, relative to the including
-/// file and never outside the book, and notes what it read (for the parse
-/// cache).
+/// file and never outside the book (`parse` notes what it read, in
+/// [`ParsedPage::included`], which the parse cache checks).
 struct BookIncludes<'a> {
     root: &'a BookRoot,
-    read: std::sync::Mutex<Vec<(String, u64)>>,
 }
 
 impl parse::IncludeSource for BookIncludes<'_> {
@@ -114,12 +108,7 @@ impl parse::IncludeSource for BookIncludes<'_> {
             )));
         }
         match self.root.read_source(&joined.path) {
-            Ok(source) => {
-                if let Ok(mut read) = self.read.lock() {
-                    read.push((joined.path.clone(), source.content_hash()));
-                }
-                Ok(Arc::new(source))
-            }
+            Ok(source) => Ok(Arc::new(source)),
             Err(ReadError::Encoding(diagnostic)) => Err(InFile(diagnostic)),
             Err(ReadError::Io(err)) => Err(Unreadable(err.to_string())),
         }

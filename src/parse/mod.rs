@@ -55,9 +55,9 @@ pub struct ParsedPage {
     pub blocks: Vec<BlockMark>,
     /// Byte offset of the Markdown body (after the front matter).
     pub body_offset: usize,
-    /// A hash of the text of each file the page includes, so caches can
-    /// tell when an included file changed.
-    pub included: Vec<u64>,
+    /// Each file the page's includes read (book-relative path) with a hash
+    /// of its text, so caches can tell when an included file changed.
+    pub included: Vec<(String, u64)>,
 }
 
 /// A block opening or closing before the event at `at`.
@@ -398,8 +398,8 @@ struct Builder<'a> {
     origin: Option<Arc<SourceFile>>,
     /// Paths of the files being included, to catch cycles.
     include_stack: Vec<String>,
-    /// Hashes of the included files' text.
-    included: Vec<u64>,
+    /// The included files read, with hashes of their text.
+    included: Vec<(String, u64)>,
     /// Bytes the includes have added to the page so far.
     included_bytes: usize,
     /// Whether the limit on included text was reached (reported once).
@@ -617,6 +617,7 @@ impl<'a> Builder<'a> {
             }
         };
         let path = included.path.to_string_lossy().into_owned();
+        self.included.push((path.clone(), included.content_hash()));
         if self.include_stack.contains(&path) {
             diagnostics.push(at_tag(format!(
                 "`{argument}` includes itself (through {})",
@@ -635,7 +636,6 @@ impl<'a> Builder<'a> {
             return;
         }
         self.included_bytes += included.text.len();
-        self.included.push(included.content_hash());
         let mut ignored = Vec::new();
         let split = front_matter::split_front_matter(&included, &mut ignored);
         let body = included.text[split.body_offset..].to_string();
