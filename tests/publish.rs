@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use common::TestBook;
 
@@ -163,35 +164,39 @@ fn crawl(address: &str, start: &str) -> (usize, Vec<String>) {
     (pages, failures)
 }
 
-fn build_cdpi(site_url: Option<&str>) -> (tempfile::TempDir, PathBuf) {
-    let out = tempfile::tempdir().unwrap();
-    let site = out.path().join("site");
-    let mut args = vec![
-        "build".to_string(),
-        ".".into(),
-        "--out".into(),
-        site.display().to_string(),
-    ];
-    if let Some(url) = site_url {
-        args.push("--site-url".into());
-        args.push(url.into());
-    }
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = folio(&args, Path::new(env!("CARGO_MANIFEST_DIR")));
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (out, site)
+/// The address the bundled book is built for in these tests.
+const SITE_URL: &str = "https://example.org/docs/kb/";
+
+/// The bundled book, built once for this file's tests (with `SITE_URL`)
+/// into cargo's scratch folder for integration tests.
+fn cdpi_site() -> &'static Path {
+    static SITE: OnceLock<PathBuf> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let site = Path::new(env!("CARGO_TARGET_TMPDIR")).join("publish-cdpi-site");
+        let args = [
+            "build",
+            ".",
+            "--out",
+            &site.display().to_string(),
+            "--site-url",
+            SITE_URL,
+        ];
+        let output = folio(&args, Path::new(env!("CARGO_MANIFEST_DIR")));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        site
+    })
 }
 
 #[test]
 fn the_site_works_at_the_root_and_under_a_sub_path() {
-    let (_keep, site) = build_cdpi(Some("https://example.org/docs/kb/"));
+    let site = cdpi_site();
     for prefix in ["/", "/docs/kb/", "/other/place/"] {
-        let address = static_server(site.clone(), prefix);
+        let address = static_server(site.to_path_buf(), prefix);
         let (pages, failures) = crawl(&address, prefix);
         assert!(pages >= 35, "{prefix}: only {pages} pages reached");
         assert!(failures.is_empty(), "{prefix}: broken {failures:?}");
@@ -291,8 +296,8 @@ fn deployment_recipes_are_valid() {
 
 #[test]
 fn sitemap_and_llms_txt_validate_against_their_formats() {
-    let site_url = "https://example.org/kb/";
-    let (_keep, site) = build_cdpi(Some(site_url));
+    let site_url = SITE_URL;
+    let site = cdpi_site();
     let read = |rel: &str| std::fs::read_to_string(site.join(rel)).unwrap();
     let exists = |rel: &str| {
         let rel = percent_decode(rel);
@@ -332,7 +337,7 @@ fn sitemap_and_llms_txt_validate_against_their_formats() {
             );
         }
     }
-    assert!(read("robots.txt").contains("Sitemap: https://example.org/kb/sitemap.xml"));
+    assert!(read("robots.txt").contains("Sitemap: https://example.org/docs/kb/sitemap.xml"));
 
     // llmstxt.org: an H1 title, a blockquote summary, then H2 sections of
     // "- [name](url): notes" lists whose links exist.
@@ -522,8 +527,9 @@ fn the_nginx_recipe_serves_the_site() {
         eprintln!("skipped: nginx is not installed");
         return;
     };
-    let (keep, site) = build_cdpi(None);
-    let (_nginx, address) = start_nginx(nginx, &site, keep.path());
+    let site = cdpi_site();
+    let keep = tempfile::tempdir().unwrap();
+    let (_nginx, address) = start_nginx(nginx, site, keep.path());
     let (pages, failures) = crawl(&address, "/");
     assert!(pages >= 35, "only {pages} pages reached");
     assert!(failures.is_empty(), "broken through nginx: {failures:?}");
