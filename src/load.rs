@@ -21,7 +21,7 @@ use crate::config::{Config, IndexConfig, SectionConfig};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::openapi;
 use crate::paths::{self, join_rel};
-use crate::source::{slash_path, BookRoot, FileIndex, ReadError, SourceFile};
+use crate::source::{BookRoot, FileIndex, ReadError, SourceFile};
 use crate::summary::{self, unescape, OpenapiEntry, SummaryItem};
 use crate::yaml;
 
@@ -749,43 +749,15 @@ pub fn book_markdown_files(root: &BookRoot, config: &Config, exclude: &[PathBuf]
         .as_ref()
         .map(|dir| root.canonical().join(dir));
     let mut files = Vec::new();
-    for dir in &section_dirs {
-        // Walked from the book root so that its `.gitignore` (and those on
-        // the way down) apply to a section in a subfolder; nothing above
-        // the root is read.
-        let within = dir.clone();
-        let others = section_dirs.clone();
-        let theme = theme.clone();
-        let exclude = exclude.to_vec();
-        let walker = ignore::WalkBuilder::new(root.canonical())
-            .hidden(true)
-            .parents(false)
-            .ignore(false)
-            .git_global(false)
-            .git_exclude(false)
-            .require_git(false)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .filter_entry(move |entry| {
-                let path = entry.path();
-                let on_the_way = within.starts_with(path) || path.starts_with(&within);
-                let other_section = others.iter().any(|d| d != &within && path == d);
-                let tooling = entry.file_name() == "node_modules";
-                on_the_way
-                    && !(other_section
-                        || tooling
-                        || theme.as_deref() == Some(path)
-                        || exclude.iter().any(|e| path == e))
-            })
-            .build();
-        for entry in walker.flatten() {
-            let path = entry.path();
-            let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-            if is_file && path.starts_with(dir) && path.extension().is_some_and(|ext| ext == "md") {
-                if let Ok(rel) = path.strip_prefix(root.canonical()) {
-                    files.push(slash_path(rel));
-                }
-            }
-        }
+    for (section, dir) in config.sections.iter().zip(&section_dirs) {
+        let left_out: Vec<PathBuf> = section_dirs
+            .iter()
+            .filter(|other| *other != dir)
+            .chain(&theme)
+            .chain(exclude)
+            .cloned()
+            .collect();
+        files.extend(root.markdown_files(&section.dir, &left_out));
     }
     files
 }

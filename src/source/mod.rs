@@ -128,6 +128,41 @@ impl BookRoot {
         names
     }
 
+    /// The `.md` files under the book-relative folder `within`, sorted,
+    /// skipping hidden files and folders, `node_modules`, what the book's
+    /// `.gitignore` files exclude and the folders `left_out` (absolute:
+    /// other sections, the theme, the output). Walked from the book root
+    /// so that the root's `.gitignore` (and those on the way down) apply
+    /// to a folder below it; nothing above the root is read.
+    pub fn markdown_files(&self, within: &str, left_out: &[PathBuf]) -> Vec<String> {
+        let base = self.canonical.clone();
+        let dir = base.join(within);
+        let (inside, skipped) = (dir.clone(), left_out.to_vec());
+        let walker = ignore::WalkBuilder::new(&base)
+            .hidden(true)
+            .parents(false)
+            .ignore(false)
+            .git_global(false)
+            .git_exclude(false)
+            .require_git(false)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .filter_entry(move |entry| {
+                let path = entry.path();
+                let on_the_way = inside.starts_with(path) || path.starts_with(&inside);
+                on_the_way
+                    && entry.file_name() != "node_modules"
+                    && !skipped.iter().any(|left| path == left)
+            })
+            .build();
+        walker
+            .flatten()
+            .filter(|entry| entry.file_type().is_some_and(|kind| kind.is_file()))
+            .map(|entry| entry.into_path())
+            .filter(|path| path.starts_with(&dir) && path.extension().is_some_and(|e| e == "md"))
+            .filter_map(|path| path.strip_prefix(&base).ok().map(slash_path))
+            .collect()
+    }
+
     /// Reads a book-relative file as UTF-8 text. Invalid UTF-8 becomes an
     /// `invalid-encoding` diagnostic at the first bad byte; an I/O failure
     /// is returned as an error naming the file.
