@@ -674,10 +674,12 @@ fn template_context(
     template: &str,
     view: &impl serde::Serialize,
 ) -> Result<tera::Context, TemplateError> {
-    tera::Context::from_serialize(view).map_err(|error| TemplateError {
-        file: template.to_string(),
-        line: None,
-        message: format!("its context could not be built: {error}"),
+    tera::Context::from_serialize(view).map_err(|error| {
+        TemplateError::new(
+            template,
+            None,
+            format!("its context could not be built: {error}"),
+        )
     })
 }
 

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
 use std::sync::Mutex;
 
 use tera::Tera;
@@ -58,13 +59,49 @@ pub struct TemplateError {
     pub line: Option<usize>,
     /// Tera's explanation.
     pub message: String,
+    /// Other lines that use the name a render error is about, when which
+    /// one failed could not be told.
+    pub uses: Vec<usize>,
+    /// The template (its name in the theme) and the name Tera said was
+    /// missing, for a render error.
+    searched: Option<Box<(String, String)>>,
+}
+
+/// A name no template uses, standing in for the uses of a missing one
+/// while [`Theme::failing_use`] tries them in turn.
+const PROBE: &str = "__folio_probe";
+
+impl TemplateError {
+    /// An error in `file` (at `line`, when known) that is not Tera's own.
+    pub fn new(file: impl Into<String>, line: Option<usize>, message: impl Into<String>) -> Self {
+        TemplateError {
+            file: file.into(),
+            line,
+            message: message.into(),
+            uses: Vec::new(),
+            searched: None,
+        }
+    }
 }
 
 impl fmt::Display for TemplateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {
-            Some(line) => write!(f, "{}:{line}: template error: {}", self.file, self.message),
-            None => write!(f, "{}: template error: {}", self.file, self.message),
+            Some(line) => write!(f, "{}:{line}: template error: {}", self.file, self.message)?,
+            None => write!(f, "{}: template error: {}", self.file, self.message)?,
+        }
+        match self.uses.as_slice() {
+            [] => Ok(()),
+            lines => write!(
+                f,
+                " (also used on line{} {})",
+                if lines.len() == 1 { "" } else { "s" },
+                lines
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
 }
@@ -98,17 +135,12 @@ impl Theme {
             if !root.is_file(&rel) {
                 continue;
             }
-            let bytes = root.read_bytes(&rel).map_err(|err| TemplateError {
-                file: rel.clone(),
-                line: None,
-                message: err.to_string(),
-            })?;
+            let bytes = root
+                .read_bytes(&rel)
+                .map_err(|err| TemplateError::new(&rel, None, err.to_string()))?;
             if name.ends_with(".html") {
-                let text = String::from_utf8(bytes).map_err(|_| TemplateError {
-                    file: rel.clone(),
-                    line: None,
-                    message: "template is not valid UTF-8".into(),
-                })?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| TemplateError::new(&rel, None, "template is not valid UTF-8"))?;
                 sources.insert(name, (rel, text));
             } else {
                 static_files.insert(name, bytes);
@@ -141,9 +173,46 @@ impl Theme {
 
     /// Renders `name` with `context`.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, TemplateError> {
-        self.tera
-            .render(name, context)
-            .map_err(|err| template_error(&self.sources, &err))
+        self.tera.render(name, context).map_err(|err| {
+            let mut error = template_error(&self.sources, &err);
+            if let Some(line) = self.failing_use(name, context, &error) {
+                error.line = Some(line);
+                error.uses.clear();
+            }
+            error
+        })
+    }
+
+    /// When the name a render error is about is used on several lines,
+    /// which use failed: each use in turn is left as written while the
+    /// others read a value that exists; the first whose render fails the
+    /// same way is it. Only runs after a failed render.
+    fn failing_use(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        error: &TemplateError,
+    ) -> Option<usize> {
+        let (key, searched) = error.searched.as_deref()?;
+        let text = &self.sources.get(key)?.1;
+        let uses = uses_in_tags(text, searched);
+        if uses.len() < 2 {
+            return None;
+        }
+        let mut probe = context.clone();
+        probe.insert(PROBE, "");
+        uses.iter().enumerate().find_map(|(kept, (line, _, _))| {
+            let mut changed = text.clone();
+            for (at, (_, _, range)) in uses.iter().enumerate().rev() {
+                if at != kept {
+                    changed.replace_range(range.clone(), PROBE);
+                }
+            }
+            let mut tera = self.tera.clone();
+            tera.add_raw_template(key, &changed).ok()?;
+            let err = tera.render(name, &probe).err()?;
+            (template_error(&self.sources, &err).message == error.message).then_some(*line)
+        })
     }
 }
 
@@ -199,10 +268,14 @@ fn template_error(sources: &HashMap<String, (String, String)>, err: &tera::Error
         .get(&name)
         .cloned()
         .unwrap_or_else(|| (name.clone(), String::new()));
-    let (line, other_uses) = match parse_error_line(&full) {
-        Some(line) => (Some(line), Vec::new()),
-        None => mentioned_line(&full, &text, sources)
-            .map_or((None, Vec::new()), |(line, others)| (Some(line), others)),
+    let (line, uses, searched) = match parse_error_line(&full) {
+        Some(line) => (Some(line), Vec::new(), None),
+        None => match mentioned_line(&full, &text, sources) {
+            Some((searched, line, others)) => {
+                (Some(line), others, Some(Box::new((name, searched))))
+            }
+            None => (None, Vec::new(), None),
+        },
     };
     let message = messages
         .last()
@@ -215,22 +288,12 @@ fn template_error(sources: &HashMap<String, (String, String)>, err: &tera::Error
                 .to_string()
         })
         .unwrap_or_default();
-    let message = match other_uses.as_slice() {
-        [] => message,
-        lines => format!(
-            "{message} (also used on line{} {})",
-            if lines.len() == 1 { "" } else { "s" },
-            lines
-                .iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
     TemplateError {
         file,
         line,
         message,
+        uses,
+        searched,
     }
 }
 
@@ -255,12 +318,13 @@ fn parse_error_line(message: &str) -> Option<usize> {
 /// whole name, not in comments or text), so the line is never a mere
 /// mention. When the template uses it on several lines, the first use in
 /// an output tag (`{{ }}`, the kind that fails on a missing value) is
-/// given; the message then lists the other lines.
+/// given with the other lines, until [`Theme::failing_use`] tells which
+/// one failed. Returns the name, the line and the other lines.
 fn mentioned_line(
     message: &str,
     template: &str,
     sources: &HashMap<String, (String, String)>,
-) -> Option<(usize, Vec<usize>)> {
+) -> Option<(String, usize, Vec<usize>)> {
     let backticked = message.split('`').skip(1).step_by(2).map(String::from);
     let quoted = quoted_names(message)
         .into_iter()
@@ -272,19 +336,19 @@ fn mentioned_line(
             let uses = uses_in_tags(template, &name);
             let first = uses
                 .iter()
-                .find(|(_, output)| *output)
+                .find(|(_, output, _)| *output)
                 .or_else(|| uses.first())?
                 .0;
-            let mut others: Vec<usize> = uses.iter().map(|(line, _)| *line).collect();
+            let mut others: Vec<usize> = uses.iter().map(|(line, _, _)| *line).collect();
             others.dedup();
             others.retain(|line| *line != first);
-            Some((first, others))
+            Some((name, first, others))
         })
 }
 
-/// The lines where `name` is used inside a template tag, each with whether
-/// the tag is an output tag (`{{ }}`).
-fn uses_in_tags(template: &str, name: &str) -> Vec<(usize, bool)> {
+/// Where `name` is used inside a template tag: each use's line, whether
+/// the tag is an output tag (`{{ }}`), and its bytes.
+fn uses_in_tags(template: &str, name: &str) -> Vec<(usize, bool, Range<usize>)> {
     let is_name_char = |c: char| c.is_alphanumeric() || c == '_';
     let mut uses = Vec::new();
     let mut rest = template;
@@ -315,7 +379,7 @@ fn uses_in_tags(template: &str, name: &str) -> Vec<(usize, bool)> {
                 if whole {
                     let absolute = offset + body_start + at;
                     let line = template[..absolute].matches('\n').count() + 1;
-                    uses.push((line, kind == Some('{')));
+                    uses.push((line, kind == Some('{'), absolute..absolute + name.len()));
                 }
             }
         }
@@ -410,10 +474,25 @@ mod tests {
         context.insert("page", &serde_json::json!({"subtitle_x": 1}));
         let err = theme.render("page.html", &context).unwrap_err();
         assert_eq!(err.line, Some(5), "{err}");
-        assert!(err.message.ends_with("(also used on lines 4, 6)"), "{err}");
-        assert_eq!(
-            uses_in_tags("{{ a.b }}{{ x.a.b }}\n{% if a.b %}", "a.b"),
-            [(1, true), (2, false)]
-        );
+        assert!(err.uses.is_empty(), "{err}");
+        let found: Vec<(usize, bool)> = uses_in_tags("{{ a.b }}{{ x.a.b }}\n{% if a.b %}", "a.b")
+            .into_iter()
+            .map(|(line, output, _)| (line, output))
+            .collect();
+        assert_eq!(found, [(1, true), (2, false)]);
+    }
+
+    #[test]
+    fn the_use_that_failed_is_found_among_several() {
+        // Line 2's use is guarded by a condition that is false; line 4's
+        // runs. Text order alone would point at line 2.
+        let template = "{% if page.show %}\n<h1>{{ page.subtitle }}</h1>\n{% endif %}\n<p>{{ page.subtitle }}</p>\n";
+        let (_dir, root) = book_with_theme(&[("page.html", template)]);
+        let theme = Theme::load(&root, Some("theme")).unwrap();
+        let mut context = tera::Context::new();
+        context.insert("page", &serde_json::json!({"show": false}));
+        let err = theme.render("page.html", &context).unwrap_err();
+        assert_eq!(err.line, Some(4), "{err}");
+        assert!(err.uses.is_empty(), "{err}");
     }
 }
