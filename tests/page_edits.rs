@@ -389,3 +389,25 @@ fn saves_in_a_real_book_match_a_full_build() {
     eprintln!("{fast} of {tried} saves took the fast path");
     live.assert_same_as_full_build();
 }
+
+#[test]
+fn an_include_that_appears_is_read_by_the_next_build() {
+    let mut live = Live::start(small_book());
+    let page = "# Guide\n\nSome text.\n\n{% include \".gitbook/includes/later.md\" %}\n";
+    live.save("guide.md", page);
+    live.rebuild();
+    assert!(
+        report(&live.site)
+            .iter()
+            .any(|line| line.contains("later.md")),
+        "the missing include is reported"
+    );
+    // The file appears: a new file builds the whole book with the caches
+    // kept, and the page must not keep its old parse.
+    assert!(!live.save(".gitbook/includes/later.md", "Here now.\n"));
+    live.rebuild();
+    live.assert_same_as_full_build();
+    assert!(!report(&live.site)
+        .iter()
+        .any(|line| line.contains("later.md")));
+}

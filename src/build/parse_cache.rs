@@ -66,7 +66,7 @@ pub(super) fn parse_with_cache(
             root.read_source(path)
                 .is_ok_and(|source| source.content_hash() == *hash)
         });
-        if cached.text == text && includes_unchanged {
+        if cached.text == text && includes_unchanged && !cached.parsed.include_failed {
             return (cached.parsed, cached.diagnostics);
         }
     }

@@ -58,6 +58,10 @@ pub struct ParsedPage {
     /// Each file the page's includes read (book-relative path) with a hash
     /// of its text, so caches can tell when an included file changed.
     pub included: Vec<(String, u64)>,
+    /// Whether an include could not be read (missing, outside the book,
+    /// not UTF-8): a cache must parse the page again, as the file may have
+    /// appeared or been mended since.
+    pub include_failed: bool,
 }
 
 /// A block opening or closing before the event at `at`.
@@ -243,6 +247,7 @@ pub fn parse_page(
         blocks,
         found,
         included,
+        include_failed,
         ..
     } = builder;
     diagnostics.extend(found);
@@ -258,6 +263,7 @@ pub fn parse_page(
             blocks,
             body_offset: split.body_offset,
             included,
+            include_failed,
         },
         diagnostics,
     )
@@ -400,6 +406,8 @@ struct Builder<'a> {
     include_stack: Vec<String>,
     /// The included files read, with hashes of their text.
     included: Vec<(String, u64)>,
+    /// Whether an include could not be read.
+    include_failed: bool,
     /// Bytes the includes have added to the page so far.
     included_bytes: usize,
     /// Whether the limit on included text was reached (reported once).
@@ -429,6 +437,7 @@ impl<'a> Builder<'a> {
             include_stack: Vec::new(),
             included: Vec::new(),
             included_bytes: 0,
+            include_failed: false,
             includes_exhausted: false,
             include_depth_reported: false,
             blocks: Vec::new(),
@@ -608,10 +617,12 @@ impl<'a> Builder<'a> {
         let included = match self.includes.read_include(&from, &argument) {
             Ok(included) => included,
             Err(IncludeError::Unreadable(message)) => {
+                self.include_failed = true;
                 diagnostics.push(at_tag(message));
                 return;
             }
             Err(IncludeError::InFile(diagnostic)) => {
+                self.include_failed = true;
                 diagnostics.push(*diagnostic);
                 return;
             }
