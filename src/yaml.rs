@@ -129,6 +129,8 @@ enum Frame {
         items: Vec<Value>,
         anchor: usize,
         weight: usize,
+        /// Where it opens.
+        start: usize,
     },
     Mapping {
         entries: Map<String, Value>,
@@ -136,6 +138,8 @@ enum Frame {
         key: Option<(String, Range<usize>)>,
         anchor: usize,
         weight: usize,
+        /// Where it opens.
+        start: usize,
     },
 }
 
@@ -146,8 +150,6 @@ struct Builder<'t> {
     /// parser counts characters).
     char_starts: Option<Vec<usize>>,
     stack: Vec<Frame>,
-    /// Where each open collection starts (parallel to `stack`).
-    starts: Vec<usize>,
     /// Anchored values, with their weight (see [`ALIAS_BUDGET`]).
     anchors: HashMap<usize, (Value, usize)>,
     alias_weight: usize,
@@ -164,7 +166,6 @@ impl<'t> Builder<'t> {
             text,
             char_starts,
             stack: Vec::new(),
-            starts: Vec::new(),
             anchors: HashMap::new(),
             alias_weight: 0,
             root: None,
@@ -197,8 +198,8 @@ impl<'t> Builder<'t> {
         // An unclosed `[` or `{` is reported at the end of the text; where
         // it opens is what the writer needs to see.
         let open_flow = message.contains("flow sequence") || message.contains("flow mapping");
-        let offset = match self.starts.last() {
-            Some(start) if open_flow => *start,
+        let offset = match self.stack.last() {
+            Some(frame) if open_flow => frame.start(),
             _ => self.byte(err.marker().index()),
         };
         YamlError { message, offset }
@@ -213,31 +214,33 @@ impl<'t> Builder<'t> {
                 self.node(value, weight, anchor, span)
             }
             Event::SequenceStart(anchor, _) => {
-                self.open(span)?;
+                let start = self.open(span)?;
                 self.stack.push(Frame::Sequence {
                     items: Vec::new(),
                     anchor,
                     weight: 16,
+                    start,
                 });
                 Ok(())
             }
             Event::MappingStart(anchor, _) => {
-                self.open(span)?;
+                let start = self.open(span)?;
                 self.stack.push(Frame::Mapping {
                     entries: Map::new(),
                     key: None,
                     anchor,
                     weight: 16,
+                    start,
                 });
                 Ok(())
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                self.starts.pop();
                 let (value, anchor, weight) = match self.stack.pop() {
                     Some(Frame::Sequence {
                         items,
                         anchor,
                         weight,
+                        ..
                     }) => (Value::Array(items), anchor, weight),
                     Some(Frame::Mapping {
                         entries,
@@ -270,8 +273,9 @@ impl<'t> Builder<'t> {
         }
     }
 
-    /// A collection starts: checks the depth and notes where its key is.
-    fn open(&mut self, span: Span) -> Result<(), YamlError> {
+    /// A collection starts: checks the depth, notes where its key is, and
+    /// gives the byte where it opens.
+    fn open(&mut self, span: Span) -> Result<usize, YamlError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(self.error(span, format!("YAML nested more than {MAX_DEPTH} deep")));
         }
@@ -279,8 +283,7 @@ impl<'t> Builder<'t> {
         if self.record_places && self.stack.last().is_some_and(Frame::awaits_value) {
             self.record(start..start);
         }
-        self.starts.push(start);
-        Ok(())
+        Ok(start)
     }
 
     /// A scalar is read: it is a key or a value.
@@ -291,6 +294,7 @@ impl<'t> Builder<'t> {
         anchor: usize,
         span: Span,
     ) -> Result<(), YamlError> {
+        let range = self.range(span);
         if let Some(Frame::Mapping {
             key: key @ None, ..
         }) = self.stack.last_mut()
@@ -299,18 +303,10 @@ impl<'t> Builder<'t> {
                 Value::String(text) => text,
                 other => other.to_string(),
             };
-            *key = Some((text, 0..0));
-            let range = self.range(span);
-            if let Some(Frame::Mapping {
-                key: Some((_, at)), ..
-            }) = self.stack.last_mut()
-            {
-                *at = range;
-            }
+            *key = Some((text, range));
             return Ok(());
         }
         if self.record_places {
-            let range = self.range(span);
             self.record(range);
         }
         self.attach(value, weight, anchor, span)
@@ -392,6 +388,12 @@ impl<'t> Builder<'t> {
 }
 
 impl Frame {
+    fn start(&self) -> usize {
+        match self {
+            Frame::Sequence { start, .. } | Frame::Mapping { start, .. } => *start,
+        }
+    }
+
     fn awaits_value(&self) -> bool {
         match self {
             Frame::Sequence { .. } => true,
