@@ -12,6 +12,7 @@
 //! only when its target is inside the root), the `.git` folder or the
 //! output folder, or read file contents.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -75,7 +76,7 @@ impl FileIndex {
     /// needs a new index, from a whole build.
     pub fn refresh(&mut self, root: &BookRoot, rel: &str) {
         let Some(key) = normalise(rel) else { return };
-        if let Some(Entry::File { len }) = self.entries.get_mut(&key) {
+        if let Some(Entry::File { len }) = self.entries.get_mut(key.as_ref()) {
             if let Some(size) = root.file_len(&key) {
                 *len = size;
             }
@@ -91,14 +92,14 @@ impl FileIndex {
     pub fn is_dir(&self, rel: &str) -> bool {
         match normalise(rel) {
             Some(rel) if rel.is_empty() => true,
-            Some(rel) => self.entries.get(&rel) == Some(&Entry::Folder),
+            Some(rel) => self.entries.get(rel.as_ref()) == Some(&Entry::Folder),
             None => false,
         }
     }
 
     /// The size in bytes of a file in the book.
     pub fn file_len(&self, rel: &str) -> Option<u64> {
-        match self.entries.get(&normalise(rel)?) {
+        match self.entries.get(normalise(rel)?.as_ref()) {
             Some(Entry::File { len }) => Some(*len),
             _ => None,
         }
@@ -128,20 +129,26 @@ impl FileIndex {
 }
 
 /// A book-relative path in the index's form (`a/b`, no `.` or empty
-/// parts), or `None` for one that climbs (`..`) or is absolute.
-fn normalise(rel: &str) -> Option<String> {
+/// parts), or `None` for one that climbs (`..`) or is absolute. A path
+/// already in that form (what `resolve` asks, link after link) is used as
+/// it is, without a copy.
+fn normalise(rel: &str) -> Option<Cow<'_, str>> {
     if rel.starts_with('/') {
         return None;
     }
-    let mut parts = Vec::new();
+    let mut parts = rel.split('/');
+    if parts.all(|part| !matches!(part, "" | "." | "..")) {
+        return Some(Cow::Borrowed(rel));
+    }
+    let mut kept = Vec::new();
     for part in rel.split('/') {
         match part {
             "" | "." => {}
             ".." => return None,
-            part => parts.push(part),
+            part => kept.push(part),
         }
     }
-    Some(parts.join("/"))
+    Some(Cow::Owned(kept.join("/")))
 }
 
 fn relative(base: &Path, path: &Path) -> Option<String> {
