@@ -21,7 +21,8 @@
 //! kill the process at that point.
 //!
 //! It never renders and never decides what is published; it writes the
-//! files it is given and copies book files through [`BookRoot`].
+//! files it is given, as it is given them ([`Staging`] is the sink the
+//! render stage streams into), and copies book files through [`BookRoot`].
 
 use std::fs;
 use std::io;
@@ -51,50 +52,106 @@ pub fn write_site(
     files: &[OutputFile],
     copies: &[(String, String)],
 ) -> io::Result<()> {
-    let target = Target::of(out_dir)?;
-    let _lock = target.lock()?;
-    pause_at("locked");
-    target.recover()?;
-    ensure_replaceable(&target.dir)?;
-    let staging = tempfile::Builder::new()
-        .prefix(&format!("{STAGING}{}.", target.name))
-        .rand_bytes(RANDOM_LEN)
-        .tempdir_in(&target.parent)
-        .map_err(|err| with_path(err, &target.parent))?;
-    let base = staging.path();
-    let marker = base.join(MARKER);
-    fs::write(
-        &marker,
-        "written by folio; the whole folder is replaced on each build\n",
-    )
-    .map_err(|err| with_path(err, &marker))?;
-    // GitHub Pages runs Jekyll unless told not to, and Jekyll drops folders
-    // starting with `.`, such as `.gitbook/assets`.
-    let nojekyll = base.join(".nojekyll");
-    fs::write(&nojekyll, "").map_err(|err| with_path(err, &nojekyll))?;
-    files.par_iter().try_for_each(|file| {
-        let path = staged_path(base, &file.path)?;
+    let staging = Staging::begin(out_dir)?;
+    files
+        .par_iter()
+        .try_for_each(|file| staging.write(&file.path, &file.contents))?;
+    staging.copy(root, copies)?;
+    staging.commit()
+}
+
+/// A site being written: files go into a staging folder beside the
+/// destination as they come, and [`Staging::commit`] swaps it in. Dropped
+/// without a commit (the build failed), the staging folder is removed and
+/// the previous site stays as it was. Builds into the same destination
+/// wait for each other from [`Staging::begin`] to the end.
+pub struct Staging {
+    target: Target,
+    dir: tempfile::TempDir,
+    _lock: fs::File,
+}
+
+impl Staging {
+    /// Takes the destination's lock, puts back what an interrupted build
+    /// left, and creates the staging folder with the marker in it.
+    pub fn begin(out_dir: &Path) -> io::Result<Staging> {
+        let target = Target::of(out_dir)?;
+        let lock = target.lock()?;
+        pause_at("locked");
+        target.recover()?;
+        ensure_replaceable(&target.dir)?;
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("{STAGING}{}.", target.name))
+            .rand_bytes(RANDOM_LEN)
+            .tempdir_in(&target.parent)
+            .map_err(|err| with_path(err, &target.parent))?;
+        let staging = Staging {
+            target,
+            dir,
+            _lock: lock,
+        };
+        staging.write(
+            MARKER,
+            b"written by folio; the whole folder is replaced on each build\n",
+        )?;
+        // GitHub Pages runs Jekyll unless told not to, and Jekyll drops
+        // folders starting with `.`, such as `.gitbook/assets`.
+        staging.write(".nojekyll", b"")?;
+        Ok(staging)
+    }
+
+    /// Writes one file of the site (`a/b/index.html`).
+    pub fn write(&self, path: &str, contents: &[u8]) -> io::Result<()> {
+        let path = staged_path(self.dir.path(), path)?;
         create_parent(&path)?;
-        fs::write(&path, &file.contents).map_err(|err| with_path(err, &path))
-    })?;
-    copies.par_iter().try_for_each(|(source, dest)| {
-        let from = root.contained(source).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::PermissionDenied,
-                format!("{source} is outside the book root"),
-            )
-        })?;
-        let path = staged_path(base, dest)?;
+        fs::write(&path, contents).map_err(|err| with_path(err, &path))
+    }
+
+    /// Creates one file of the site, to be written piece by piece.
+    pub fn create(&self, path: &str) -> io::Result<io::BufWriter<fs::File>> {
+        let path = staged_path(self.dir.path(), path)?;
         create_parent(&path)?;
-        fs::copy(&from, &path).map(|_| ()).map_err(|err| {
-            io::Error::new(
-                err.kind(),
-                format!("copying {} to {}: {err}", from.display(), path.display()),
-            )
+        let file = fs::File::create(&path).map_err(|err| with_path(err, &path))?;
+        Ok(io::BufWriter::with_capacity(1 << 16, file))
+    }
+
+    /// Copies book files (book-relative source → site-relative
+    /// destination), each only from inside the book root.
+    pub fn copy(&self, root: &BookRoot, copies: &[(String, String)]) -> io::Result<()> {
+        copies.par_iter().try_for_each(|(source, dest)| {
+            let from = root.contained(source).ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::PermissionDenied,
+                    format!("{source} is outside the book root"),
+                )
+            })?;
+            let path = staged_path(self.dir.path(), dest)?;
+            create_parent(&path)?;
+            fs::copy(&from, &path).map(|_| ()).map_err(|err| {
+                io::Error::new(
+                    err.kind(),
+                    format!("copying {} to {}: {err}", from.display(), path.display()),
+                )
+            })
         })
-    })?;
-    pause_at("staged");
-    target.swap_in(staging.keep())
+    }
+
+    /// Swaps the staged site in for the previous one.
+    pub fn commit(self) -> io::Result<()> {
+        pause_at("staged");
+        let Staging { target, dir, _lock } = self;
+        target.swap_in(dir.keep())
+    }
+}
+
+impl crate::render::FileSink for Staging {
+    fn put(&self, file: OutputFile) -> io::Result<()> {
+        self.write(&file.path, &file.contents)
+    }
+
+    fn open(&self, path: &str) -> io::Result<Box<dyn io::Write + Send>> {
+        Ok(Box::new(self.create(path)?))
+    }
 }
 
 /// Puts back a site an interrupted build left only as its previous copy,

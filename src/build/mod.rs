@@ -18,7 +18,9 @@ use crate::load;
 use crate::output;
 use crate::parse::ParsedPage;
 use crate::render::highlight::Highlighter;
-use crate::render::{self, OutputFile, RenderCache, RenderInputs, TemplateError, Theme};
+use crate::render::{
+    self, OutputFile, RenderCache, RenderError, RenderInputs, TemplateError, Theme,
+};
 use crate::resolve;
 use crate::source::BookRoot;
 
@@ -160,16 +162,24 @@ struct Found {
 }
 
 impl Analysis {
-    /// The site's files in memory, rendered with `theme`.
-    fn render(
+    /// Renders the site with `theme` into `staging`, page by page.
+    fn render_into(
         &self,
         theme: &Theme,
         highlighter: &Highlighter,
         progress: &dyn Progress,
-    ) -> Result<Vec<OutputFile>, TemplateError> {
+        staging: &output::Staging,
+    ) -> Result<(), BuildError> {
         let rendered = progress::Counter::new(progress, Stage::Rendering, self.book.pages.len());
-        render::render_site(&self.render_inputs(theme), highlighter, None, &|| {
-            rendered.tick()
+        render::render_site(
+            &self.render_inputs(theme),
+            highlighter,
+            &|| rendered.tick(),
+            staging,
+        )
+        .map_err(|err| match err {
+            RenderError::Template(err) => BuildError::Template(err),
+            RenderError::Write(err) => BuildError::Io(err),
         })
     }
 
@@ -312,16 +322,18 @@ fn run_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRe
             .book_dir
             .join(crate::render::highlight::DISK_CACHE_DIR),
     );
-    let files = analysis.render(theme, &highlighter, progress)?;
+    let staging = output::Staging::begin(&analysis.out_dir)?;
+    analysis.render_into(theme, &highlighter, progress, &staging)?;
     highlighter.finish();
+    progress.update(Stage::Writing, 0, 1);
     let copies: Vec<(String, String)> = analysis
         .site
         .files
         .iter()
         .map(|(from, to)| (from.clone(), to.clone()))
         .collect();
-    progress.update(Stage::Writing, 0, 1);
-    output::write_site(&analysis.out_dir, &analysis.book.root, &files, &copies)?;
+    staging.copy(&analysis.book.root, &copies)?;
+    staging.commit()?;
     progress.update(Stage::Writing, 1, 1);
     report.written_to = Some(analysis.out_dir);
     Ok(report)
@@ -398,12 +410,8 @@ pub fn build_in_memory(
     with_pool(|| {
         let analysis = analyse(&options, true, Some(parse_cache), &Silent)?;
         let theme = analysis.theme.as_ref().expect("loaded for a build");
-        let (mut files, extras) = render::render_pages(
-            &analysis.render_inputs(theme),
-            highlighter,
-            Some(cache),
-            &|| {},
-        )?;
+        let (mut files, extras) =
+            render::render_pages(&analysis.render_inputs(theme), highlighter, Some(cache))?;
         for (from, to) in &analysis.site.files {
             files.push(OutputFile {
                 path: to.clone(),

@@ -23,6 +23,7 @@ mod site_files;
 pub mod theme;
 
 use std::collections::BTreeMap;
+use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
@@ -88,23 +89,164 @@ pub struct RenderInputs<'a> {
     pub theme: &'a Theme,
 }
 
-/// Renders every page and the theme's static files, then the files built
+/// Where [`render_site`] puts the files of the site as it renders them, so
+/// that a build never holds the whole site in memory.
+pub trait FileSink: Sync {
+    /// Keeps a whole file.
+    fn put(&self, file: OutputFile) -> io::Result<()>;
+    /// Opens a file that is written piece by piece (the print page); it is
+    /// complete once the writer is flushed and dropped.
+    fn open(&self, path: &str) -> io::Result<Box<dyn io::Write + Send>>;
+}
+
+/// Why [`render_site`] stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    /// A template failed.
+    Template(TemplateError),
+    /// The sink could not keep a file.
+    Write(io::Error),
+}
+
+impl From<TemplateError> for RenderError {
+    fn from(err: TemplateError) -> Self {
+        RenderError::Template(err)
+    }
+}
+
+impl From<io::Error> for RenderError {
+    fn from(err: io::Error) -> Self {
+        RenderError::Write(err)
+    }
+}
+
+/// How many pages [`render_site`] renders before it writes their print
+/// page sections: enough to keep every core busy, few enough that the
+/// sections waiting to be written stay small.
+const PAGES_AT_ONCE: usize = 256;
+
+/// Renders the whole site into `sink`: every page as soon as it is
+/// rendered, the print page as its sections arrive, then the files built
 /// from all pages at once ([`SiteExtras`]).
-/// `cache` holds pages rendered by earlier builds, reused when nothing
-/// they show changed.
+/// `on_page` is called as each page is done (for a progress line).
 pub fn render_site(
     inputs: &RenderInputs<'_>,
     highlighter: &Highlighter,
-    cache: Option<&RenderCache>,
     on_page: &(dyn Fn() + Sync),
-) -> Result<Vec<OutputFile>, TemplateError> {
-    let (mut files, extras) = render_pages(inputs, highlighter, cache, on_page)?;
+    sink: &dyn FileSink,
+) -> Result<(), RenderError> {
+    let common = Common::of(inputs);
+    let asset_paths = common.asset_paths();
+    let mut print = match inputs.book.config.print {
+        true => Some(print::PrintWriter::new(
+            print::print_frame(inputs, &common.titles, &asset_paths)?,
+            sink.open(&format!("{}index.html", print::PRINT_URL))?,
+        )),
+        false => None,
+    };
+    let ids: Vec<PageId> = (0..inputs.book.pages.len()).collect();
+    for chunk in ids.chunks(PAGES_AT_ONCE) {
+        let contents: Vec<(PageId, String)> = chunk
+            .par_iter()
+            .map(|&id| {
+                let page = common.page(inputs, id);
+                let (file, content) =
+                    page_file(&page, inputs.theme, highlighter, &asset_paths, None)?;
+                sink.put(file)?;
+                on_page();
+                Ok((id, content))
+            })
+            .collect::<Result<_, RenderError>>()?;
+        if let Some(print) = &mut print {
+            for (id, content) in contents {
+                print.body(id, content)?;
+            }
+        }
+    }
+    if let Some(print) = print {
+        print.finish()?.flush()?;
+    }
+    for file in common.shared_files(inputs)? {
+        sink.put(file)?;
+    }
     let never = AtomicBool::new(false);
-    files.extend(extras.render(inputs, &never)?.unwrap_or_default());
-    Ok(files)
+    let rest = rest_files(inputs, &common.titles, &common.icons, &asset_paths, &never)?;
+    for file in rest.unwrap_or_default() {
+        sink.put(file)?;
+    }
+    Ok(())
 }
 
-/// What a page needs from the whole site, computed once.
+/// What every page needs from the whole site, computed once per build.
+struct Common {
+    /// Theme file name → the file as published (hashed name).
+    statics: Vec<(String, OutputFile)>,
+    titles: Vec<String>,
+    icons: icons::Icons,
+}
+
+impl Common {
+    fn of(inputs: &RenderInputs<'_>) -> Common {
+        let RenderInputs {
+            book,
+            parsed,
+            theme,
+            ..
+        } = *inputs;
+        Common {
+            statics: static_files(theme),
+            titles: (0..book.pages.len())
+                .map(|id| index::page_title(book, parsed, id))
+                .collect(),
+            icons: icons::Icons::for_pages(parsed),
+        }
+    }
+
+    /// Theme file name → published path.
+    fn asset_paths(&self) -> BTreeMap<&str, &str> {
+        self.statics
+            .iter()
+            .map(|(name, file)| (name.as_str(), file.path.as_str()))
+            .collect()
+    }
+
+    fn page<'a>(&'a self, inputs: &RenderInputs<'a>, page: PageId) -> PageInputs<'a> {
+        PageInputs {
+            book: inputs.book,
+            site: inputs.site,
+            parsed: inputs.parsed,
+            titles: &self.titles,
+            page,
+            indexes: inputs.indexes,
+            icons: &self.icons,
+        }
+    }
+
+    /// The files every page links to or that stand beside them: redirect
+    /// stubs, index JSON, the icon sprite, the bundled Mermaid script and
+    /// the theme's static files.
+    fn shared_files(&self, inputs: &RenderInputs<'_>) -> Result<Vec<OutputFile>, TemplateError> {
+        let RenderInputs {
+            book,
+            site,
+            parsed,
+            indexes,
+            theme,
+        } = *inputs;
+        let mut files = redirect_pages(book, site, &self.titles, theme)?;
+        files.extend(indexes.iter().map(|index| OutputFile {
+            path: listing::json_path(index, site),
+            contents: listing::index_json(index, site).into_bytes(),
+        }));
+        files.extend(self.icons.sprite_file());
+        files.extend(mermaid::bundled_file(parsed, book.config.mermaid.is_some()));
+        files.extend(self.statics.iter().map(|(_, file)| file.clone()));
+        Ok(files)
+    }
+}
+
+/// What a page needs from the whole site, computed once, and the pages'
+/// print page sections, kept between preview builds.
 pub struct SiteExtras {
     titles: Vec<String>,
     /// Each page's body HTML, for the print page (empty without one).
@@ -114,64 +256,34 @@ pub struct SiteExtras {
     asset_paths: BTreeMap<String, String>,
 }
 
-/// Renders what a reader opens first: every page, redirect stubs, index
-/// JSON, the icon sprite and the theme's static files. The files built
-/// from all pages at once (print page, search index, llms.txt, sitemap,
-/// 404) are left to [`SiteExtras::render`], so the preview can show a
-/// saved page before they are rebuilt.
-/// `on_page` is called as each page is done (for a progress line).
+/// Renders what a reader opens first, into memory (for the preview): every
+/// page, redirect stubs, index JSON, the icon sprite and the theme's static
+/// files. The files built from all pages at once (print page, search index,
+/// llms.txt, sitemap, 404) are left to [`SiteExtras::render`], so the
+/// preview can show a saved page before they are rebuilt.
+/// `cache` holds pages rendered by earlier builds, reused when nothing
+/// they show changed.
 pub fn render_pages(
     inputs: &RenderInputs<'_>,
     highlighter: &Highlighter,
     cache: Option<&RenderCache>,
-    on_page: &(dyn Fn() + Sync),
 ) -> Result<(Vec<OutputFile>, SiteExtras), TemplateError> {
-    let RenderInputs {
-        book,
-        site,
-        parsed,
-        indexes,
-        theme,
-    } = *inputs;
-    let statics = static_files(theme);
-    let asset_paths: BTreeMap<&str, &str> = statics
-        .iter()
-        .map(|(name, file)| (name.as_str(), file.path.as_str()))
-        .collect();
-    let titles: Vec<String> = (0..book.pages.len())
-        .map(|id| index::page_title(book, parsed, id))
-        .collect();
-    let icons = icons::Icons::for_pages(parsed);
-    let rendered: Vec<(OutputFile, String)> = (0..book.pages.len())
+    let common = Common::of(inputs);
+    let asset_paths = common.asset_paths();
+    let rendered: Vec<(OutputFile, String)> = (0..inputs.book.pages.len())
         .into_par_iter()
         .map(|id| {
-            let inputs = PageInputs {
-                book,
-                site,
-                parsed,
-                titles: &titles,
-                page: id,
-                indexes,
-                icons: &icons,
-            };
-            let rendered = page_file(&inputs, theme, highlighter, &asset_paths, cache)?;
-            on_page();
-            Ok(rendered)
+            let page = common.page(inputs, id);
+            page_file(&page, inputs.theme, highlighter, &asset_paths, cache)
         })
         .collect::<Result<_, TemplateError>>()?;
     let (mut files, contents): (Vec<OutputFile>, Vec<String>) = rendered.into_iter().unzip();
-    files.extend(redirect_pages(book, site, &titles, theme)?);
-    files.extend(indexes.iter().map(|index| OutputFile {
-        path: listing::json_path(index, site),
-        contents: listing::index_json(index, site).into_bytes(),
-    }));
-    files.extend(icons.sprite_file());
-    files.extend(mermaid::bundled_file(parsed, book.config.mermaid.is_some()));
+    files.extend(common.shared_files(inputs)?);
     let asset_paths = asset_paths
         .into_iter()
         .map(|(name, path)| (name.to_string(), path.to_string()))
         .collect();
-    files.extend(statics.into_iter().map(|(_, file)| file));
+    let Common { titles, icons, .. } = common;
     let extras = SiteExtras {
         titles,
         contents,
@@ -198,6 +310,13 @@ pub fn shared_inputs(page: &ParsedPage) -> SharedInputs {
 }
 
 impl SiteExtras {
+    fn asset_paths(&self) -> BTreeMap<&str, &str> {
+        self.asset_paths
+            .iter()
+            .map(|(name, path)| (name.as_str(), path.as_str()))
+            .collect()
+    }
+
     /// Renders the pages `ids` again after a preview save changed only
     /// them (their titles, front matter and [`SharedInputs`] are as they
     /// were), with the titles, icons and theme assets of the last full
@@ -209,31 +328,21 @@ impl SiteExtras {
         cache: Option<&RenderCache>,
         ids: &[PageId],
     ) -> Result<Vec<OutputFile>, TemplateError> {
-        let RenderInputs {
-            book,
-            site,
-            parsed,
-            indexes,
-            theme,
-        } = *inputs;
-        let asset_paths: BTreeMap<&str, &str> = self
-            .asset_paths
-            .iter()
-            .map(|(name, path)| (name.as_str(), path.as_str()))
-            .collect();
+        let asset_paths = self.asset_paths();
         let rendered: Vec<(PageId, OutputFile, String)> = ids
             .par_iter()
             .map(|&id| {
-                let inputs = PageInputs {
-                    book,
-                    site,
-                    parsed,
+                let page = PageInputs {
+                    book: inputs.book,
+                    site: inputs.site,
+                    parsed: inputs.parsed,
                     titles: &self.titles,
                     page: id,
-                    indexes,
+                    indexes: inputs.indexes,
                     icons: &self.icons,
                 };
-                let (file, content) = page_file(&inputs, theme, highlighter, &asset_paths, cache)?;
+                let (file, content) =
+                    page_file(&page, inputs.theme, highlighter, &asset_paths, cache)?;
                 Ok((id, file, content))
             })
             .collect::<Result<_, TemplateError>>()?;
@@ -255,56 +364,62 @@ impl SiteExtras {
         inputs: &RenderInputs<'_>,
         stop: &AtomicBool,
     ) -> Result<Option<Vec<OutputFile>>, TemplateError> {
-        let RenderInputs {
-            book,
-            site,
-            parsed,
-            theme,
-            ..
-        } = *inputs;
-        let asset_paths: BTreeMap<&str, &str> = self
-            .asset_paths
-            .iter()
-            .map(|(name, path)| (name.as_str(), path.as_str()))
-            .collect();
+        let asset_paths = self.asset_paths();
         let mut files = Vec::new();
-        if book.config.print {
-            files.extend(print::print_page(
-                inputs,
-                &self.titles,
-                &self.contents,
-                &asset_paths,
-                stop,
-            )?);
+        if inputs.book.config.print {
+            let print =
+                print::print_page(inputs, &self.titles, &self.contents, &asset_paths, stop)?;
+            let Some(print) = print else {
+                return Ok(None);
+            };
+            files.push(print);
         }
-        files.extend(site_files::site_files(
+        let rest = rest_files(inputs, &self.titles, &self.icons, &asset_paths, stop)?;
+        Ok(rest.map(|rest| {
+            files.extend(rest);
+            files
+        }))
+    }
+}
+
+/// The files built from every page at once, but the print page: the site
+/// files (page Markdown, llms.txt, sitemap, robots), the 404 page and the
+/// search index. `None` when `stop` was set before they were done.
+fn rest_files(
+    inputs: &RenderInputs<'_>,
+    titles: &[String],
+    icons: &icons::Icons,
+    asset_paths: &BTreeMap<&str, &str>,
+    stop: &AtomicBool,
+) -> Result<Option<Vec<OutputFile>>, TemplateError> {
+    let RenderInputs {
+        book,
+        site,
+        parsed,
+        theme,
+        ..
+    } = *inputs;
+    let mut files = site_files::site_files(book, site, parsed, titles, icons);
+    files.extend(not_found::not_found_page(
+        &not_found::NotFoundInputs {
             book,
             site,
             parsed,
-            &self.titles,
-            &self.icons,
-        ));
-        files.extend(not_found::not_found_page(
-            &not_found::NotFoundInputs {
-                book,
-                site,
-                parsed,
-                titles: &self.titles,
-                icons: &self.icons,
-                asset_paths: &asset_paths,
-            },
-            theme,
-        )?);
-        files.extend(
-            search::index_files(book, site, parsed, &self.titles, stop)
-                .into_iter()
-                .map(|file| OutputFile {
-                    path: file.path,
-                    contents: file.contents,
-                }),
-        );
-        Ok((!stop.load(Ordering::Relaxed)).then_some(files))
-    }
+            titles,
+            icons,
+            asset_paths,
+        },
+        theme,
+    )?);
+    files.extend(
+        search::index_files(book, site, parsed, titles, stop)
+            .into_iter()
+            .map(|file| OutputFile {
+                path: file.path,
+                contents: file.contents,
+            }),
+    );
+    Ok((!stop.load(Ordering::Relaxed)).then_some(files))
 }
 
 /// A stub at each old URL that sends readers to the new page: a meta

@@ -22,14 +22,6 @@ use crate::resolve::{ResolvedLink, Site};
 /// Where the print page is published.
 pub(super) const PRINT_URL: &str = "print/";
 
-#[derive(Serialize)]
-struct PrintPage<'a> {
-    anchor: String,
-    title: &'a str,
-    description: &'a str,
-    content: &'a str,
-}
-
 /// The prefix of the ids page `id` defines on the print page.
 pub(super) fn id_prefix(id: PageId) -> String {
     format!("p{id}--")
@@ -88,15 +80,81 @@ fn with_fragment(mut href: String, fragment: Option<&str>) -> String {
     href
 }
 
-/// Renders `print/index.html` with the theme's `print.html`; `contents`
-/// are the pages' bodies rendered for it.
-pub(super) fn print_page(
+/// What `print.html` sees of one page: its body is a placeholder that
+/// [`PrintFrame`] replaces as the body is written.
+#[derive(Serialize)]
+struct PrintPage<'a> {
+    anchor: String,
+    title: &'a str,
+    description: &'a str,
+    content: String,
+}
+
+/// Marks where page `id`'s body goes in the rendered print page. Control
+/// characters never come out of a template otherwise: titles and
+/// descriptions are escaped text, and the page bodies are not in it.
+fn placeholder(id: PageId) -> String {
+    format!("\u{1}folio-print-body-{id}\u{1}")
+}
+
+/// The print page rendered with a placeholder for each page's body: its
+/// text cut at the placeholders, so the bodies can be written in between
+/// as they are rendered, without holding the whole book in one string.
+pub(super) struct PrintFrame {
+    /// Text, then the page whose body follows it, in document order. The
+    /// last piece has no page.
+    pieces: Vec<(String, Option<PageId>)>,
+}
+
+impl PrintFrame {
+    /// Pages whose bodies the frame shows, each as many times as it does
+    /// (once with the bundled theme), in the order they appear.
+    fn uses(&self) -> impl Iterator<Item = PageId> + '_ {
+        self.pieces.iter().filter_map(|(_, id)| *id)
+    }
+
+    /// Cuts `html` at the placeholders of `pages`.
+    fn cut(html: &str, pages: usize) -> PrintFrame {
+        const START: &str = "\u{1}folio-print-body-";
+        let mut pieces = Vec::new();
+        let mut rest = html;
+        while let Some(at) = rest.find(START) {
+            let after = &rest[at + START.len()..];
+            let id = after
+                .find('\u{1}')
+                .and_then(|end| Some((after[..end].parse::<PageId>().ok()?, end)))
+                .filter(|(id, _)| *id < pages);
+            let Some((id, end)) = id else {
+                // Not one of ours: keep the text as it is.
+                pieces.push((rest[..at + START.len()].to_string(), None));
+                rest = after;
+                continue;
+            };
+            pieces.push((rest[..at].to_string(), Some(id)));
+            rest = &after[end + 1..];
+        }
+        pieces.push((rest.to_string(), None));
+        // Join the text pieces that carry no page.
+        let mut joined: Vec<(String, Option<PageId>)> = Vec::new();
+        for (text, id) in pieces {
+            match joined.last_mut() {
+                Some(last) if last.1.is_none() => {
+                    last.0.push_str(&text);
+                    last.1 = id;
+                }
+                _ => joined.push((text, id)),
+            }
+        }
+        PrintFrame { pieces: joined }
+    }
+}
+
+/// Renders the frame of `print/index.html` with the theme's `print.html`.
+pub(super) fn print_frame(
     inputs: &super::RenderInputs<'_>,
     titles: &[String],
-    contents: &[String],
     asset_paths: &BTreeMap<&str, &str>,
-    stop: &AtomicBool,
-) -> Result<Option<OutputFile>, TemplateError> {
+) -> Result<PrintFrame, TemplateError> {
     let super::RenderInputs {
         book,
         site,
@@ -104,15 +162,13 @@ pub(super) fn print_page(
         theme,
         ..
     } = *inputs;
-    let pages: Vec<PrintPage> = contents
-        .iter()
-        .enumerate()
-        .filter(|(id, _)| !parsed[*id].front_matter.hidden && !stop.load(Ordering::Relaxed))
-        .map(|(id, content)| PrintPage {
+    let pages: Vec<PrintPage> = (0..parsed.len())
+        .filter(|id| !parsed[*id].front_matter.hidden)
+        .map(|id| PrintPage {
             anchor: format!("p{id}"),
             title: &titles[id],
             description: parsed[id].front_matter.description.as_deref().unwrap_or(""),
-            content,
+            content: placeholder(id),
         })
         .collect();
     #[derive(serde::Serialize)]
@@ -121,16 +177,109 @@ pub(super) fn print_page(
         base: super::BaseView<'a>,
         pages: Vec<PrintPage<'a>>,
     }
-    if stop.load(Ordering::Relaxed) {
-        return Ok(None);
-    }
     let view = PrintContext {
         base: super::base_view(book, site, asset_paths, PRINT_URL),
         pages,
     };
     let html = theme.render("print.html", &super::template_context("print.html", &view)?)?;
+    Ok(PrintFrame::cut(&html, parsed.len()))
+}
+
+/// Writes the print page as page bodies arrive, in any order: each piece
+/// of the frame goes out as soon as the bodies before it are known, and a
+/// body is kept only until its last use is written.
+pub(super) struct PrintWriter<W, C> {
+    frame: PrintFrame,
+    /// Index of the next piece to write.
+    next: usize,
+    /// Bodies received but not yet written (or used again later).
+    waiting: BTreeMap<PageId, C>,
+    /// How many uses of each page's body are still to be written.
+    uses_left: BTreeMap<PageId, usize>,
+    out: W,
+}
+
+impl<W: std::io::Write, C: AsRef<str>> PrintWriter<W, C> {
+    pub(super) fn new(frame: PrintFrame, out: W) -> Self {
+        let mut uses_left = BTreeMap::new();
+        for id in frame.uses() {
+            *uses_left.entry(id).or_insert(0) += 1;
+        }
+        PrintWriter {
+            frame,
+            next: 0,
+            waiting: BTreeMap::new(),
+            uses_left,
+            out,
+        }
+    }
+
+    /// Page `id`'s body for the print page.
+    pub(super) fn body(&mut self, id: PageId, content: C) -> std::io::Result<()> {
+        if self.uses_left.contains_key(&id) {
+            self.waiting.insert(id, content);
+        }
+        self.write_ready()
+    }
+
+    /// Writes the pieces whose bodies are all known.
+    fn write_ready(&mut self) -> std::io::Result<()> {
+        while let Some((text, id)) = self.frame.pieces.get(self.next) {
+            let Some(id) = id else {
+                // The last piece: written by `finish`.
+                return Ok(());
+            };
+            let Some(content) = self.waiting.get(id) else {
+                return Ok(());
+            };
+            self.out.write_all(text.as_bytes())?;
+            self.out.write_all(content.as_ref().as_bytes())?;
+            let left = self.uses_left.get_mut(id).expect("counted in new");
+            *left -= 1;
+            if *left == 0 {
+                self.waiting.remove(id);
+            }
+            self.next += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes the rest (a body never given shows as empty) and returns the
+    /// writer.
+    pub(super) fn finish(mut self) -> std::io::Result<W> {
+        for (text, id) in &self.frame.pieces[self.next..] {
+            self.out.write_all(text.as_bytes())?;
+            if let Some(content) = id.and_then(|id| self.waiting.get(&id)) {
+                self.out.write_all(content.as_ref().as_bytes())?;
+            }
+        }
+        Ok(self.out)
+    }
+}
+
+/// Renders `print/index.html` in memory with the theme's `print.html`;
+/// `contents` are the pages' bodies rendered for it. `None` when `stop`
+/// was set first.
+pub(super) fn print_page(
+    inputs: &super::RenderInputs<'_>,
+    titles: &[String],
+    contents: &[String],
+    asset_paths: &BTreeMap<&str, &str>,
+    stop: &AtomicBool,
+) -> Result<Option<OutputFile>, TemplateError> {
+    let frame = print_frame(inputs, titles, asset_paths)?;
+    let mut writer = PrintWriter::new(frame, Vec::new());
+    for (id, content) in contents.iter().enumerate() {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        writer
+            .body(id, content.as_str())
+            .expect("writing to memory cannot fail");
+    }
+    let contents = writer.finish().expect("writing to memory cannot fail");
     Ok(Some(OutputFile {
         path: format!("{PRINT_URL}index.html"),
-        contents: html.into_bytes(),
+        contents,
     }))
 }
