@@ -145,10 +145,52 @@ struct Occurrence {
     section_weight: u32,
 }
 
-/// The stems of one page, and its length in words.
+/// The stems of one page (by [`StemNames`] number), and its length in
+/// words.
 struct Counts {
-    stems: HashMap<String, Occurrence>,
+    stems: Vec<(StemId, Occurrence)>,
     length: u32,
+}
+
+/// A stem's number in [`StemNames`].
+type StemId = u32;
+
+/// Every stem of the book, numbered in the order pages first meet them, so
+/// that a page's counts hold numbers rather than strings (a large book has
+/// millions of page-stem pairs but tens of thousands of stems). The pages
+/// that number stems run in parallel; nothing written depends on the
+/// numbers, only on the stems they stand for.
+#[derive(Default)]
+struct StemNames {
+    ids: std::sync::RwLock<HashMap<Box<str>, StemId>>,
+}
+
+impl StemNames {
+    /// The number of `stem`, given it now if it has none.
+    fn id(&self, stem: &str) -> StemId {
+        let known = self
+            .ids
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(stem)
+            .copied();
+        if let Some(id) = known {
+            return id;
+        }
+        let mut ids = self.ids.write().unwrap_or_else(|e| e.into_inner());
+        let next = StemId::try_from(ids.len()).unwrap_or(StemId::MAX);
+        *ids.entry(stem.into()).or_insert(next)
+    }
+
+    /// Each number's stem.
+    fn into_names(self) -> Vec<Box<str>> {
+        let ids = self.ids.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut names = vec![Box::<str>::default(); ids.len()];
+        for (stem, id) in ids {
+            names[id as usize] = stem;
+        }
+        names
+    }
 }
 
 /// (page, impact, section): postings of one stem, best first.
@@ -164,8 +206,18 @@ type ShardEntry<'a> = (
     usize,
 );
 
-/// A page's record, its stem counts, and its (form, stem) pairs.
-type PageDocument = (Record, Counts, Vec<(String, String)>);
+/// A page's record, its stem counts, and the stem of each word form it
+/// uses.
+type PageDocument = (Record, Counts, HashMap<String, StemId>);
+
+/// What [`collect`] gathers from the pages: their records and counts in
+/// page order, each stem's name, and each stem's forms, sorted.
+struct Collected {
+    records: Vec<Record>,
+    counts: Vec<Counts>,
+    stems: Vec<Box<str>>,
+    forms: Vec<Vec<String>>,
+}
 
 /// The index files, under `search/`, for the pages not marked `no_index`.
 /// `titles` are the pages' titles as the site shows them; `stop` set by
@@ -178,25 +230,30 @@ pub fn index_files(
     stop: &AtomicBool,
 ) -> Vec<IndexFile> {
     let normaliser = Normaliser::for_language(&book.config.language);
-    let (records, counts, forms) = collect(book, site, parsed, titles, &normaliser, stop);
-    if stop.load(Ordering::Relaxed) {
+    let Some(Collected {
+        records,
+        counts,
+        stems,
+        forms,
+    }) = collect(book, site, parsed, titles, &normaliser, stop)
+    else {
         return Vec::new();
-    }
-    let Some(postings) = impacts(&counts, stop) else {
+    };
+    let Some(postings) = impacts(&counts, &stems, stop) else {
         return Vec::new();
     };
     let shard_count = shard_count(&postings);
     // Tier files are numbered in stem order, so a build is reproducible.
     let mut next_tier = 0;
     let mut shards: Vec<Vec<ShardEntry>> = vec![Vec::new(); shard_count];
-    for (stem, list) in &postings {
+    for (id, stem, list) in &postings {
         if stop.load(Ordering::Relaxed) {
             return Vec::new();
         }
         let tiers = tiers(list);
         let first_tier_file = next_tier;
         next_tier += tiers.len() - 1;
-        let forms = forms.get(*stem).map_or(&[][..], |f| f.as_slice());
+        let forms = forms[*id as usize].as_slice();
         let homes: BTreeSet<usize> = forms
             .iter()
             .map(|form| shard_of(form, shard_count))
@@ -314,7 +371,7 @@ fn shard_files(n: usize, stems: &[ShardEntry]) -> Vec<IndexFile> {
 }
 
 /// Every indexed page as a record, with its stem counts, and every stem's
-/// forms (sorted); pages in parallel.
+/// forms (sorted); pages in parallel. `None` when `stop` was set.
 fn collect(
     book: &Book,
     site: &Site,
@@ -322,37 +379,65 @@ fn collect(
     titles: &[String],
     normaliser: &Normaliser,
     stop: &AtomicBool,
-) -> (Vec<Record>, Vec<Counts>, HashMap<String, Vec<String>>) {
-    let per_page: Vec<PageDocument> = parsed
+) -> Option<Collected> {
+    let names = StemNames::default();
+    type Gathered = (Vec<(PageId, Record, Counts)>, HashMap<String, StemId>);
+    let merge = |(mut pages, forms): Gathered, (more_pages, more_forms): Gathered| {
+        pages.extend(more_pages);
+        if forms.len() < more_forms.len() {
+            return (pages, merge_forms(more_forms, forms));
+        }
+        (pages, merge_forms(forms, more_forms))
+    };
+    let (mut pages, forms): Gathered = parsed
         .par_iter()
         .enumerate()
         .filter(|(_, page)| !page.front_matter.no_index && !stop.load(Ordering::Relaxed))
-        .map(|(id, page)| page_document(book, site, titles, id, page, normaliser))
-        .collect();
+        .map(|(id, page)| {
+            let (record, counts, forms) =
+                page_document(book, site, titles, id, page, normaliser, &names);
+            (vec![(id, record, counts)], forms)
+        })
+        .reduce(Default::default, merge);
     if stop.load(Ordering::Relaxed) {
         // Freeing thousands of pages' word counts takes longer than a
         // save may wait for.
-        let _ = std::thread::Builder::new().spawn(move || drop(per_page));
-        return Default::default();
+        let _ = std::thread::Builder::new().spawn(move || drop(pages));
+        return None;
     }
-    let mut records = Vec::with_capacity(per_page.len());
-    let mut counts = Vec::with_capacity(per_page.len());
-    let mut pairs = Vec::new();
-    for (record, count, these) in per_page {
-        pairs.extend(these.into_iter().map(|(form, stem)| (stem, form)));
-        records.push(record);
-        counts.push(count);
+    pages.sort_unstable_by_key(|(id, _, _)| *id);
+    let stems = names.into_names();
+    let mut by_stem: Vec<Vec<String>> = vec![Vec::new(); stems.len()];
+    for (form, stem) in forms {
+        by_stem[stem as usize].push(form);
     }
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    let mut forms: HashMap<String, Vec<String>> = HashMap::new();
-    for (stem, form) in pairs {
-        forms.entry(stem).or_default().push(form);
-    }
-    (records, counts, forms)
+    by_stem
+        .par_iter_mut()
+        .for_each(|forms| forms.sort_unstable());
+    let (records, counts) = pages
+        .into_iter()
+        .map(|(_, record, counts)| (record, counts))
+        .unzip();
+    Some(Collected {
+        records,
+        counts,
+        stems,
+        forms: by_stem,
+    })
 }
 
-/// One page's record, its stem counts, and its (form, stem) pairs.
+/// `into` with the forms of `from` added (a form always has one stem).
+fn merge_forms(
+    mut into: HashMap<String, StemId>,
+    from: HashMap<String, StemId>,
+) -> HashMap<String, StemId> {
+    for (form, stem) in from {
+        into.entry(form).or_insert(stem);
+    }
+    into
+}
+
+/// One page's record, its stem counts, and the stem of each form it uses.
 fn page_document(
     book: &Book,
     site: &Site,
@@ -360,32 +445,31 @@ fn page_document(
     id: PageId,
     page: &ParsedPage,
     normaliser: &Normaliser,
+    names: &StemNames,
 ) -> PageDocument {
     let title = titles[id].as_str();
     let raw = sections(page);
     let description = page.front_matter.description.clone().unwrap_or_default();
-    let mut counts = Counts {
-        stems: HashMap::new(),
-        length: 0,
-    };
-    // Each form is stemmed once per page.
-    let mut stem_of: HashMap<String, String> = HashMap::new();
-    let mut add = |text: &str, field: Field| -> HashMap<String, u32> {
-        let mut here: HashMap<String, u32> = HashMap::new();
+    let mut stems: HashMap<StemId, Occurrence> = HashMap::new();
+    let mut length = 0;
+    // Each form is stemmed and numbered once per page.
+    let mut stem_of: HashMap<String, StemId> = HashMap::new();
+    let mut add = |text: &str, field: Field| -> HashMap<StemId, u32> {
+        let mut here: HashMap<StemId, u32> = HashMap::new();
         for form in terms(text) {
             let stem = match stem_of.get(&form) {
-                Some(stem) => stem.clone(),
+                Some(stem) => *stem,
                 None => {
-                    let stem = normaliser.stem(&form);
-                    stem_of.insert(form, stem.clone());
+                    let stem = names.id(&normaliser.stem(&form));
+                    stem_of.insert(form, stem);
                     stem
                 }
             };
             *here.entry(stem).or_default() += field.weight();
-            counts.length += 1;
+            length += 1;
         }
         for (stem, weight) in &here {
-            let occurrence = counts.stems.entry(stem.clone()).or_default();
+            let occurrence = stems.entry(*stem).or_default();
             occurrence.count += weight;
             occurrence.field = occurrence.field.max(Some(field));
         }
@@ -394,7 +478,7 @@ fn page_document(
     add(title, Field::Title);
     add(&description, Field::Description);
     // Each stem's weight per section, for its best section.
-    let per_section: Vec<HashMap<String, u32>> = raw
+    let per_section: Vec<HashMap<StemId, u32>> = raw
         .iter()
         .map(|(_, heading, text)| {
             let mut here = add(heading, Field::Heading);
@@ -407,7 +491,7 @@ fn page_document(
     // Best section of each stem: where it weighs most, the top on ties.
     for (n, here) in per_section.into_iter().enumerate() {
         for (stem, weight) in here {
-            if let Some(occurrence) = counts.stems.get_mut(&stem) {
+            if let Some(occurrence) = stems.get_mut(&stem) {
                 if weight > occurrence.section_weight {
                     occurrence.section_weight = weight;
                     occurrence.section = n;
@@ -415,7 +499,7 @@ fn page_document(
             }
         }
     }
-    for occurrence in counts.stems.values_mut() {
+    for occurrence in stems.values_mut() {
         if occurrence.field == Some(Field::Title) || occurrence.field == Some(Field::Description) {
             // A title or description word leads to the page itself.
             occurrence.section = 0;
@@ -452,7 +536,11 @@ fn page_document(
         breadcrumb: breadcrumb(book, titles, id),
         sections,
     };
-    (record, counts, stem_of.into_iter().collect())
+    let counts = Counts {
+        stems: stems.into_iter().collect(),
+        length,
+    };
+    (record, counts, stem_of)
 }
 
 /// "Section › Parent › …": where a page sits, as its breadcrumbs show it.
@@ -487,10 +575,14 @@ fn breadcrumb(book: &Book, titles: &[String], id: PageId) -> String {
 /// The level is BM25's term-frequency part (saturating, normalised by the
 /// page's length) scaled to 1..=7; the dialog multiplies it by the stem's
 /// rarity, which it computes from the posting count.
-fn impacts<'c>(counts: &'c [Counts], stop: &AtomicBool) -> Option<Vec<(&'c str, Postings)>> {
+fn impacts<'s>(
+    counts: &[Counts],
+    stems: &'s [Box<str>],
+    stop: &AtomicBool,
+) -> Option<Vec<(StemId, &'s str, Postings)>> {
     let average =
         counts.iter().map(|c| f64::from(c.length)).sum::<f64>() / counts.len().max(1) as f64;
-    let mut postings: HashMap<&str, Postings> = HashMap::new();
+    let mut postings: Vec<Postings> = vec![Vec::new(); stems.len()];
     for (page, these) in counts.iter().enumerate() {
         if stop.load(Ordering::Relaxed) {
             return None;
@@ -502,27 +594,28 @@ fn impacts<'c>(counts: &'c [Counts], stop: &AtomicBool) -> Option<Vec<(&'c str, 
             let level = (weight / (K1 + 1.0) * LEVELS).round().clamp(1.0, LEVELS) as u8;
             let field = occurrence.field.unwrap_or(Field::Body) as u8;
             let section = u16::try_from(occurrence.section).unwrap_or(0);
-            postings.entry(stem.as_str()).or_default().push((
-                page as u32,
-                field * 8 + level,
-                section,
-            ));
+            postings[*stem as usize].push((page as u32, field * 8 + level, section));
         }
     }
-    let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
-    postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut postings: Vec<(StemId, &str, Postings)> = postings
+        .into_iter()
+        .enumerate()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(id, list)| (id as StemId, &*stems[id], list))
+        .collect();
+    postings.par_sort_unstable_by(|a, b| a.1.cmp(b.1));
     postings
         .par_iter_mut()
-        .for_each(|(_, list)| list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0))));
+        .for_each(|(_, _, list)| list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0))));
     Some(postings)
 }
 
 /// Enough shards that each holds about [`SHARD_BYTES`] of first tiers; a
 /// power of two so the count changes rarely as a book grows.
-fn shard_count(postings: &[(&str, Postings)]) -> usize {
+fn shard_count(postings: &[(StemId, &str, Postings)]) -> usize {
     let bytes: usize = postings
         .iter()
-        .map(|(stem, list)| 2 * stem.len() + 24 + 5 * list.len().min(FIRST_TIER))
+        .map(|(_, stem, list)| 2 * stem.len() + 24 + 5 * list.len().min(FIRST_TIER))
         .sum();
     (bytes / SHARD_BYTES).max(1).next_power_of_two()
 }
@@ -724,8 +817,8 @@ mod tests {
     #[test]
     fn a_title_word_outranks_a_heading_word_which_outranks_body_text() {
         let page = |field: Field, count: u32| Counts {
-            stems: HashMap::from([(
-                "proxi".to_string(),
+            stems: Vec::from([(
+                0,
                 Occurrence {
                     count,
                     field: Some(field),
@@ -741,8 +834,9 @@ mod tests {
             page(Field::Title, 6),
             page(Field::Description, 2),
         ];
-        let postings = impacts(&counts, &AtomicBool::new(false)).unwrap();
-        let (stem, list) = &postings[0];
+        let stems = ["proxi".into()];
+        let postings = impacts(&counts, &stems, &AtomicBool::new(false)).unwrap();
+        let (_, stem, list) = &postings[0];
         assert_eq!(*stem, "proxi");
         let order: Vec<u32> = list.iter().map(|p| p.0).collect();
         assert_eq!(order, [2, 1, 3, 0], "title, heading, description, body");
