@@ -252,6 +252,12 @@ pub fn parse_page(
     } = builder;
     diagnostics.extend(found);
     diagnostics.extend(mojibake_warnings(source));
+    // Every page stays parsed for the whole build: a vector's spare
+    // capacity would be a third of a large book's memory.
+    let (mut events, mut links, mut headings) = (events, links, headings);
+    events.shrink_to_fit();
+    links.shrink_to_fit();
+    headings.shrink_to_fit();
     (
         ParsedPage {
             front_matter: split.front_matter,
