@@ -296,9 +296,26 @@ impl Target {
         }
         // The new site is in place; a leftover backup only costs disk space
         // (and the next build removes it).
-        let _ = fs::remove_dir_all(&backup);
+        let _ = remove_tree(&backup);
         Ok(())
     }
+}
+
+/// Removes a folder and everything in it, folders in parallel (deleting a
+/// large site one file at a time is a good part of a rebuild). Symbolic
+/// links are removed, never followed.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    fs::read_dir(dir)?
+        .collect::<io::Result<Vec<_>>>()?
+        .into_par_iter()
+        .try_for_each(|entry| {
+            if entry.file_type()?.is_dir() {
+                remove_tree(&entry.path())
+            } else {
+                fs::remove_file(entry.path())
+            }
+        })?;
+    fs::remove_dir(dir)
 }
 
 /// The destination with symbolic links followed (a dangling link names
@@ -405,6 +422,27 @@ mod tests {
             path: path.into(),
             contents: text.as_bytes().to_vec(),
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn removing_a_previous_site_removes_links_but_not_what_they_point_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(outside.join("deep")).unwrap();
+        fs::write(outside.join("deep/keep.txt"), "keep").unwrap();
+        let site = dir.path().join("site");
+        fs::create_dir_all(site.join("a/b/c")).unwrap();
+        fs::write(site.join("a/b/c/index.html"), "x").unwrap();
+        fs::write(site.join("index.html"), "x").unwrap();
+        std::os::unix::fs::symlink(&outside, site.join("a/link")).unwrap();
+        std::os::unix::fs::symlink(outside.join("deep/keep.txt"), site.join("file-link")).unwrap();
+        remove_tree(&site).unwrap();
+        assert!(!site.exists());
+        assert_eq!(
+            fs::read_to_string(outside.join("deep/keep.txt")).unwrap(),
+            "keep"
+        );
     }
 
     #[test]

@@ -166,14 +166,13 @@ pub fn render_site(
     if let Some(print) = print {
         print.finish()?.flush()?;
     }
-    for file in common.shared_files(inputs)? {
-        sink.put(file)?;
-    }
     let never = AtomicBool::new(false);
     let rest = rest_files(inputs, &common.titles, &common.icons, &asset_paths, &never)?;
-    for file in rest.unwrap_or_default() {
-        sink.put(file)?;
-    }
+    common
+        .shared_files(inputs)?
+        .into_par_iter()
+        .chain(rest.unwrap_or_default())
+        .try_for_each(|file| sink.put(file))?;
     Ok(())
 }
 

@@ -140,9 +140,10 @@ struct Record {
 #[derive(Default, Clone, Copy)]
 struct Occurrence {
     count: u32,
-    field: Option<Field>,
-    section: usize,
     section_weight: u32,
+    /// Sections past `u16::MAX` count as the top of the page.
+    section: u16,
+    field: Option<Field>,
 }
 
 /// The stems of one page (by [`StemNames`] number), and its length in
@@ -494,7 +495,7 @@ fn page_document(
             if let Some(occurrence) = stems.get_mut(&stem) {
                 if weight > occurrence.section_weight {
                     occurrence.section_weight = weight;
-                    occurrence.section = n;
+                    occurrence.section = u16::try_from(n).unwrap_or(0);
                 }
             }
         }
@@ -593,7 +594,7 @@ fn impacts<'s>(
             let weight = tf * (K1 + 1.0) / (tf + K1 * norm);
             let level = (weight / (K1 + 1.0) * LEVELS).round().clamp(1.0, LEVELS) as u8;
             let field = occurrence.field.unwrap_or(Field::Body) as u8;
-            let section = u16::try_from(occurrence.section).unwrap_or(0);
+            let section = occurrence.section;
             postings[*stem as usize].push((page as u32, field * 8 + level, section));
         }
     }
