@@ -710,46 +710,53 @@ fn highlighted_code_is_cached_across_builds_and_damage_is_rebuilt() {
     assert!(first.contains("hl-"), "{first}");
     // The 330 KB block is shown plain, with the note.
     assert!(first.contains("<p class=\"code-note\">"), "{first}");
-    let entries: Vec<std::path::PathBuf> =
+    let cache_files = || -> Vec<std::path::PathBuf> {
         walkdir::WalkDir::new(book.path().join(".folio-cache/highlight"))
             .into_iter()
             .filter_map(Result::ok)
             .filter(|entry| entry.file_type().is_file())
             .map(|entry| entry.into_path())
-            .collect();
-    // The fixture's own code blocks and the two added ones; the plain
-    // block is not stored.
-    assert!(entries.len() >= 2, "{entries:?}");
-    let stored: u64 = entries.iter().map(|e| e.metadata().unwrap().len()).sum();
+            .collect()
+    };
+    // One pack for the whole build, holding the fixture's own code blocks
+    // and the two added ones; the plain block is not stored.
+    let packs = cache_files();
+    assert_eq!(packs.len(), 1, "{packs:?}");
+    let stored = packs[0].metadata().unwrap().len();
     assert!(
         stored < 100_000,
         "{stored} bytes: the plain block was stored"
     );
-    // A warm build gives the same page.
+    // A warm build gives the same page, and adds no pack.
     book.build_ok();
     assert_eq!(book.output("index.html"), first);
-    // Damaged entries are never trusted: the page is the same, and the
-    // entries are rewritten.
-    for (n, entry) in entries.iter().enumerate() {
-        let bytes = std::fs::read(entry).unwrap();
-        let damaged = if n == 0 {
-            bytes[..bytes.len() / 2].to_vec()
-        } else {
-            bytes
-                .iter()
-                .map(|b| if *b == b'<' { b'>' } else { *b })
-                .collect()
-        };
-        std::fs::write(entry, damaged).unwrap();
+    assert_eq!(cache_files(), packs);
+    // Damaged packs are never trusted: the page is the same, and the
+    // blocks are stored again in a sound pack.
+    let bytes = std::fs::read(&packs[0]).unwrap();
+    let damages: [Vec<u8>; 2] = [
+        bytes[..bytes.len() / 2].to_vec(),
+        bytes
+            .iter()
+            .map(|b| if *b == b'<' { b'>' } else { *b })
+            .collect(),
+    ];
+    for damaged in damages {
+        for pack in cache_files() {
+            std::fs::write(pack, &damaged).unwrap();
+        }
+        book.build_ok();
+        assert_eq!(book.output("index.html"), first);
+        book.build_ok();
+        assert_eq!(book.output("index.html"), first);
+        // A pack whose index fails is deleted; one whose entries fail
+        // stays until the cache is compacted, but is never read from.
+        let mut restored = cache_files();
+        restored.sort();
+        assert!((1..=2).contains(&restored.len()), "{restored:?}");
+        let newest = std::fs::read(restored.last().unwrap()).unwrap();
+        assert!(newest.starts_with(b"folio-highlight 1\n") && newest.ends_with(b"FOLIOPK1"));
     }
-    book.build_ok();
-    assert_eq!(book.output("index.html"), first);
-    book.build_ok();
-    assert_eq!(book.output("index.html"), first);
-    let restored: Vec<Vec<u8>> = entries.iter().map(|e| std::fs::read(e).unwrap()).collect();
-    assert!(restored
-        .iter()
-        .all(|bytes| bytes.starts_with(b"folio-highlight 1\n")));
 }
 
 /// A PNG of `width` × `height` (only its header: all a size reader needs).

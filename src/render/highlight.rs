@@ -68,11 +68,11 @@ impl Highlighter {
         }
     }
 
-    /// Keeps the disk cache under its size bound; call once a build has
-    /// rendered every page.
+    /// Seals what this build added to the disk cache and keeps the cache
+    /// under its bounds; call once a build has rendered every page.
     pub fn finish(&self) {
         if let Some(disk) = &self.disk {
-            disk.prune();
+            disk.finish();
         }
     }
 
@@ -522,17 +522,20 @@ mod tests {
         let code = "fn main() {}\n";
         let first = Highlighter::with_disk_cache(dir.path().to_path_buf());
         let html = first.highlight_code("rust", code, false);
+        first.finish();
         let files: Vec<_> = walk_files(dir.path());
         assert_eq!(files.len(), 1);
         // A second build reads the entry without loading syntaxes.
         let second = Highlighter::with_disk_cache(dir.path().to_path_buf());
         assert_eq!(second.highlight_code("rust", code, false), html);
         assert!(second.syntaxes.get().is_none());
-        // A damaged entry is highlighted again and rewritten.
+        second.finish();
+        // A damaged pack is highlighted again and stored again.
         std::fs::write(&files[0], b"folio-highlight 1\ngarbage").unwrap();
         let third = Highlighter::with_disk_cache(dir.path().to_path_buf());
         assert_eq!(third.highlight_code("rust", code, false), html);
         assert!(third.syntaxes.get().is_some());
+        third.finish();
         let fourth = Highlighter::with_disk_cache(dir.path().to_path_buf());
         assert_eq!(fourth.highlight_code("rust", code, false), html);
         assert!(fourth.syntaxes.get().is_none());

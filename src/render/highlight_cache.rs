@@ -1,32 +1,64 @@
-//! The persistent highlight cache in `.folio-cache/highlight/`: one file
-//! per highlighted code block, so an unchanged block is not highlighted
-//! again by the next build.
+//! The persistent highlight cache in `.folio-cache/highlight/`, so an
+//! unchanged code block is not highlighted again by the next build.
 //!
-//! Owns reading, writing and pruning those files. It never trusts a file:
-//! each entry carries its full key (language and code) and a checksum of
-//! its HTML, and anything that does not match exactly is a miss (the block
-//! is highlighted again and the file rewritten). Entries are written to a
-//! temporary file and renamed into place, so two builds at once never see
-//! half an entry. The folder is kept under [`MAX_BYTES`] by deleting the
-//! oldest entries. It must never hold anything but derived data: deleting
-//! the folder is always safe.
+//! Entries live in a few *pack* files rather than one file per block: a
+//! large book has tens of thousands of blocks, and creating, opening and
+//! deleting that many small files cost more than highlighting on some
+//! disks. A build reads the packs it finds, appends what it highlights to a
+//! pack of its own (a temporary file), and seals that pack at the end by
+//! renaming it into place, so packs are immutable once visible and two
+//! builds at once never see half of one. When there are more than
+//! [`MAX_PACKS`] packs or they exceed [`MAX_BYTES`], the build writes the
+//! entries it used into one new pack and deletes the others (the oldest
+//! entries beyond three quarters of the bound are dropped).
+//!
+//! Owns reading, writing and compacting those files. It never trusts a
+//! file: a pack whose index does not check out is ignored (and deleted),
+//! and each entry carries its full key (language and code) and a checksum
+//! of its HTML; anything that does not match exactly is a miss (the block
+//! is highlighted again). It must never hold anything but derived data:
+//! deleting the folder is always safe.
+//!
+//! Pack layout: entries back to back, each `MAGIC`, a header line and the
+//! texts (see [`encode`]); then the index, `(key, offset, length)` per entry
+//! as little-endian `u64`s; then the entry count, a hash of the index and
+//! [`PACK_MAGIC`].
 
 use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::hash::{Hash, Hasher};
-use std::io::Write as _;
-use std::path::PathBuf;
-use std::time::SystemTime;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, SystemTime};
 
 /// Where the cache lives, relative to the book's root.
 pub(crate) const CACHE_DIR: &str = ".folio-cache/highlight";
 
-/// The cache's size bound: a build that wrote entries deletes the oldest
-/// until the folder is under three quarters of this.
+/// The cache's size bound: a build compacts the packs when they are over
+/// it, keeping at most three quarters of it.
 pub(super) const MAX_BYTES: u64 = 512 << 20;
+
+/// A build compacts the packs when there are more than this many (each
+/// build that highlights something adds one).
+pub(super) const MAX_PACKS: usize = 16;
 
 /// First line of every entry; bump the number when the format changes.
 const MAGIC: &str = "folio-highlight 1\n";
+
+/// The last bytes of every sealed pack.
+const PACK_MAGIC: &[u8; 8] = b"FOLIOPK1";
+
+/// Packs are named `<nanoseconds>-<random>.pack`: later names win when two
+/// packs hold one key.
+const PACK_EXTENSION: &str = "pack";
+
+/// Prefix of a pack still being written.
+const TEMPORARY_PREFIX: &str = ".pack-";
+
+/// A temporary pack older than this was left by a build that died.
+const ABANDONED_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// A highlight cache rooted at one folder.
 pub(super) struct DiskCache {
@@ -35,6 +67,12 @@ pub(super) struct DiskCache {
     /// class style and folio's language aliases.
     fingerprint: u64,
     max_bytes: u64,
+    /// The sealed packs, read on the first lookup.
+    packs: OnceLock<Packs>,
+    /// This build's pack, created on the first store.
+    writing: Mutex<Option<PackWriter>>,
+    /// Keys this build found or stored: what a compaction keeps.
+    used: Mutex<HashSet<u64>>,
 }
 
 impl DiskCache {
@@ -45,6 +83,9 @@ impl DiskCache {
             dir,
             fingerprint,
             max_bytes: MAX_BYTES,
+            packs: OnceLock::new(),
+            writing: Mutex::new(None),
+            used: Mutex::new(HashSet::new()),
         }
     }
 
@@ -55,65 +96,307 @@ impl DiskCache {
         self
     }
 
-    fn path(&self, language: &str, code: &str) -> PathBuf {
-        let hash = hash_of(&(self.fingerprint, language, code));
-        let name = format!("{hash:016x}");
-        self.dir.join(&name[..2]).join(format!("{name}.html"))
+    fn key(&self, language: &str, code: &str) -> u64 {
+        hash_of(&(self.fingerprint, language, code))
     }
 
     /// The HTML stored for (`language`, `code`), if a complete, matching
     /// entry exists.
     pub(super) fn get(&self, language: &str, code: &str) -> Option<String> {
-        let bytes = fs::read(self.path(language, code)).ok()?;
+        let key = self.key(language, code);
+        let packs = self.packs.get_or_init(|| Packs::read(&self.dir));
+        let bytes = packs.entry(key)?;
         let entry = Entry::decode(&bytes)?;
-        (entry.fingerprint == self.fingerprint && entry.language == language && entry.code == code)
-            .then(|| entry.html.to_string())
+        let matches = entry.fingerprint == self.fingerprint
+            && entry.language == language
+            && entry.code == code;
+        if !matches {
+            return None;
+        }
+        lock(&self.used).insert(key);
+        Some(entry.html.to_string())
     }
 
-    /// Stores `html` for (`language`, `code`). Failures are ignored: the
-    /// cache only ever saves work.
+    /// Stores `html` for (`language`, `code`) in this build's pack.
+    /// Failures are ignored: the cache only ever saves work.
     pub(super) fn put(&self, language: &str, code: &str, html: &str) {
-        let _ = self.try_put(language, code, html);
+        let key = self.key(language, code);
+        let bytes = encode(self.fingerprint, language, code, html);
+        let mut writing = lock(&self.writing);
+        if writing.is_none() {
+            *writing = PackWriter::create(&self.dir).ok();
+        }
+        let Some(writer) = writing.as_mut() else {
+            return;
+        };
+        if writer.append(key, &bytes).is_err() {
+            // A pack that failed half-way is dropped (and its file with it).
+            *writing = None;
+            return;
+        }
+        lock(&self.used).insert(key);
     }
 
-    fn try_put(&self, language: &str, code: &str, html: &str) -> std::io::Result<()> {
-        let path = self.path(language, code);
-        let shard = path.parent().unwrap_or(&self.dir);
-        fs::create_dir_all(shard)?;
-        let mut temporary = tempfile::Builder::new()
-            .prefix(".entry")
-            .tempfile_in(shard)?;
-        temporary.write_all(&encode(self.fingerprint, language, code, html))?;
-        temporary.persist(&path).map_err(|err| err.error)?;
+    /// Seals this build's pack, then compacts the packs when there are too
+    /// many or they are too large, and deletes packs that are damaged or
+    /// were abandoned. Call once a build has rendered every page.
+    pub(super) fn finish(&self) {
+        if let Some(writer) = lock(&self.writing).take() {
+            let _ = writer.seal(&self.dir);
+        }
+        let _ = self.tidy();
+    }
+
+    fn tidy(&self) -> io::Result<()> {
+        let listing = Listing::of(&self.dir)?;
+        for path in &listing.leftovers {
+            let _ = if path.is_dir() {
+                fs::remove_dir_all(path)
+            } else {
+                fs::remove_file(path)
+            };
+        }
+        let total: u64 = listing.packs.iter().map(|(_, size)| size).sum();
+        if listing.packs.len() <= MAX_PACKS && total <= self.max_bytes {
+            return Ok(());
+        }
+        let packs = Packs::read(&self.dir);
+        let mut used: Vec<u64> = lock(&self.used).iter().copied().collect();
+        used.sort_unstable();
+        let mut writer = PackWriter::create(&self.dir)?;
+        let mut kept = 0;
+        for key in used {
+            let Some(bytes) = packs.entry(key) else {
+                continue;
+            };
+            if kept + bytes.len() as u64 > self.max_bytes / 4 * 3 {
+                break;
+            }
+            kept += bytes.len() as u64;
+            writer.append(key, &bytes)?;
+        }
+        let sealed = writer.seal(&self.dir)?;
+        for (path, _) in listing.packs {
+            if Some(&path) != sealed.as_ref() {
+                let _ = fs::remove_file(path);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A poisoned lock still guards sound data here (a set, a writer that
+/// drops its file on error).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// What is in the cache folder: sealed packs (path, size) and what should
+/// not be there (damaged packs, abandoned temporary packs, the one-file-
+/// per-block folders of earlier folio versions).
+struct Listing {
+    packs: Vec<(PathBuf, u64)>,
+    leftovers: Vec<PathBuf>,
+}
+
+impl Listing {
+    fn of(dir: &Path) -> io::Result<Listing> {
+        let mut listing = Listing {
+            packs: Vec::new(),
+            leftovers: Vec::new(),
+        };
+        for entry in fs::read_dir(dir)?.flatten() {
+            let path = entry.path();
+            let Ok(meta) = entry.metadata() else {
+                continue;
+            };
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if meta.is_dir() {
+                listing.leftovers.push(path);
+            } else if name.starts_with(TEMPORARY_PREFIX) {
+                let age = meta
+                    .modified()
+                    .ok()
+                    .and_then(|modified| SystemTime::now().duration_since(modified).ok());
+                if age.is_some_and(|age| age > ABANDONED_AFTER) {
+                    listing.leftovers.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == PACK_EXTENSION) {
+                match Pack::open(&path) {
+                    Some(_) => listing.packs.push((path, meta.len())),
+                    None => listing.leftovers.push(path),
+                }
+            }
+        }
+        listing.packs.sort();
+        Ok(listing)
+    }
+}
+
+/// The sealed packs of the folder and where each key's entry is.
+#[derive(Default)]
+struct Packs {
+    packs: Vec<Pack>,
+    /// Key → (pack, offset, length); a later pack's entry wins.
+    index: HashMap<u64, (usize, u64, u64)>,
+}
+
+impl Packs {
+    /// Every sound pack in `dir`, oldest first (none if there is no folder).
+    fn read(dir: &Path) -> Packs {
+        let mut paths: Vec<PathBuf> = fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|entry| entry.path())
+                    .filter(|path| path.extension().is_some_and(|e| e == PACK_EXTENSION))
+                    .collect()
+            })
+            .unwrap_or_default();
+        paths.sort();
+        let mut packs = Packs::default();
+        for pack in paths.iter().filter_map(|path| Pack::open(path)) {
+            let number = packs.packs.len();
+            for &(key, offset, length) in &pack.entries {
+                packs.index.insert(key, (number, offset, length));
+            }
+            packs.packs.push(pack);
+        }
+        packs
+    }
+
+    /// The raw bytes of `key`'s entry (to be checked by [`Entry::decode`]).
+    fn entry(&self, key: u64) -> Option<Vec<u8>> {
+        let &(pack, offset, length) = self.index.get(&key)?;
+        let mut bytes = vec![0; usize::try_from(length).ok()?];
+        read_at(&self.packs[pack].file, offset, &mut bytes).ok()?;
+        Some(bytes)
+    }
+}
+
+/// One sealed pack: its open file and its index.
+struct Pack {
+    file: fs::File,
+    entries: Vec<(u64, u64, u64)>,
+}
+
+impl Pack {
+    /// Opens a pack and reads its index; `None` unless the index is whole
+    /// and every entry lies inside the entries' part of the file.
+    fn open(path: &Path) -> Option<Pack> {
+        let file = fs::File::open(path).ok()?;
+        let size = file.metadata().ok()?.len();
+        let mut footer = [0u8; 24];
+        read_at(&file, size.checked_sub(24)?, &mut footer).ok()?;
+        if &footer[16..] != PACK_MAGIC {
+            return None;
+        }
+        let count = u64::from_le_bytes(footer[..8].try_into().ok()?);
+        let checksum = u64::from_le_bytes(footer[8..16].try_into().ok()?);
+        let index_len = count.checked_mul(24)?;
+        let entries_end = size.checked_sub(24)?.checked_sub(index_len)?;
+        let mut index = vec![0u8; usize::try_from(index_len).ok()?];
+        read_at(&file, entries_end, &mut index).ok()?;
+        if hash_of(&index) != checksum {
+            return None;
+        }
+        let entries: Vec<(u64, u64, u64)> = index
+            .chunks_exact(24)
+            .map(|row| {
+                let number = |at: usize| {
+                    u64::from_le_bytes(row[at..at + 8].try_into().expect("eight bytes"))
+                };
+                (number(0), number(8), number(16))
+            })
+            .collect();
+        let inside = entries.iter().all(|&(_, offset, length)| {
+            offset
+                .checked_add(length)
+                .is_some_and(|end| end <= entries_end)
+        });
+        inside.then_some(Pack { file, entries })
+    }
+}
+
+/// Reads exactly `bytes.len()` bytes of `file` at `offset`, without moving
+/// a shared cursor (lookups run on several threads).
+#[cfg(unix)]
+fn read_at(file: &fs::File, offset: u64, bytes: &mut [u8]) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &fs::File, mut offset: u64, mut bytes: &mut [u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, bytes, offset)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            read => {
+                bytes = &mut std::mem::take(&mut bytes)[read..];
+                offset += read as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A pack being written: a temporary file in the cache folder.
+struct PackWriter {
+    file: io::BufWriter<tempfile::NamedTempFile>,
+    written: u64,
+    entries: Vec<(u64, u64, u64)>,
+}
+
+impl PackWriter {
+    fn create(dir: &Path) -> io::Result<PackWriter> {
+        fs::create_dir_all(dir)?;
+        let file = tempfile::Builder::new()
+            .prefix(TEMPORARY_PREFIX)
+            .tempfile_in(dir)?;
+        Ok(PackWriter {
+            file: io::BufWriter::with_capacity(1 << 16, file),
+            written: 0,
+            entries: Vec::new(),
+        })
+    }
+
+    fn append(&mut self, key: u64, bytes: &[u8]) -> io::Result<()> {
+        self.file.write_all(bytes)?;
+        self.entries.push((key, self.written, bytes.len() as u64));
+        self.written += bytes.len() as u64;
         Ok(())
     }
 
-    /// Deletes the oldest entries while the folder is over its bound.
-    pub(super) fn prune(&self) {
-        let mut entries: Vec<(SystemTime, u64, PathBuf)> = walkdir::WalkDir::new(&self.dir)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|entry| entry.file_type().is_file())
-            .filter_map(|entry| {
-                let meta = entry.metadata().ok()?;
-                let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-                Some((modified, meta.len(), entry.into_path()))
-            })
-            .collect();
-        let mut total: u64 = entries.iter().map(|(_, size, _)| size).sum();
-        if total <= self.max_bytes {
-            return;
+    /// Writes the index and renames the pack into place; `None` (and no
+    /// file) when it holds nothing.
+    fn seal(mut self, dir: &Path) -> io::Result<Option<PathBuf>> {
+        if self.entries.is_empty() {
+            return Ok(None);
         }
-        entries.sort();
-        let target = self.max_bytes / 4 * 3;
-        for (_, size, path) in entries {
-            if total <= target {
-                break;
-            }
-            if fs::remove_file(&path).is_ok() {
-                total = total.saturating_sub(size);
-            }
+        let mut index = Vec::with_capacity(self.entries.len() * 24);
+        for (key, offset, length) in &self.entries {
+            index.extend_from_slice(&key.to_le_bytes());
+            index.extend_from_slice(&offset.to_le_bytes());
+            index.extend_from_slice(&length.to_le_bytes());
         }
+        self.file.write_all(&index)?;
+        self.file
+            .write_all(&(self.entries.len() as u64).to_le_bytes())?;
+        self.file.write_all(&hash_of(&index).to_le_bytes())?;
+        self.file.write_all(PACK_MAGIC)?;
+        let file = self.file.into_inner().map_err(|err| err.into_error())?;
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos());
+        let random = file
+            .path()
+            .file_name()
+            .map(|name| name.to_string_lossy().replace(TEMPORARY_PREFIX, ""))
+            .unwrap_or_default();
+        let path = dir.join(format!("{nanos:020}-{random}.{PACK_EXTENSION}"));
+        file.persist(&path).map_err(|err| err.error)?;
+        Ok(Some(path))
     }
 }
 
@@ -125,7 +408,7 @@ pub(super) fn hash_of(value: &impl Hash) -> u64 {
     hasher.finish()
 }
 
-/// One decoded entry, borrowing from the file's bytes.
+/// One decoded entry, borrowing from the pack's bytes.
 struct Entry<'a> {
     fingerprint: u64,
     language: &'a str,
@@ -185,18 +468,35 @@ impl<'a> Entry<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     fn cache(dir: &Path) -> DiskCache {
         DiskCache::new(dir.to_path_buf(), 7)
     }
 
+    /// One build: stores what it is given, then finishes.
+    fn build(dir: &Path, entries: &[(&str, &str, &str)]) {
+        let cache = cache(dir);
+        for (language, code, html) in entries {
+            cache.put(language, code, html);
+        }
+        cache.finish();
+    }
+
+    fn packs(dir: &Path) -> Vec<PathBuf> {
+        Listing::of(dir)
+            .unwrap()
+            .packs
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect()
+    }
+
     #[test]
     fn an_entry_round_trips() {
         let dir = tempfile::tempdir().unwrap();
+        assert_eq!(cache(dir.path()).get("rust", "fn a() {}\n"), None);
+        build(dir.path(), &[("rust", "fn a() {}\n", "<span>fn</span>")]);
         let cache = cache(dir.path());
-        assert_eq!(cache.get("rust", "fn a() {}\n"), None);
-        cache.put("rust", "fn a() {}\n", "<span>fn</span>");
         assert_eq!(
             cache.get("rust", "fn a() {}\n").as_deref(),
             Some("<span>fn</span>")
@@ -211,89 +511,186 @@ mod tests {
     }
 
     #[test]
-    fn a_damaged_entry_is_a_miss_and_is_rewritten() {
+    fn a_build_writes_one_pack_however_many_blocks_it_highlights() {
         let dir = tempfile::tempdir().unwrap();
+        let entries: Vec<(String, String)> = (0..500)
+            .map(|n| (format!("let x = {n};\n"), format!("<b>{n}</b>")))
+            .collect();
+        let borrowed: Vec<(&str, &str, &str)> = entries
+            .iter()
+            .map(|(code, html)| ("rust", code.as_str(), html.as_str()))
+            .collect();
+        build(dir.path(), &borrowed);
+        let files: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(files.len(), 1, "{files:?}");
         let cache = cache(dir.path());
-        cache.put("rust", "let x = 1;\n", "<b>let</b> x = 1;\n");
-        let path = cache.path("rust", "let x = 1;\n");
+        for (code, html) in &entries {
+            assert_eq!(cache.get("rust", code).as_deref(), Some(html.as_str()));
+        }
+        // A build that highlights nothing leaves no pack.
+        build(dir.path(), &[]);
+        assert_eq!(packs(dir.path()).len(), 1);
+    }
+
+    #[test]
+    fn a_damaged_pack_or_entry_is_a_miss_and_the_block_is_stored_again() {
+        let dir = tempfile::tempdir().unwrap();
+        build(
+            dir.path(),
+            &[("rust", "let x = 1;\n", "<b>let</b> x = 1;\n")],
+        );
+        let path = packs(dir.path()).remove(0);
         let good = fs::read(&path).unwrap();
+        let entry_end = good.len() - 24 - 24;
         let damaged: Vec<Vec<u8>> = vec![
             // Truncated, as by a crash mid-write of a non-atomic writer.
             good[..good.len() - 3].to_vec(),
-            // One byte of the HTML changed.
+            // One byte of the HTML changed: the index is sound, the entry
+            // is not.
             {
                 let mut bytes = good.clone();
-                let last = bytes.len() - 2;
-                bytes[last] = b'X';
+                bytes[entry_end - 2] = b'X';
                 bytes
             },
-            // Garbage, empty, and invalid UTF-8 with a valid-looking header.
+            // Invalid UTF-8 in the HTML.
+            {
+                let mut bytes = good.clone();
+                bytes[entry_end - 1] = 0xff;
+                bytes
+            },
+            // An index entry pointing past the entries.
+            {
+                let mut bytes = good.clone();
+                bytes[entry_end + 16] = 0xff;
+                bytes
+            },
+            // Garbage and an empty file.
             b"not a cache file".to_vec(),
             Vec::new(),
-            {
-                let mut bytes = good.clone();
-                let last = bytes.len() - 1;
-                bytes[last] = 0xff;
-                bytes
-            },
         ];
         for bytes in damaged {
             fs::write(&path, &bytes).unwrap();
-            assert_eq!(cache.get("rust", "let x = 1;\n"), None, "{bytes:?}");
+            assert_eq!(
+                cache(dir.path()).get("rust", "let x = 1;\n"),
+                None,
+                "{bytes:?}"
+            );
         }
-        cache.put("rust", "let x = 1;\n", "<b>let</b> x = 1;\n");
-        assert_eq!(fs::read(&path).unwrap(), good);
+        // The next build stores the block again; the damaged pack is
+        // deleted once its index fails.
+        fs::write(&path, b"not a cache file").unwrap();
+        build(
+            dir.path(),
+            &[("rust", "let x = 1;\n", "<b>let</b> x = 1;\n")],
+        );
+        assert!(!path.exists());
+        assert_eq!(
+            cache(dir.path()).get("rust", "let x = 1;\n").as_deref(),
+            Some("<b>let</b> x = 1;\n")
+        );
     }
 
     #[test]
     fn an_entry_filed_under_another_key_is_not_trusted() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = cache(dir.path());
-        cache.put("rust", "one\n", "ONE");
-        // A hash collision, or a file copied to the wrong name.
-        let other = cache.path("rust", "two\n");
-        fs::create_dir_all(other.parent().unwrap()).unwrap();
-        fs::copy(cache.path("rust", "one\n"), &other).unwrap();
-        assert_eq!(cache.get("rust", "two\n"), None);
+        build(dir.path(), &[("rust", "one\n", "ONE")]);
+        // A hash collision: the index names the entry of another code.
+        let path = packs(dir.path()).remove(0);
+        let mut bytes = fs::read(&path).unwrap();
+        let count = 1;
+        let index_at = bytes.len() - 24 - 24 * count;
+        let other = cache(dir.path()).key("rust", "two\n");
+        bytes[index_at..index_at + 8].copy_from_slice(&other.to_le_bytes());
+        let index = bytes[index_at..bytes.len() - 24].to_vec();
+        let checksum_at = bytes.len() - 16;
+        bytes[checksum_at..checksum_at + 8].copy_from_slice(&hash_of(&index).to_le_bytes());
+        fs::write(&path, bytes).unwrap();
+        assert_eq!(cache(dir.path()).get("rust", "two\n"), None);
     }
 
     #[test]
-    fn pruning_keeps_the_folder_under_its_bound() {
+    fn many_packs_are_compacted_into_the_entries_the_last_build_used() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in 0..MAX_PACKS {
+            build(
+                dir.path(),
+                &[("text", &format!("{n}\n"), &format!("<{n}>"))],
+            );
+        }
+        assert_eq!(packs(dir.path()).len(), MAX_PACKS);
+        // The next build uses two old entries and stores a new one.
+        let cache = cache(dir.path());
+        assert!(cache.get("text", "0\n").is_some());
+        assert!(cache.get("text", "5\n").is_some());
+        cache.put("text", "new\n", "<new>");
+        cache.finish();
+        assert_eq!(packs(dir.path()).len(), 1);
+        let after = self::cache(dir.path());
+        assert_eq!(after.get("text", "0\n").as_deref(), Some("<0>"));
+        assert_eq!(after.get("text", "5\n").as_deref(), Some("<5>"));
+        assert_eq!(after.get("text", "new\n").as_deref(), Some("<new>"));
+        assert_eq!(after.get("text", "1\n"), None);
+    }
+
+    #[test]
+    fn compaction_keeps_the_folder_under_its_bound() {
         let dir = tempfile::tempdir().unwrap();
         let cache = cache(dir.path()).with_max_bytes(20_000);
         for n in 0..100 {
             cache.put("text", &format!("{n}\n"), &"x".repeat(1_000));
         }
-        cache.prune();
-        let total: u64 = walkdir::WalkDir::new(dir.path())
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| e.metadata().unwrap().len())
+        cache.finish();
+        let total: u64 = Listing::of(dir.path())
+            .unwrap()
+            .packs
+            .iter()
+            .map(|(_, size)| size)
             .sum();
-        assert!(total <= 15_000, "{total}");
+        assert!(total <= 15_000 + 24 * 100, "{total}");
         assert!(total > 0);
     }
 
     #[test]
-    fn two_writers_at_once_leave_a_valid_entry() {
+    fn folders_of_the_old_layout_and_abandoned_packs_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("3f")).unwrap();
+        fs::write(dir.path().join("3f/3f00000000000000.html"), "old").unwrap();
+        let abandoned = dir.path().join(".pack-abc123");
+        fs::write(&abandoned, "half").unwrap();
+        let old = SystemTime::now() - ABANDONED_AFTER - Duration::from_secs(60);
+        fs::File::options()
+            .write(true)
+            .open(&abandoned)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let recent = dir.path().join(".pack-def456");
+        fs::write(&recent, "another build is writing").unwrap();
+        build(dir.path(), &[("rust", "x\n", "x")]);
+        assert!(!dir.path().join("3f").exists());
+        assert!(!abandoned.exists());
+        assert!(recent.exists());
+    }
+
+    #[test]
+    fn two_builds_at_once_each_seal_a_valid_pack() {
         let dir = tempfile::tempdir().unwrap();
         let code = "fn main() {}\n".repeat(2_000);
         std::thread::scope(|scope| {
-            for _ in 0..4 {
-                scope.spawn(|| {
-                    for _ in 0..20 {
-                        cache(dir.path()).put("rust", &code, &code);
+            for n in 0..4 {
+                let (dir, code) = (dir.path(), &code);
+                scope.spawn(move || {
+                    for round in 0..5 {
+                        let cache = cache(dir);
+                        if let Some(html) = cache.get("rust", code) {
+                            assert_eq!(&html, code);
+                        }
+                        cache.put("rust", code, code);
+                        cache.put("rust", &format!("{n} {round}\n"), "y");
+                        cache.finish();
                     }
                 });
             }
-            scope.spawn(|| {
-                for _ in 0..80 {
-                    if let Some(html) = cache(dir.path()).get("rust", &code) {
-                        assert_eq!(html, code);
-                    }
-                }
-            });
         });
         assert_eq!(
             cache(dir.path()).get("rust", &code).as_deref(),
