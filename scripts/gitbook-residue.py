@@ -9,8 +9,9 @@ Looks only at the page body (`<div class="body">` inside `<main>`), outside
 `<pre>`, `<code>`, `<script>` and `<style>`. Kinds:
 
 - `stars`: literal `**` (emphasis the parser did not read);
-- `stars-unmeant`: the same, less the `\*\*` the Markdown twin escapes and
-  the `**` written inside raw HTML lines (literal on GitBook too);
+- `stars-unmeant`: the same, less the `\*\*` the Markdown twin escapes,
+  the `**` written inside raw HTML lines, and runs of five or more stars
+  (all literal on GitBook too);
 - `tag`: block-tag text `{%` … `%}`;
 - `math`: a `<math>` element whose source was not between `$$` (single-`$`
   maths: the `$$` is gone from the text, so this counts `<math>` elements
@@ -77,8 +78,10 @@ def scan(path):
             break
     single_dollar_math = p.math if p.math and "$$" not in md_text else 0
     stars = len(re.findall(r"\*\*", text))
-    # `**` the author escaped, or wrote inside raw HTML, is literal on GitBook too.
-    meant = md_text.count("\\*\\*") + sum(
+    # `**` the author escaped, or wrote inside raw HTML, is literal on GitBook
+    # too, and so is a run of five or more stars (emphasis rule 4).
+    long_runs = sum(len(run) // 2 for run in re.findall(r"\*{5,}", text))
+    meant = long_runs + md_text.count("\\*\\*") + sum(
         line.count("**") for line in md_text.splitlines() if line.lstrip().startswith("<")
     )
     return {

@@ -54,6 +54,27 @@ fn only_double_dollars_are_maths() {
 }
 
 #[test]
+fn a_table_row_broken_by_a_list_in_a_cell_stays_one_row() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.build_ok();
+    let html = page(&book, "tables/index.html");
+    let table = html
+        .split("<table>")
+        .find(|table| table.contains("Component Name"))
+        .and_then(|table| table.split("</table>").next())
+        .expect("the table");
+    assert_eq!(table.matches("<tr>").count(), 3, "{table}");
+    assert!(
+        table.contains("UserOrg <strong>Suggested:</strong> User Management Service</td>"),
+        "{table}"
+    );
+    assert!(table.contains("<ul><li>Batch"), "{table}");
+    assert!(table.contains("QR code download"), "{table}");
+    assert!(!html.contains("**"), "{html}");
+    assert!(html.contains("<p>After the table.</p>"), "{html}");
+}
+
+#[test]
 fn data_hidden_columns_are_hidden_with_their_cells() {
     let book = TestBook::fixture("gitbook-dialect");
     book.build_ok();

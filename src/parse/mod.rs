@@ -20,6 +20,7 @@ mod front_matter;
 pub mod headings;
 pub mod html;
 mod math;
+mod table_rows;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -684,6 +685,8 @@ impl<'a> Builder<'a> {
     }
 
     fn markdown(&mut self, body: &str) {
+        let joined = table_rows::join_broken_rows(body);
+        let body: &str = &joined;
         let broken = std::cell::RefCell::new(Vec::new());
         let mut note_broken = |link: pulldown_cmark::BrokenLink<'_>| {
             if matches!(link.link_type, LinkType::Reference | LinkType::Collapsed) {
