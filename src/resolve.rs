@@ -673,10 +673,16 @@ impl<'a> Resolver<'a> {
                 from_root,
             );
         }
-        let what = if path.ends_with("README.md")
-            && (joined.trailing_slash || self.book.files.is_dir(paths::parent_dir(&path)))
-        {
-            format!("folder `{dest}` has no README.md")
+        let folder = path
+            .ends_with("README.md")
+            .then(|| paths::parent_dir(&path))
+            .filter(|folder| joined.trailing_slash || self.book.files.is_dir(folder));
+        let what = if let Some(folder) = folder {
+            if self.book.files.is_dir(folder) {
+                format!("folder `{dest}` has no README.md")
+            } else {
+                format!("folder `{dest}` does not exist")
+            }
         } else if path.ends_with(".md") {
             format!("page `{dest}` does not exist")
         } else if looks_like_host(&split.path) {

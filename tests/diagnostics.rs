@@ -78,6 +78,24 @@ fn broken_image_and_html_attribute_links() {
 }
 
 #[test]
+fn a_link_to_a_folder_says_whether_the_folder_exists() {
+    let book = TestBook::fixture("basic");
+    book.write("images/storage/chart.png", "png");
+    book.write(
+        "guide/linux.md",
+        "# On Linux\n\n![](../images/storage)\n\n[url](../url/)\n",
+    );
+    let run = book.run(&["check"]);
+    assert_eq!(run.code, 1);
+    for expected in [
+        "guide/linux.md:3:5: error[broken-link]: folder `../images/storage` has no README.md",
+        "guide/linux.md:5:7: error[broken-link]: folder `../url/` does not exist",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+}
+
+#[test]
 fn link_to_an_unpublished_page_says_it_is_not_in_the_summary() {
     let book = TestBook::fixture("basic");
     book.write("guide/linux.md", "# On Linux\n\n[old](../orphan.md)\n");
