@@ -153,6 +153,12 @@ pub fn render_site(
                 let (file, content) =
                     page_file(&page, inputs.theme, highlighter, &asset_paths, None)?;
                 sink.put(file)?;
+                sink.put(site_files::page_markdown(
+                    inputs.book,
+                    inputs.site,
+                    inputs.parsed,
+                    id,
+                ))?;
                 on_page();
                 Ok((id, content))
             })
@@ -166,8 +172,18 @@ pub fn render_site(
     if let Some(print) = print {
         print.finish()?.flush()?;
     }
+    let mut llms_full = sink.open(site_files::LLMS_FULL)?;
+    site_files::write_llms_full(
+        &mut llms_full,
+        inputs.book,
+        inputs.site,
+        inputs.parsed,
+        &common.titles,
+    )?;
+    llms_full.flush()?;
+    drop(llms_full);
     let never = AtomicBool::new(false);
-    let rest = rest_files(inputs, &common.titles, &common.icons, &asset_paths, &never)?;
+    let rest = whole_book_files(inputs, &common.titles, &common.icons, &asset_paths, &never)?;
     common
         .shared_files(inputs)?
         .into_par_iter()
@@ -373,7 +389,14 @@ impl SiteExtras {
             };
             files.push(print);
         }
-        let rest = rest_files(inputs, &self.titles, &self.icons, &asset_paths, stop)?;
+        files.extend(site_files::site_files(
+            inputs.book,
+            inputs.site,
+            inputs.parsed,
+            &self.titles,
+            &self.icons,
+        ));
+        let rest = whole_book_files(inputs, &self.titles, &self.icons, &asset_paths, stop)?;
         Ok(rest.map(|rest| {
             files.extend(rest);
             files
@@ -381,10 +404,11 @@ impl SiteExtras {
     }
 }
 
-/// The files built from every page at once, but the print page: the site
-/// files (page Markdown, llms.txt, sitemap, robots), the 404 page and the
-/// search index. `None` when `stop` was set before they were done.
-fn rest_files(
+/// The files built from every page at once, but the print page, the pages'
+/// Markdown and `llms-full.txt` (which a build writes as it goes): the
+/// other site files (llms.txt, sitemap, robots, nav.json), the 404 page and
+/// the search index. `None` when `stop` was set before they were done.
+fn whole_book_files(
     inputs: &RenderInputs<'_>,
     titles: &[String],
     icons: &icons::Icons,
@@ -398,7 +422,7 @@ fn rest_files(
         theme,
         ..
     } = *inputs;
-    let mut files = site_files::site_files(book, site, parsed, titles, icons);
+    let mut files = site_files::book_files(book, site, parsed, titles, icons);
     files.extend(not_found::not_found_page(
         &not_found::NotFoundInputs {
             book,

@@ -48,7 +48,10 @@ fn address(book: &Book, path: &str) -> String {
     }
 }
 
-/// Every file of this module.
+/// Where all of the book's Markdown is published in one file.
+pub(super) const LLMS_FULL: &str = "llms-full.txt";
+
+/// Every file of this module, in memory (for the preview).
 pub(super) fn site_files(
     book: &Book,
     site: &Site,
@@ -57,16 +60,42 @@ pub(super) fn site_files(
     icons: &Icons,
 ) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> = (0..book.pages.len())
-        .map(|id| OutputFile {
-            path: markdown_path(&site.page_urls[id]),
-            contents: markdown_of(book, parsed, id).as_bytes().to_vec(),
-        })
+        .map(|id| page_markdown(book, site, parsed, id))
         .collect();
-    files.push(text_file("llms.txt", llms_txt(book, site, parsed, titles)));
-    files.push(text_file(
-        "llms-full.txt",
-        llms_full_txt(book, site, parsed, titles),
-    ));
+    let mut full = Vec::new();
+    write_llms_full(&mut full, book, site, parsed, titles).expect("writing to memory cannot fail");
+    files.push(OutputFile {
+        path: LLMS_FULL.into(),
+        contents: full,
+    });
+    files.extend(book_files(book, site, parsed, titles, icons));
+    files
+}
+
+/// Page `id`'s Markdown, published beside the page.
+pub(super) fn page_markdown(
+    book: &Book,
+    site: &Site,
+    parsed: &[ParsedPage],
+    id: PageId,
+) -> OutputFile {
+    OutputFile {
+        path: markdown_path(&site.page_urls[id]),
+        contents: markdown_of(book, parsed, id).as_bytes().to_vec(),
+    }
+}
+
+/// The files of this module but the pages' Markdown ([`page_markdown`])
+/// and [`LLMS_FULL`] ([`write_llms_full`]), which a build writes as it
+/// goes: `llms.txt`, `robots.txt`, the sitemaps and `nav.json`.
+pub(super) fn book_files(
+    book: &Book,
+    site: &Site,
+    parsed: &[ParsedPage],
+    titles: &[String],
+    icons: &Icons,
+) -> Vec<OutputFile> {
+    let mut files = vec![text_file("llms.txt", llms_txt(book, site, parsed, titles))];
     files.push(text_file("robots.txt", robots_txt(book)));
     if let Some(site_url) = &book.config.site_url {
         let entries: Vec<(String, Option<&str>)> = site
@@ -172,20 +201,28 @@ fn llms_txt(book: &Book, site: &Site, parsed: &[ParsedPage], titles: &[String]) 
     text
 }
 
-fn llms_full_txt(book: &Book, site: &Site, parsed: &[ParsedPage], titles: &[String]) -> String {
-    let mut text = format!("# {}\n\n", book.config.title);
+/// `llms-full.txt`: every page's Markdown in reading order, each after a
+/// short header, written page by page.
+pub(super) fn write_llms_full(
+    out: &mut dyn std::io::Write,
+    book: &Book,
+    site: &Site,
+    parsed: &[ParsedPage],
+    titles: &[String],
+) -> std::io::Result<()> {
+    write!(out, "# {}\n\n", book.config.title)?;
     for (id, title) in titles.iter().enumerate() {
-        let _ = write!(
-            text,
+        write!(
+            out,
             "---\n\nSource: {}\nTitle: {title}\n",
             address(book, &site.page_urls[id]),
-        );
+        )?;
         if let Some(description) = &parsed[id].front_matter.description {
-            let _ = writeln!(text, "Description: {}", description.trim());
+            writeln!(out, "Description: {}", description.trim())?;
         }
-        let _ = write!(text, "\n{}\n\n", markdown_of(book, parsed, id).trim_end());
+        write!(out, "\n{}\n\n", markdown_of(book, parsed, id).trim_end())?;
     }
-    text
+    Ok(())
 }
 
 fn robots_txt(book: &Book) -> String {
