@@ -174,12 +174,35 @@ impl Analysis {
         render::render_site(
             &self.render_inputs(theme),
             highlighter,
+            &|id| self.with_events(id),
             &|| rendered.tick(),
             staging,
         )
         .map_err(|err| match err {
             RenderError::Template(err) => BuildError::Template(err),
             RenderError::Write(err) => BuildError::Io(err),
+        })
+    }
+
+    /// Page `id` parsed again, with the events the analysis dropped. A page
+    /// or include that changed since the analysis is an error (the links
+    /// checked would not be the links rendered).
+    fn with_events(&self, id: load::PageId) -> io::Result<ParsedPage> {
+        let page = &self.book.pages[id];
+        let (again, _) = parse_with_cache(&page.path, &page.source, &self.book.root, None);
+        let analysed = &self.pages[id];
+        let same = again.included == analysed.included
+            && again.links.len() == analysed.links.len()
+            && again.blocks.len() == analysed.blocks.len();
+        if !same {
+            return Err(io::Error::other(format!(
+                "{} or a file it includes changed during the build; build again",
+                page.path
+            )));
+        }
+        Ok(ParsedPage {
+            events: again.events,
+            ..analysed.clone()
         })
     }
 
@@ -256,7 +279,12 @@ fn analyse(
         .pages
         .par_iter()
         .map(|page| {
-            let parsed = parse_with_cache(&page.path, &page.source, &book.root, parse_cache);
+            let mut parsed = parse_with_cache(&page.path, &page.source, &book.root, parse_cache);
+            if parse_cache.is_none() {
+                // `folio build` parses each page again as it renders it, so
+                // the events of the whole book are never held at once.
+                parsed.0.drop_events();
+            }
             parsing.tick();
             parsed
         })
@@ -469,4 +497,49 @@ fn absolute(path: &Path) -> PathBuf {
             .map(|cwd| cwd.join(path))
             .unwrap_or_else(|_| path.to_path_buf())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_parsed_again_with_its_events_and_a_changed_include_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("SUMMARY.md", "# Summary\n\n* [Home](README.md)\n");
+        write(
+            "README.md",
+            "# Home\n\n## Part\n\n{% include \".gitbook/includes/part.md\" %}\n",
+        );
+        write(".gitbook/includes/part.md", "Shared text.\n");
+        let options = BuildOptions {
+            book_dir: dir.path().to_path_buf(),
+            out_dir: None,
+            broken_links: None,
+            write: true,
+            external: false,
+            site_url: None,
+        };
+        let analysis = with_pool(|| analyse(&options, false, None, &Silent)).unwrap();
+        // The analysis keeps no events; parsing again gives them back, with
+        // the analysis's own headings, links and blocks.
+        assert!(analysis.pages[0].events.is_empty());
+        let again = analysis.with_events(0).unwrap();
+        assert!(!again.events.is_empty());
+        assert_eq!(again.headings, analysis.pages[0].headings);
+        assert_eq!(again.included, analysis.pages[0].included);
+        // An include changed since the analysis: its links were not checked.
+        write(".gitbook/includes/part.md", "See [there](elsewhere.md).\n");
+        let err = analysis.with_events(0).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("README.md or a file it includes changed during the build"),
+            "{err}"
+        );
+    }
 }

@@ -50,8 +50,13 @@ pub struct ParsedPage {
     pub html_ids: Vec<String>,
     /// Every link-like destination, in source order.
     pub links: Vec<Link>,
-    /// The body's Markdown events, headings carrying their ids.
+    /// The body's Markdown events, headings carrying their ids. Empty once
+    /// [`ParsedPage::drop_events`] ran (a build that streams its site parses
+    /// each page again when it renders it).
     pub events: Vec<Event<'static>>,
+    /// What the events hold that other pages' rendering asks about, kept
+    /// when the events are dropped.
+    pub contents: Contents,
     /// Where GitBook blocks open and close between the events.
     pub blocks: Vec<BlockMark>,
     /// Byte offset of the Markdown body (after the front matter).
@@ -63,6 +68,40 @@ pub struct ParsedPage {
     /// not UTF-8): a cache must parse the page again, as the file may have
     /// appeared or been mended since.
     pub include_failed: bool,
+}
+
+/// What a page's body holds, read from its events at parse time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contents {
+    /// A fenced or indented code block.
+    pub code_block: bool,
+    /// A `mermaid` fence.
+    pub mermaid: bool,
+    /// Raw HTML that may name icons (`data-icon=`, `fa-`).
+    pub icon_html: Vec<String>,
+}
+
+impl Contents {
+    fn of(events: &[Event<'_>]) -> Contents {
+        let mut contents = Contents::default();
+        for event in events {
+            match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    contents.code_block = true;
+                    if let pulldown_cmark::CodeBlockKind::Fenced(info) = kind {
+                        contents.mermaid |= info.split_whitespace().next() == Some("mermaid");
+                    }
+                }
+                Event::Html(text) | Event::InlineHtml(text)
+                    if text.contains("data-icon=") || text.contains("fa-") =>
+                {
+                    contents.icon_html.push(text.to_string());
+                }
+                _ => {}
+            }
+        }
+        contents
+    }
 }
 
 /// A block opening or closing before the event at `at`.
@@ -149,6 +188,12 @@ impl ParsedPage {
             .iter()
             .map(|h| h.id.as_str())
             .chain(self.html_ids.iter().map(String::as_str))
+    }
+
+    /// Frees the events (the bulk of a parsed page) once the stages that
+    /// read every page have run; [`ParsedPage::contents`] stays.
+    pub fn drop_events(&mut self) {
+        self.events = Vec::new();
     }
 }
 
@@ -259,6 +304,7 @@ pub fn parse_page(
     events.shrink_to_fit();
     links.shrink_to_fit();
     headings.shrink_to_fit();
+    let contents = Contents::of(&events);
     (
         ParsedPage {
             front_matter: split.front_matter,
@@ -267,6 +313,7 @@ pub fn parse_page(
             html_ids,
             links,
             events,
+            contents,
             blocks,
             body_offset: split.body_offset,
             included,

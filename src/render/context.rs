@@ -164,6 +164,9 @@ pub(super) struct PageInputs<'a> {
     pub(super) parsed: &'a [ParsedPage],
     pub(super) titles: &'a [String],
     pub(super) page: PageId,
+    /// The page being rendered, with its events: `parsed[page]`, or the
+    /// page parsed again when the analysed pages dropped their events.
+    pub(super) this: &'a ParsedPage,
     pub(super) indexes: &'a [crate::index::Index],
     pub(super) icons: &'a super::icons::Icons,
 }
@@ -498,12 +501,14 @@ mod tests {
 
     fn with_page<T>(stages: &Stages, path: &str, view: impl FnOnce(&PageInputs<'_>) -> T) -> T {
         let icons = super::super::icons::Icons::for_pages(&stages.parsed);
+        let page = stages.book.page_at(path).unwrap();
         let inputs = PageInputs {
             book: &stages.book,
             site: &stages.site,
             parsed: &stages.parsed,
             titles: &stages.titles,
-            page: stages.book.page_at(path).unwrap(),
+            page,
+            this: &stages.parsed[page],
             indexes: &[],
             icons: &icons,
         };

@@ -12,8 +12,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use pulldown_cmark::Event;
-
 use super::OutputFile;
 use crate::parse::{MarkKind, ParsedPage};
 use crate::paths;
@@ -148,13 +146,9 @@ pub(super) fn names_in(page: &ParsedPage) -> Vec<String> {
         MarkKind::Close => None,
     });
     let html = page
-        .events
+        .contents
+        .icon_html
         .iter()
-        .filter_map(|event| match event {
-            Event::Html(text) | Event::InlineHtml(text) => Some(text),
-            _ => None,
-        })
-        .filter(|text| text.contains("data-icon=") || text.contains("fa-"))
         .flat_map(|text| super::html_fixes::icon_names(text));
     page.front_matter
         .icon

@@ -13,8 +13,6 @@
 use std::io::Read;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CodeBlockKind, Event, Tag};
-
 use super::{OutputFile, STATIC_DIR};
 use crate::parse::ParsedPage;
 
@@ -31,10 +29,7 @@ pub(super) fn bundled_path() -> String {
 
 /// Whether a page has a `mermaid` fence.
 pub(super) fn has_diagram(page: &ParsedPage) -> bool {
-    page.events.iter().any(|event| {
-        matches!(event, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-            if info.split_whitespace().next() == Some("mermaid"))
-    })
+    page.contents.mermaid
 }
 
 /// The bundled script, when a page needs it and the book brings no copy.

@@ -125,13 +125,21 @@ impl From<io::Error> for RenderError {
 /// sections waiting to be written stay small.
 const PAGES_AT_ONCE: usize = 256;
 
+/// Gives [`render_site`] each page with its Markdown events: the analysed
+/// pages may have dropped theirs ([`ParsedPage::drop_events`]), so that a
+/// large book's events are never all held at once, and `build` parses each
+/// page again as it is rendered.
+pub type PageWithEvents<'a> = dyn Fn(PageId) -> io::Result<ParsedPage> + Sync + 'a;
+
 /// Renders the whole site into `sink`: every page as soon as it is
-/// rendered, the print page as its sections arrive, then the files built
-/// from all pages at once ([`SiteExtras`]).
+/// rendered (its events from `with_events`, dropped once the page is
+/// rendered and indexed for search), the print page as its sections
+/// arrive, then the files built from all pages at once.
 /// `on_page` is called as each page is done (for a progress line).
 pub fn render_site(
     inputs: &RenderInputs<'_>,
     highlighter: &Highlighter,
+    with_events: &PageWithEvents<'_>,
     on_page: &(dyn Fn() + Sync),
     sink: &dyn FileSink,
 ) -> Result<(), RenderError> {
@@ -144,12 +152,15 @@ pub fn render_site(
         )),
         false => None,
     };
+    let search = search::IndexBuilder::new(inputs.book, inputs.site, &common.titles);
     let ids: Vec<PageId> = (0..inputs.book.pages.len()).collect();
     for chunk in ids.chunks(PAGES_AT_ONCE) {
         let contents: Vec<(PageId, String)> = chunk
             .par_iter()
             .map(|&id| {
-                let page = common.page(inputs, id);
+                let this = with_events(id)?;
+                search.add(id, &this);
+                let page = common.page(inputs, id, &this);
                 let (file, content) =
                     page_file(&page, inputs.theme, highlighter, &asset_paths, None)?;
                 sink.put(file)?;
@@ -183,11 +194,17 @@ pub fn render_site(
     llms_full.flush()?;
     drop(llms_full);
     let never = AtomicBool::new(false);
-    let rest = whole_book_files(inputs, &common.titles, &common.icons, &asset_paths, &never)?;
+    let search_files = search.files(&never).into_iter().map(OutputFile::from);
     common
         .shared_files(inputs)?
         .into_par_iter()
-        .chain(rest.unwrap_or_default())
+        .chain(whole_book_files(
+            inputs,
+            &common.titles,
+            &common.icons,
+            &asset_paths,
+        )?)
+        .chain(search_files.collect::<Vec<_>>())
         .try_for_each(|file| sink.put(file))?;
     Ok(())
 }
@@ -225,13 +242,19 @@ impl Common {
             .collect()
     }
 
-    fn page<'a>(&'a self, inputs: &RenderInputs<'a>, page: PageId) -> PageInputs<'a> {
+    fn page<'a>(
+        &'a self,
+        inputs: &RenderInputs<'a>,
+        page: PageId,
+        this: &'a ParsedPage,
+    ) -> PageInputs<'a> {
         PageInputs {
             book: inputs.book,
             site: inputs.site,
             parsed: inputs.parsed,
             titles: &self.titles,
             page,
+            this,
             indexes: inputs.indexes,
             icons: &self.icons,
         }
@@ -288,7 +311,7 @@ pub fn render_pages(
     let rendered: Vec<(OutputFile, String)> = (0..inputs.book.pages.len())
         .into_par_iter()
         .map(|id| {
-            let page = common.page(inputs, id);
+            let page = common.page(inputs, id, &inputs.parsed[id]);
             page_file(&page, inputs.theme, highlighter, &asset_paths, cache)
         })
         .collect::<Result<_, TemplateError>>()?;
@@ -353,6 +376,7 @@ impl SiteExtras {
                     parsed: inputs.parsed,
                     titles: &self.titles,
                     page: id,
+                    this: &inputs.parsed[id],
                     indexes: inputs.indexes,
                     icons: &self.icons,
                 };
@@ -396,25 +420,31 @@ impl SiteExtras {
             &self.titles,
             &self.icons,
         ));
-        let rest = whole_book_files(inputs, &self.titles, &self.icons, &asset_paths, stop)?;
-        Ok(rest.map(|rest| {
-            files.extend(rest);
-            files
-        }))
+        files.extend(whole_book_files(
+            inputs,
+            &self.titles,
+            &self.icons,
+            &asset_paths,
+        )?);
+        files.extend(
+            search::index_files(inputs.book, inputs.site, inputs.parsed, &self.titles, stop)
+                .into_iter()
+                .map(OutputFile::from),
+        );
+        Ok((!stop.load(Ordering::Relaxed)).then_some(files))
     }
 }
 
 /// The files built from every page at once, but the print page, the pages'
-/// Markdown and `llms-full.txt` (which a build writes as it goes): the
-/// other site files (llms.txt, sitemap, robots, nav.json), the 404 page and
-/// the search index. `None` when `stop` was set before they were done.
+/// Markdown and `llms-full.txt` (which a build writes as it goes) and the
+/// search index: the other site files (llms.txt, sitemap, robots,
+/// nav.json) and the 404 page.
 fn whole_book_files(
     inputs: &RenderInputs<'_>,
     titles: &[String],
     icons: &icons::Icons,
     asset_paths: &BTreeMap<&str, &str>,
-    stop: &AtomicBool,
-) -> Result<Option<Vec<OutputFile>>, TemplateError> {
+) -> Result<Vec<OutputFile>, TemplateError> {
     let RenderInputs {
         book,
         site,
@@ -434,15 +464,16 @@ fn whole_book_files(
         },
         theme,
     )?);
-    files.extend(
-        search::index_files(book, site, parsed, titles, stop)
-            .into_iter()
-            .map(|file| OutputFile {
-                path: file.path,
-                contents: file.contents,
-            }),
-    );
-    Ok((!stop.load(Ordering::Relaxed)).then_some(files))
+    Ok(files)
+}
+
+impl From<search::IndexFile> for OutputFile {
+    fn from(file: search::IndexFile) -> OutputFile {
+        OutputFile {
+            path: file.path,
+            contents: file.contents,
+        }
+    }
 }
 
 /// A stub at each old URL that sends readers to the new page: a meta
@@ -572,7 +603,7 @@ fn page_body(
     target: &BodyFor,
 ) -> Result<String, TemplateError> {
     let id = inputs.page;
-    let parsed = &inputs.parsed[id];
+    let parsed = inputs.this;
     let (from, links, id_prefix) = match target {
         BodyFor::Page => (
             inputs.site.page_urls[id].as_str(),
@@ -653,7 +684,7 @@ fn render_page(
 ) -> Result<(String, String), TemplateError> {
     let id = inputs.page;
     let book = inputs.book;
-    let parsed = &inputs.parsed[id];
+    let parsed = inputs.this;
     let front_matter = &parsed.front_matter;
     let url = &inputs.site.page_urls[id];
     let (prev, next) = inputs.neighbours();
@@ -880,12 +911,7 @@ fn render_template<T: serde::Serialize>(
 /// Whether a page has a code block (highlighted, so it needs the
 /// highlighting stylesheets; inline code does not).
 fn has_code(parsed: &ParsedPage) -> bool {
-    parsed.events.iter().any(|event| {
-        matches!(
-            event,
-            pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(_))
-        )
-    })
+    parsed.contents.code_block
 }
 
 fn mermaid_script(inputs: &PageInputs<'_>) -> String {

@@ -63,6 +63,7 @@ pub(super) fn not_found_page(
         parsed: inputs.parsed,
         titles: inputs.titles,
         page: home,
+        this: &inputs.parsed[home],
         indexes: &indexes,
         icons: inputs.icons,
     };

@@ -230,17 +230,122 @@ pub fn index_files(
     titles: &[String],
     stop: &AtomicBool,
 ) -> Vec<IndexFile> {
-    let normaliser = Normaliser::for_language(&book.config.language);
-    let Some(Collected {
+    let builder = IndexBuilder::new(book, site, titles);
+    parsed.par_iter().enumerate().for_each(|(id, page)| {
+        if !stop.load(Ordering::Relaxed) {
+            builder.add(id, page);
+        }
+    });
+    builder.files(stop)
+}
+
+/// The index built page by page: [`IndexBuilder::add`] each page (with its
+/// events, from any thread, in any order), then [`IndexBuilder::files`].
+/// A build that renders pages in turn indexes each as it renders it.
+pub struct IndexBuilder<'a> {
+    book: &'a Book,
+    site: &'a Site,
+    titles: &'a [String],
+    normaliser: Normaliser,
+    names: StemNames,
+    /// Each indexed page's record and counts.
+    pages: std::sync::Mutex<Vec<(PageId, Record, Counts)>>,
+    /// Every word form met and its stem.
+    forms: std::sync::Mutex<HashMap<String, StemId>>,
+}
+
+impl<'a> IndexBuilder<'a> {
+    /// An empty index for `book`, whose pages the site shows with `titles`.
+    pub fn new(book: &'a Book, site: &'a Site, titles: &'a [String]) -> IndexBuilder<'a> {
+        IndexBuilder {
+            book,
+            site,
+            titles,
+            normaliser: Normaliser::for_language(&book.config.language),
+            names: StemNames::default(),
+            pages: Default::default(),
+            forms: Default::default(),
+        }
+    }
+
+    /// Indexes page `id` (nothing for a page marked `no_index`).
+    pub fn add(&self, id: PageId, page: &ParsedPage) {
+        if page.front_matter.no_index {
+            return;
+        }
+        let (record, counts, forms) = page_document(
+            self.book,
+            self.site,
+            self.titles,
+            id,
+            page,
+            &self.normaliser,
+            &self.names,
+        );
+        lock(&self.pages).push((id, record, counts));
+        let mut all = lock(&self.forms);
+        for (form, stem) in forms {
+            all.entry(form).or_insert(stem);
+        }
+    }
+
+    /// The index files. `stop` set by another thread abandons the work
+    /// (nothing is returned).
+    pub fn files(self, stop: &AtomicBool) -> Vec<IndexFile> {
+        let IndexBuilder {
+            names,
+            pages,
+            forms,
+            ..
+        } = self;
+        let mut pages = pages.into_inner().unwrap_or_else(|e| e.into_inner());
+        if stop.load(Ordering::Relaxed) {
+            // Freeing thousands of pages' word counts takes longer than a
+            // save may wait for.
+            let _ = std::thread::Builder::new().spawn(move || drop(pages));
+            return Vec::new();
+        }
+        pages.sort_unstable_by_key(|(id, _, _)| *id);
+        let stems = names.into_names();
+        let mut by_stem: Vec<Vec<String>> = vec![Vec::new(); stems.len()];
+        for (form, stem) in forms.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            by_stem[stem as usize].push(form);
+        }
+        by_stem
+            .par_iter_mut()
+            .for_each(|forms| forms.sort_unstable());
+        let (records, counts): (Vec<Record>, Vec<Counts>) = pages
+            .into_iter()
+            .map(|(_, record, counts)| (record, counts))
+            .unzip();
+        layout(
+            &Collected {
+                records,
+                counts,
+                stems,
+                forms: by_stem,
+            },
+            stop,
+        )
+    }
+}
+
+/// A poisoned lock still guards sound data here (pages are pushed whole).
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The files of an index: term shards, tier files, document chunks, meta.
+fn layout(collected: &Collected, stop: &AtomicBool) -> Vec<IndexFile> {
+    let Collected {
         records,
         counts,
         stems,
         forms,
-    }) = collect(book, site, parsed, titles, &normaliser, stop)
-    else {
-        return Vec::new();
-    };
-    let Some(postings) = impacts(&counts, &stems, stop) else {
+    } = collected;
+    let Some(postings) = impacts(counts, stems, stop) else {
         return Vec::new();
     };
     let shard_count = shard_count(&postings);
@@ -369,73 +474,6 @@ fn shard_files(n: usize, stems: &[ShardEntry]) -> Vec<IndexFile> {
         contents: shard.into_bytes(),
     });
     files
-}
-
-/// Every indexed page as a record, with its stem counts, and every stem's
-/// forms (sorted); pages in parallel. `None` when `stop` was set.
-fn collect(
-    book: &Book,
-    site: &Site,
-    parsed: &[ParsedPage],
-    titles: &[String],
-    normaliser: &Normaliser,
-    stop: &AtomicBool,
-) -> Option<Collected> {
-    let names = StemNames::default();
-    type Gathered = (Vec<(PageId, Record, Counts)>, HashMap<String, StemId>);
-    let merge = |(mut pages, forms): Gathered, (more_pages, more_forms): Gathered| {
-        pages.extend(more_pages);
-        if forms.len() < more_forms.len() {
-            return (pages, merge_forms(more_forms, forms));
-        }
-        (pages, merge_forms(forms, more_forms))
-    };
-    let (mut pages, forms): Gathered = parsed
-        .par_iter()
-        .enumerate()
-        .filter(|(_, page)| !page.front_matter.no_index && !stop.load(Ordering::Relaxed))
-        .map(|(id, page)| {
-            let (record, counts, forms) =
-                page_document(book, site, titles, id, page, normaliser, &names);
-            (vec![(id, record, counts)], forms)
-        })
-        .reduce(Default::default, merge);
-    if stop.load(Ordering::Relaxed) {
-        // Freeing thousands of pages' word counts takes longer than a
-        // save may wait for.
-        let _ = std::thread::Builder::new().spawn(move || drop(pages));
-        return None;
-    }
-    pages.sort_unstable_by_key(|(id, _, _)| *id);
-    let stems = names.into_names();
-    let mut by_stem: Vec<Vec<String>> = vec![Vec::new(); stems.len()];
-    for (form, stem) in forms {
-        by_stem[stem as usize].push(form);
-    }
-    by_stem
-        .par_iter_mut()
-        .for_each(|forms| forms.sort_unstable());
-    let (records, counts) = pages
-        .into_iter()
-        .map(|(_, record, counts)| (record, counts))
-        .unzip();
-    Some(Collected {
-        records,
-        counts,
-        stems,
-        forms: by_stem,
-    })
-}
-
-/// `into` with the forms of `from` added (a form always has one stem).
-fn merge_forms(
-    mut into: HashMap<String, StemId>,
-    from: HashMap<String, StemId>,
-) -> HashMap<String, StemId> {
-    for (form, stem) in from {
-        into.entry(form).or_insert(stem);
-    }
-    into
 }
 
 /// One page's record, its stem counts, and the stem of each form it uses.
