@@ -90,11 +90,10 @@ struct PrintPage<'a> {
     content: String,
 }
 
-/// Marks where page `id`'s body goes in the rendered print page. Control
-/// characters never come out of a template otherwise: titles and
-/// descriptions are escaped text, and the page bodies are not in it.
-fn placeholder(id: PageId) -> String {
-    format!("\u{1}folio-print-body-{id}\u{1}")
+/// Marks where page `id`'s body goes in the rendered print page. `nonce`
+/// is random per build, so no title or description can forge one.
+fn placeholder(nonce: u64, id: PageId) -> String {
+    format!("\u{1}folio-print-{nonce:016x}-{id}\u{1}")
 }
 
 /// The print page rendered with a placeholder for each page's body: its
@@ -114,19 +113,20 @@ impl PrintFrame {
     }
 
     /// Cuts `html` at the placeholders of `pages`.
-    fn cut(html: &str, pages: usize) -> PrintFrame {
-        const START: &str = "\u{1}folio-print-body-";
+    fn cut(html: &str, nonce: u64, pages: usize) -> PrintFrame {
+        let start = format!("\u{1}folio-print-{nonce:016x}-");
+        let start = start.as_str();
         let mut pieces = Vec::new();
         let mut rest = html;
-        while let Some(at) = rest.find(START) {
-            let after = &rest[at + START.len()..];
+        while let Some(at) = rest.find(start) {
+            let after = &rest[at + start.len()..];
             let id = after
                 .find('\u{1}')
                 .and_then(|end| Some((after[..end].parse::<PageId>().ok()?, end)))
                 .filter(|(id, _)| *id < pages);
             let Some((id, end)) = id else {
                 // Not one of ours: keep the text as it is.
-                pieces.push((rest[..at + START.len()].to_string(), None));
+                pieces.push((rest[..at + start.len()].to_string(), None));
                 rest = after;
                 continue;
             };
@@ -162,13 +162,19 @@ pub(super) fn print_frame(
         theme,
         ..
     } = *inputs;
+    let nonce = {
+        use std::hash::{BuildHasher, Hasher};
+        std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish()
+    };
     let pages: Vec<PrintPage> = (0..parsed.len())
         .filter(|id| !parsed[*id].front_matter.hidden)
         .map(|id| PrintPage {
             anchor: format!("p{id}"),
             title: &titles[id],
             description: parsed[id].front_matter.description.as_deref().unwrap_or(""),
-            content: placeholder(id),
+            content: placeholder(nonce, id),
         })
         .collect();
     #[derive(serde::Serialize)]
@@ -182,7 +188,7 @@ pub(super) fn print_frame(
         pages,
     };
     let html = theme.render("print.html", &super::template_context("print.html", &view)?)?;
-    Ok(PrintFrame::cut(&html, parsed.len()))
+    Ok(PrintFrame::cut(&html, nonce, parsed.len()))
 }
 
 /// Writes the print page as page bodies arrive, in any order: each piece
@@ -282,4 +288,55 @@ pub(super) fn print_page(
         path: format!("{PRINT_URL}index.html"),
         contents,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(pages: &[PageId]) -> String {
+        let mut html = String::from("<head>");
+        for &id in pages {
+            html.push_str(&format!("<h2>{id}</h2>{}", placeholder(7, id)));
+        }
+        html.push_str("</body>");
+        html
+    }
+
+    fn write(html: &str, bodies: &[(PageId, &str)]) -> String {
+        let mut writer = PrintWriter::new(PrintFrame::cut(html, 7, 10), Vec::new());
+        for (id, body) in bodies {
+            writer.body(*id, *body).unwrap();
+        }
+        String::from_utf8(writer.finish().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn bodies_arriving_in_any_order_are_written_where_the_frame_puts_them() {
+        let html = frame(&[0, 2, 5]);
+        let expected = "<head><h2>0</h2>A<h2>2</h2>C<h2>5</h2>F</body>";
+        assert_eq!(write(&html, &[(0, "A"), (2, "C"), (5, "F")]), expected);
+        assert_eq!(
+            write(&html, &[(5, "F"), (1, "unused"), (2, "C"), (0, "A")]),
+            expected
+        );
+    }
+
+    #[test]
+    fn a_body_shown_twice_is_written_twice_and_a_missing_one_is_empty() {
+        let html = format!(
+            "{}|{}|{}",
+            placeholder(7, 1),
+            placeholder(7, 3),
+            placeholder(7, 1)
+        );
+        assert_eq!(write(&html, &[(1, "one")]), "one||one");
+    }
+
+    #[test]
+    fn a_placeholder_of_another_build_or_page_count_is_text() {
+        let forged = format!("{}{}", placeholder(8, 0), placeholder(7, 99));
+        let html = format!("<p>{forged}</p>{}", placeholder(7, 0));
+        assert_eq!(write(&html, &[(0, "A")]), format!("<p>{forged}</p>A"));
+    }
 }

@@ -164,9 +164,32 @@ type StemId = u32;
 #[derive(Default)]
 struct StemNames {
     ids: std::sync::RwLock<HashMap<Box<str>, StemId>>,
+    /// Every word form met, with its stem's number: a form is stemmed once
+    /// per book, not once per page.
+    forms: std::sync::RwLock<HashMap<Box<str>, StemId>>,
 }
 
 impl StemNames {
+    /// The number of the stem of `form` (stemmed by `normaliser` the first
+    /// time the book uses it).
+    fn of_form(&self, form: &str, normaliser: &Normaliser) -> StemId {
+        let known = self
+            .forms
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(form)
+            .copied();
+        if let Some(id) = known {
+            return id;
+        }
+        let id = self.id(&normaliser.stem(form));
+        self.forms
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(form.into(), id);
+        id
+    }
+
     /// The number of `stem`, given it now if it has none.
     fn id(&self, stem: &str) -> StemId {
         let known = self
@@ -183,14 +206,19 @@ impl StemNames {
         *ids.entry(stem.into()).or_insert(next)
     }
 
-    /// Each number's stem.
-    fn into_names(self) -> Vec<Box<str>> {
+    /// Each number's stem, and each stem's forms (sorted).
+    fn into_names(self) -> (Vec<Box<str>>, Vec<Vec<String>>) {
         let ids = self.ids.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut names = vec![Box::<str>::default(); ids.len()];
         for (stem, id) in ids {
             names[id as usize] = stem;
         }
-        names
+        let mut forms: Vec<Vec<String>> = vec![Vec::new(); names.len()];
+        for (form, id) in self.forms.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            forms[id as usize].push(form.into());
+        }
+        forms.par_iter_mut().for_each(|forms| forms.sort_unstable());
+        (names, forms)
     }
 }
 
@@ -209,7 +237,7 @@ type ShardEntry<'a> = (
 
 /// A page's record, its stem counts, and the stem of each word form it
 /// uses.
-type PageDocument = (Record, Counts, HashMap<String, StemId>);
+type PageDocument = (Record, Counts);
 
 /// What [`collect`] gathers from the pages: their records and counts in
 /// page order, each stem's name, and each stem's forms, sorted.
@@ -250,8 +278,6 @@ pub struct IndexBuilder<'a> {
     names: StemNames,
     /// Each indexed page's record and counts.
     pages: std::sync::Mutex<Vec<(PageId, Record, Counts)>>,
-    /// Every word form met and its stem.
-    forms: std::sync::Mutex<HashMap<String, StemId>>,
 }
 
 impl<'a> IndexBuilder<'a> {
@@ -264,7 +290,6 @@ impl<'a> IndexBuilder<'a> {
             normaliser: Normaliser::for_language(&book.config.language),
             names: StemNames::default(),
             pages: Default::default(),
-            forms: Default::default(),
         }
     }
 
@@ -273,7 +298,7 @@ impl<'a> IndexBuilder<'a> {
         if page.front_matter.no_index {
             return;
         }
-        let (record, counts, forms) = page_document(
+        let (record, counts) = page_document(
             self.book,
             self.site,
             self.titles,
@@ -283,21 +308,12 @@ impl<'a> IndexBuilder<'a> {
             &self.names,
         );
         lock(&self.pages).push((id, record, counts));
-        let mut all = lock(&self.forms);
-        for (form, stem) in forms {
-            all.entry(form).or_insert(stem);
-        }
     }
 
     /// The index files. `stop` set by another thread abandons the work
     /// (nothing is returned).
     pub fn files(self, stop: &AtomicBool) -> Vec<IndexFile> {
-        let IndexBuilder {
-            names,
-            pages,
-            forms,
-            ..
-        } = self;
+        let IndexBuilder { names, pages, .. } = self;
         let mut pages = pages.into_inner().unwrap_or_else(|e| e.into_inner());
         if stop.load(Ordering::Relaxed) {
             // Freeing thousands of pages' word counts takes longer than a
@@ -306,14 +322,7 @@ impl<'a> IndexBuilder<'a> {
             return Vec::new();
         }
         pages.sort_unstable_by_key(|(id, _, _)| *id);
-        let stems = names.into_names();
-        let mut by_stem: Vec<Vec<String>> = vec![Vec::new(); stems.len()];
-        for (form, stem) in forms.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            by_stem[stem as usize].push(form);
-        }
-        by_stem
-            .par_iter_mut()
-            .for_each(|forms| forms.sort_unstable());
+        let (stems, forms) = names.into_names();
         let (records, counts): (Vec<Record>, Vec<Counts>) = pages
             .into_iter()
             .map(|(_, record, counts)| (record, counts))
@@ -323,7 +332,7 @@ impl<'a> IndexBuilder<'a> {
                 records,
                 counts,
                 stems,
-                forms: by_stem,
+                forms,
             },
             stop,
         )
@@ -491,7 +500,7 @@ fn page_document(
     let description = page.front_matter.description.clone().unwrap_or_default();
     let mut stems: HashMap<StemId, Occurrence> = HashMap::new();
     let mut length = 0;
-    // Each form is stemmed and numbered once per page.
+    // Each form is looked up in the book's forms once per page.
     let mut stem_of: HashMap<String, StemId> = HashMap::new();
     let mut add = |text: &str, field: Field| -> HashMap<StemId, u32> {
         let mut here: HashMap<StemId, u32> = HashMap::new();
@@ -499,7 +508,7 @@ fn page_document(
             let stem = match stem_of.get(&form) {
                 Some(stem) => *stem,
                 None => {
-                    let stem = names.id(&normaliser.stem(&form));
+                    let stem = names.of_form(&form, normaliser);
                     stem_of.insert(form, stem);
                     stem
                 }
@@ -579,7 +588,7 @@ fn page_document(
         stems: stems.into_iter().collect(),
         length,
     };
-    (record, counts, stem_of)
+    (record, counts)
 }
 
 /// "Section › Parent › …": where a page sits, as its breadcrumbs show it.
