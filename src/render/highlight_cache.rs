@@ -105,7 +105,11 @@ impl DiskCache {
     pub(super) fn get(&self, language: &str, code: &str) -> Option<String> {
         let key = self.key(language, code);
         let packs = self.packs.get_or_init(|| Packs::read(&self.dir));
-        let bytes = packs.entry(key)?;
+        // A block this build stored (the print page shows every block a
+        // second time) is read back from this build's pack.
+        let bytes = packs
+            .entry(key)
+            .or_else(|| lock(&self.writing).as_mut()?.entry(key))?;
         let entry = Entry::decode(&bytes)?;
         let matches = entry.fingerprint == self.fingerprint
             && entry.language == language
@@ -129,6 +133,9 @@ impl DiskCache {
         let Some(writer) = writing.as_mut() else {
             return;
         };
+        if writer.offsets.contains_key(&key) {
+            return;
+        }
         if writer.append(key, &bytes).is_err() {
             // A pack that failed half-way is dropped (and its file with it).
             *writing = None;
@@ -346,6 +353,8 @@ struct PackWriter {
     file: io::BufWriter<tempfile::NamedTempFile>,
     written: u64,
     entries: Vec<(u64, u64, u64)>,
+    /// Key → (offset, length) of the entries written so far.
+    offsets: HashMap<u64, (u64, u64)>,
 }
 
 impl PackWriter {
@@ -358,14 +367,26 @@ impl PackWriter {
             file: io::BufWriter::with_capacity(1 << 16, file),
             written: 0,
             entries: Vec::new(),
+            offsets: HashMap::new(),
         })
     }
 
     fn append(&mut self, key: u64, bytes: &[u8]) -> io::Result<()> {
         self.file.write_all(bytes)?;
-        self.entries.push((key, self.written, bytes.len() as u64));
-        self.written += bytes.len() as u64;
+        let length = bytes.len() as u64;
+        self.entries.push((key, self.written, length));
+        self.offsets.insert(key, (self.written, length));
+        self.written += length;
         Ok(())
+    }
+
+    /// The raw bytes of an entry written so far.
+    fn entry(&mut self, key: u64) -> Option<Vec<u8>> {
+        let &(offset, length) = self.offsets.get(&key)?;
+        self.file.flush().ok()?;
+        let mut bytes = vec![0; usize::try_from(length).ok()?];
+        read_at(self.file.get_ref().as_file(), offset, &mut bytes).ok()?;
+        Some(bytes)
     }
 
     /// Writes the index and renames the pack into place; `None` (and no
@@ -530,6 +551,22 @@ mod tests {
         // A build that highlights nothing leaves no pack.
         build(dir.path(), &[]);
         assert_eq!(packs(dir.path()).len(), 1);
+    }
+
+    #[test]
+    fn a_block_stored_by_this_build_is_read_back_and_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = cache(dir.path());
+        cache.put("rust", "fn a() {}\n", "<b>fn</b>");
+        // The print page asks for the same block before the pack is sealed.
+        assert_eq!(
+            cache.get("rust", "fn a() {}\n").as_deref(),
+            Some("<b>fn</b>")
+        );
+        cache.put("rust", "fn a() {}\n", "<b>fn</b>");
+        cache.finish();
+        let pack = Pack::open(&packs(dir.path())[0]).unwrap();
+        assert_eq!(pack.entries.len(), 1, "stored once");
     }
 
     #[test]
