@@ -14,6 +14,10 @@
 # run) and then warm (cache kept), since the cache is part of what a
 # rebuild gets. The tools run one after another in one loop, so they share
 # the machine's load; on a shared machine, compare ratios, not seconds.
+# OUT=/dev/shm writes the sites to memory (tmpfs) instead of beside the
+# books: on a disk where creating files is slow (a journal-less ext4 that
+# skips recently deleted inodes, as on the development VM), the disk then
+# stops dominating, and the figures show the tools' own work.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -65,7 +69,7 @@ for pages in "${sizes[@]}"; do
     if [ ! -d "$book/gitbook" ]; then
         python3 "$gen" "$pages" "$book" >/dev/null
     fi
-    out=$work/out-$pages
+    out=${OUT:-$work}/out-$pages
     declare -A time=() memory=()
     read -r time[folio] memory[folio] < <(median folio \
         "rm -rf '$out/folio' '$book/gitbook/.folio-cache'" \
