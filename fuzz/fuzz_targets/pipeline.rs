@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use folio::build::{build_in_memory, ParseCache};
 use folio::render::highlight::Highlighter;
 use folio::render::RenderCache;
-use folio_fuzz::{split_files, write_book};
+use folio_fuzz::write_input_book;
 use libfuzzer_sys::fuzz_target;
 
 static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
@@ -19,21 +19,7 @@ static HIGHLIGHTER: OnceLock<Highlighter> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
     let dir = DIR.get_or_init(|| tempfile::tempdir().expect("scratch folder"));
-    let parts = split_files(data, 5);
-    let names = [
-        "SUMMARY.md",
-        "README.md",
-        "guide/page.md",
-        ".gitbook/includes/note.md",
-        "book.toml",
-    ];
-    let files: Vec<(&str, &str)> = names
-        .iter()
-        .zip(&parts)
-        .filter(|(name, text)| **name != "book.toml" || !text.is_empty())
-        .map(|(name, text)| (*name, text.as_str()))
-        .collect();
-    write_book(dir.path(), &files);
+    write_input_book(dir.path(), data);
     let _ = build_in_memory(
         dir.path(),
         HIGHLIGHTER.get_or_init(Highlighter::default),

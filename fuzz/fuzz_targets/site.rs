@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use folio::build::{run, BuildOptions};
 use folio::config::BrokenLinks;
-use folio_fuzz::{split_files, write_book};
+use folio_fuzz::write_input_book;
 use libfuzzer_sys::fuzz_target;
 
 static DIRS: OnceLock<(tempfile::TempDir, tempfile::TempDir)> = OnceLock::new();
@@ -23,21 +23,7 @@ fuzz_target!(|data: &[u8]| {
             tempfile::tempdir().expect("output folder"),
         )
     });
-    let parts = split_files(data, 5);
-    let names = [
-        "SUMMARY.md",
-        "README.md",
-        "guide/page.md",
-        ".gitbook/includes/note.md",
-        "book.toml",
-    ];
-    let files: Vec<(&str, &str)> = names
-        .iter()
-        .zip(&parts)
-        .filter(|(name, text)| **name != "book.toml" || !text.is_empty())
-        .map(|(name, text)| (*name, text.as_str()))
-        .collect();
-    write_book(book.path(), &files);
+    write_input_book(book.path(), data);
     let _ = run(&BuildOptions {
         book_dir: book.path().to_path_buf(),
         out_dir: Some(out.path().join("site")),

@@ -32,3 +32,25 @@ pub fn write_book(dir: &Path, files: &[(&str, &str)]) {
         fs::write(path, text).expect("write scratch file");
     }
 }
+
+/// The files of a small book an input is cut into, in this order.
+pub const BOOK_FILES: [&str; 5] = [
+    "SUMMARY.md",
+    "README.md",
+    "guide/page.md",
+    ".gitbook/includes/note.md",
+    "book.toml",
+];
+
+/// Cuts `data` into the [`BOOK_FILES`] and writes them into `dir` (an empty
+/// `book.toml` is left out, so a book without one is tried too).
+pub fn write_input_book(dir: &Path, data: &[u8]) {
+    let parts = split_files(data, BOOK_FILES.len());
+    let files: Vec<(&str, &str)> = BOOK_FILES
+        .iter()
+        .zip(&parts)
+        .filter(|(name, text)| **name != "book.toml" || !text.is_empty())
+        .map(|(name, text)| (*name, text.as_str()))
+        .collect();
+    write_book(dir, &files);
+}

@@ -173,13 +173,7 @@ impl StemNames {
     /// The number of the stem of `form` (stemmed by `normaliser` the first
     /// time the book uses it).
     fn of_form(&self, form: &str, normaliser: &Normaliser) -> StemId {
-        let known = self
-            .forms
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(form)
-            .copied();
-        if let Some(id) = known {
+        if let Some(id) = known(&self.forms, form) {
             return id;
         }
         let id = self.id(&normaliser.stem(form));
@@ -192,13 +186,7 @@ impl StemNames {
 
     /// The number of `stem`, given it now if it has none.
     fn id(&self, stem: &str) -> StemId {
-        let known = self
-            .ids
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(stem)
-            .copied();
-        if let Some(id) = known {
+        if let Some(id) = known(&self.ids, stem) {
             return id;
         }
         let mut ids = self.ids.write().unwrap_or_else(|e| e.into_inner());
@@ -220,6 +208,15 @@ impl StemNames {
         forms.par_iter_mut().for_each(|forms| forms.sort_unstable());
         (names, forms)
     }
+}
+
+/// The number `map` holds for `key`, read under a shared lock (the common
+/// case: most words of a page are already known).
+fn known(map: &std::sync::RwLock<HashMap<Box<str>, StemId>>, key: &str) -> Option<StemId> {
+    map.read()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(key)
+        .copied()
 }
 
 /// (page, impact, section): postings of one stem, best first.
