@@ -302,7 +302,12 @@ fn saving_a_page_reloads_the_browser_and_broken_links_reach_the_overlay() {
         "a theme change re-renders cached pages",
     );
     book.write("book.toml", "[book]\ntitel = \"typo\"\n");
-    wait_for_event(&mut events, "diagnostics", "build-failed");
+    // The overlay gets the configuration's own diagnostic, with its line.
+    let report = wait_for_event(&mut events, "diagnostics", "invalid-config");
+    assert!(
+        report.contains("unknown key `titel`") && report.contains("\"line\":2"),
+        "{report}"
+    );
     assert_eq!(
         get(&server.address, "/guide/linux/").0,
         200,

@@ -120,7 +120,7 @@ async fn run(options: &ServeOptions) -> Result<(), ServeError> {
         .await
         .map_err(|err| ServeError::Io(std::io::Error::other(err)))?
         .map_err(|_| ServeError::Build("the preview stopped before its first build".into()))?
-        .map_err(|Failure(message)| ServeError::Build(message))?;
+        .map_err(|Failure(message, _)| ServeError::Build(message))?;
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|err| bind_error(err, address))?;
@@ -159,7 +159,9 @@ fn start_preview(
             let mut watcher = match BookWatcher::start(filter) {
                 Ok(watcher) => watcher,
                 Err(err) => {
-                    let _ = ready.send(Err(Failure(format!("cannot watch the book: {err}"))));
+                    let _ = ready.send(Err(Failure::message(format!(
+                        "cannot watch the book: {err}"
+                    ))));
                     return;
                 }
             };

@@ -77,8 +77,35 @@ impl Caches {
     }
 }
 
-/// Why a build produced nothing to serve.
-pub(super) struct Failure(pub(super) String);
+/// Why a build produced nothing to serve: a message for the terminal and,
+/// when the failure has a place in the book (an invalid `book.toml`), its
+/// diagnostic for the overlay.
+pub(super) struct Failure(pub(super) String, pub(super) Option<Box<Diagnostic>>);
+
+impl Failure {
+    /// A failure with no place in the book.
+    pub(super) fn message(message: impl Into<String>) -> Failure {
+        Failure(message.into(), None)
+    }
+
+    /// A failed build: an invalid `book.toml` keeps its diagnostic (file,
+    /// line, code), anything else is its message.
+    fn of_build(err: build::BuildError) -> Failure {
+        match err {
+            build::BuildError::Config(diagnostic) => Failure(
+                format!(
+                    "{}:{}:{}: {}",
+                    diagnostic.file.display(),
+                    diagnostic.position.line,
+                    diagnostic.position.column,
+                    diagnostic.message
+                ),
+                Some(diagnostic),
+            ),
+            other => Failure::message(other.to_string()),
+        }
+    }
+}
 
 /// A save the fast path does not take: build the whole book.
 struct Unapplied;
@@ -121,7 +148,7 @@ impl Preview {
         let never = AtomicBool::new(false);
         let whole_book = site
             .render_rest(&never)
-            .map_err(|err| Failure(err.to_string()))?
+            .map_err(Failure::of_build)?
             .unwrap_or_default();
         if let Ok(mut served) = shared.served.write() {
             served.diagnostics_json = diagnostics_json(&site.report);
@@ -148,7 +175,7 @@ impl Preview {
         }
         let mut site = match self.build() {
             Ok(site) => site,
-            Err(Failure(message)) => return self.failed(shared, &message),
+            Err(failure) => return self.failed(shared, &failure),
         };
         let mut pages = to_map(std::mem::take(&mut site.files));
         let Ok(served) = shared.served.read() else {
@@ -192,7 +219,7 @@ impl Preview {
             Ok(Ok(Some(edits))) => edits,
             Ok(Ok(None)) => return Err(Unapplied),
             Ok(Err(err)) => {
-                self.failed(shared, &err.to_string());
+                self.failed(shared, &Failure::of_build(err));
                 return Ok(());
             }
             Err(_) => {
@@ -280,7 +307,7 @@ impl Preview {
         }));
         match outcome {
             Ok(Ok(site)) => Ok(site),
-            Ok(Err(err)) => Err(Failure(err.to_string())),
+            Ok(Err(err)) => Err(Failure::of_build(err)),
             Err(payload) => {
                 self.caches = Caches::new();
                 let reason = payload
@@ -288,7 +315,7 @@ impl Preview {
                     .map(String::as_str)
                     .or_else(|| payload.downcast_ref::<&str>().copied())
                     .unwrap_or("unknown cause");
-                Err(Failure(format!(
+                Err(Failure::message(format!(
                     "folio crashed while building ({reason}); this is a bug in folio, please report it with the file you saved"
                 )))
             }
@@ -297,9 +324,9 @@ impl Preview {
 
     /// A failed rebuild: the last good site stays served; the overlay
     /// and the terminal say why. The next save builds the whole book.
-    fn failed(&mut self, shared: &Shared, message: &str) {
+    fn failed(&mut self, shared: &Shared, failure: &Failure) {
         self.last = Last::Nothing;
-        report_failure(shared, message);
+        report_failure(shared, failure);
     }
 
     /// One line for the rebuild, then the diagnostics not seen before.
@@ -348,8 +375,8 @@ fn publish_whole_book(shared: &Shared, site: &MemorySite, stop: &AtomicBool) {
     let whole_book = match panic::catch_unwind(AssertUnwindSafe(|| site.render_rest(stop))) {
         Ok(Ok(Some(files))) => files,
         Ok(Ok(None)) => return,
-        Ok(Err(err)) => return report_failure(shared, &err.to_string()),
-        Err(_) => return report_failure(shared, "folio crashed while building the search index and site files; this is a bug in folio, please report it"),
+        Ok(Err(err)) => return report_failure(shared, &Failure::of_build(err)),
+        Err(_) => return report_failure(shared, &Failure::message("folio crashed while building the search index and site files; this is a bug in folio, please report it")),
     };
     let Ok(mut served) = shared.served.write() else {
         return;
@@ -370,9 +397,18 @@ fn publish_whole_book(shared: &Shared, site: &MemorySite, stop: &AtomicBool) {
 
 /// Tells the terminal and the overlay why a rebuild produced nothing; the
 /// last good site stays served.
-fn report_failure(shared: &Shared, message: &str) {
+fn report_failure(shared: &Shared, Failure(message, diagnostic): &Failure) {
     eprintln!("folio: rebuild failed: {message}\nfolio: still serving the last good site");
-    let json = failure_json(message);
+    let json = match diagnostic {
+        Some(diagnostic) => diagnostics_json(&BuildReport {
+            diagnostics: vec![(**diagnostic).clone()],
+            pages: 0,
+            links: 0,
+            written_to: None,
+            check_only: false,
+        }),
+        None => failure_json(message),
+    };
     let changed = shared.served.write().is_ok_and(|mut served| {
         let changed = served.diagnostics_json != json;
         served.diagnostics_json = json.clone();
