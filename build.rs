@@ -1,5 +1,6 @@
 //! Records the git revision folio is built from, for `folio --version`, and
-//! whether the browser tests can run here (`cfg(browser_tests)`).
+//! whether the browser and nginx tests can run here (`cfg(browser_tests)`,
+//! `cfg(nginx_tests)`).
 
 use std::process::Command;
 
@@ -45,6 +46,32 @@ fn main() {
         println!("cargo:rerun-if-changed=build.rs");
     }
     browser_tests();
+    nginx_tests();
+}
+
+/// tests/publish.rs serves the built site through a real nginx with
+/// `docs/nginx.conf`. Where nginx is not installed the test is compiled as
+/// ignored (`cfg(not(nginx_tests))`), so the summary says so; in CI (`CI`
+/// set) it always runs, and a missing nginx fails it. `FOLIO_NGINX` is the
+/// nginx found.
+fn nginx_tests() {
+    println!("cargo::rustc-check-cfg=cfg(nginx_tests)");
+    let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+        .into_iter()
+        .map(std::path::PathBuf::from)
+        .find(|path| path.is_file())
+        .or_else(|| on_path("nginx"));
+    for path in ["/usr/sbin/nginx", "/usr/bin/nginx"] {
+        if std::path::Path::new(path).exists() {
+            println!("cargo:rerun-if-changed={path}");
+        }
+    }
+    if nginx.is_some() || std::env::var_os("CI").is_some() {
+        println!("cargo:rustc-cfg=nginx_tests");
+    }
+    if let Some(nginx) = nginx {
+        println!("cargo:rustc-env=FOLIO_NGINX={}", nginx.display());
+    }
 }
 
 /// tests/browser.rs and tests/preview.rs drive Chromium through node and
