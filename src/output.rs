@@ -43,23 +43,6 @@ const LOCK: &str = ".folio-lock-";
 /// Length of the random part of staging names.
 const RANDOM_LEN: usize = 6;
 
-/// Writes `files` and copies `copies` (book-relative source → site-relative
-/// destination) into `out_dir`, replacing its previous contents only once
-/// everything has been written.
-pub fn write_site(
-    out_dir: &Path,
-    root: &BookRoot,
-    files: &[OutputFile],
-    copies: &[(String, String)],
-) -> io::Result<()> {
-    let staging = Staging::begin(out_dir)?;
-    files
-        .par_iter()
-        .try_for_each(|file| staging.write(&file.path, &file.contents))?;
-    staging.copy(root, copies)?;
-    staging.commit()
-}
-
 /// A site being written: files go into a staging folder beside the
 /// destination as they come, and [`Staging::commit`] swaps it in. Dropped
 /// without a commit (the build failed), the staging folder is removed and
@@ -416,6 +399,23 @@ fn with_path(err: io::Error, path: &Path) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A whole build's output through [`Staging`]: `files` written,
+    /// `copies` (book-relative source → site-relative destination) copied,
+    /// then swapped in.
+    fn write_site(
+        out_dir: &Path,
+        root: &BookRoot,
+        files: &[OutputFile],
+        copies: &[(String, String)],
+    ) -> io::Result<()> {
+        let staging = Staging::begin(out_dir)?;
+        for file in files {
+            staging.write(&file.path, &file.contents)?;
+        }
+        staging.copy(root, copies)?;
+        staging.commit()
+    }
 
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {

@@ -286,10 +286,10 @@ pub fn parse_page(
     builder.file(source, None, body, split.body_offset, &mut diagnostics);
     let Builder {
         title,
-        headings,
+        mut headings,
         html_ids,
-        links,
-        events,
+        mut links,
+        mut events,
         blocks,
         found,
         included,
@@ -300,7 +300,6 @@ pub fn parse_page(
     diagnostics.extend(mojibake_warnings(source));
     // Every page stays parsed for the whole build: a vector's spare
     // capacity would be a third of a large book's memory.
-    let (mut events, mut links, mut headings) = (events, links, headings);
     events.shrink_to_fit();
     links.shrink_to_fit();
     headings.shrink_to_fit();

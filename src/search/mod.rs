@@ -232,11 +232,10 @@ type ShardEntry<'a> = (
     usize,
 );
 
-/// A page's record, its stem counts, and the stem of each word form it
-/// uses.
+/// A page's record and its stem counts.
 type PageDocument = (Record, Counts);
 
-/// What [`collect`] gathers from the pages: their records and counts in
+/// What [`IndexBuilder::files`] lays out: the pages' records and counts in
 /// page order, each stem's name, and each stem's forms, sorted.
 struct Collected {
     records: Vec<Record>,
@@ -482,7 +481,8 @@ fn shard_files(n: usize, stems: &[ShardEntry]) -> Vec<IndexFile> {
     files
 }
 
-/// One page's record, its stem counts, and the stem of each form it uses.
+/// One page's record and its stem counts (numbering the stems and forms
+/// it meets in `names`).
 fn page_document(
     book: &Book,
     site: &Site,

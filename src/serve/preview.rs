@@ -399,16 +399,7 @@ fn publish_whole_book(shared: &Shared, site: &MemorySite, stop: &AtomicBool) {
 /// last good site stays served.
 fn report_failure(shared: &Shared, Failure(message, diagnostic): &Failure) {
     eprintln!("folio: rebuild failed: {message}\nfolio: still serving the last good site");
-    let json = match diagnostic {
-        Some(diagnostic) => diagnostics_json(&BuildReport {
-            diagnostics: vec![(**diagnostic).clone()],
-            pages: 0,
-            links: 0,
-            written_to: None,
-            check_only: false,
-        }),
-        None => failure_json(message),
-    };
+    let json = failure_json(message, diagnostic.as_deref());
     let changed = shared.served.write().is_ok_and(|mut served| {
         let changed = served.diagnostics_json != json;
         served.diagnostics_json = json.clone();
@@ -456,10 +447,11 @@ fn diagnostics_json(report: &BuildReport) -> String {
     serde_json::to_string(&report::json_value(report)).unwrap_or_default()
 }
 
-/// The overlay's report for a build that produced nothing: one
-/// `build-failed` error, at no place in the book.
-fn failure_json(message: &str) -> String {
-    let failure = Diagnostic {
+/// The overlay's report for a build that produced nothing: its diagnostic
+/// when it has a place in the book, else one `build-failed` error at no
+/// place.
+fn failure_json(message: &str, diagnostic: Option<&Diagnostic>) -> String {
+    let failure = diagnostic.cloned().unwrap_or_else(|| Diagnostic {
         severity: Severity::Error,
         code: Code::BuildFailed,
         file: PathBuf::new(),
@@ -470,7 +462,7 @@ fn failure_json(message: &str) -> String {
         message: message.to_string(),
         help: None,
         suggestion: None,
-    };
+    });
     diagnostics_json(&BuildReport {
         diagnostics: vec![failure],
         pages: 0,
