@@ -5,6 +5,7 @@
 //! output is written only when no error was found. It never prints: the CLI
 //! formats the report and chooses the exit code.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -148,7 +149,28 @@ struct Analysis {
     check_only: bool,
     theme: Option<Theme>,
     out_dir: PathBuf,
+    /// Whether `pages` hold their events, or dropped them to be parsed
+    /// again as each is rendered.
+    events_kept: bool,
 }
+
+/// What the analysis keeps of each page's Markdown events (the bulk of a
+/// parsed page, about four times its source).
+#[derive(Clone, Copy)]
+enum Events<'a> {
+    /// Kept, and carried from build to build by the preview's cache.
+    Cached(&'a ParseCache),
+    /// Kept when the book's pages total at most this many bytes of source;
+    /// above it they are dropped after the analysis and each page is
+    /// parsed again as it is rendered, so a large book's events are never
+    /// all held at once.
+    KeptUpTo(usize),
+}
+
+/// Up to this many bytes of source (about 1,600 pages of 10 KB), a CLI
+/// build keeps the events it analysed (at most about 70 MB) rather than
+/// parse every page twice.
+const KEEP_EVENTS_UP_TO: usize = 16 << 20;
 
 /// The problems of a build, kept by where they came from so that the
 /// preview can redo one page's share.
@@ -184,13 +206,17 @@ impl Analysis {
         })
     }
 
-    /// Page `id` parsed again, with the events the analysis dropped. A page
-    /// or include that changed since the analysis is an error (the links
-    /// checked would not be the links rendered).
-    fn with_events(&self, id: load::PageId) -> io::Result<ParsedPage> {
+    /// Page `id` with its events: as analysed when the analysis kept them,
+    /// else parsed again. A page or include that changed since the
+    /// analysis is then an error (the links checked would not be the links
+    /// rendered).
+    fn with_events(&self, id: load::PageId) -> io::Result<Cow<'_, ParsedPage>> {
+        let analysed = &self.pages[id];
+        if self.events_kept {
+            return Ok(Cow::Borrowed(analysed));
+        }
         let page = &self.book.pages[id];
         let (again, _) = parse_with_cache(&page.path, &page.source, &self.book.root, None);
-        let analysed = &self.pages[id];
         let same = again.included == analysed.included
             && again.links.len() == analysed.links.len()
             && again.blocks.len() == analysed.blocks.len();
@@ -200,10 +226,10 @@ impl Analysis {
                 page.path
             )));
         }
-        Ok(ParsedPage {
+        Ok(Cow::Owned(ParsedPage {
             events: again.events,
             ..analysed.clone()
-        })
+        }))
     }
 
     /// What the render stage reads of this analysis, with `theme`.
@@ -245,7 +271,7 @@ impl Analysis {
 fn analyse(
     options: &BuildOptions,
     load_theme: bool,
-    parse_cache: Option<&ParseCache>,
+    events: Events<'_>,
     progress: &dyn Progress,
 ) -> Result<Analysis, BuildError> {
     let root = BookRoot::open(&options.book_dir)?;
@@ -275,14 +301,19 @@ fn analyse(
     diagnostics.extend(config_warnings);
 
     let parsing = progress::Counter::new(progress, Stage::Parsing, book.pages.len());
+    let (parse_cache, events_kept) = match events {
+        Events::Cached(cache) => (Some(cache), true),
+        Events::KeptUpTo(limit) => {
+            let source: usize = book.pages.iter().map(|page| page.source.text.len()).sum();
+            (None, source <= limit)
+        }
+    };
     let parsed: Vec<(ParsedPage, Vec<Diagnostic>)> = book
         .pages
         .par_iter()
         .map(|page| {
             let mut parsed = parse_with_cache(&page.path, &page.source, &book.root, parse_cache);
-            if parse_cache.is_none() {
-                // `folio build` parses each page again as it renders it, so
-                // the events of the whole book are never held at once.
+            if !events_kept {
                 parsed.0.drop_events();
             }
             parsing.tick();
@@ -327,11 +358,17 @@ fn analyse(
         check_only: !options.write,
         theme,
         out_dir,
+        events_kept,
     })
 }
 
 fn run_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, BuildError> {
-    let analysis = analyse(options, options.write, None, progress)?;
+    let analysis = analyse(
+        options,
+        options.write,
+        Events::KeptUpTo(KEEP_EVENTS_UP_TO),
+        progress,
+    )?;
     if options.write {
         // A site an interrupted build left half-swapped comes back even if
         // this build then fails.
@@ -436,7 +473,7 @@ pub fn build_in_memory(
         site_url: None,
     };
     with_pool(|| {
-        let analysis = analyse(&options, true, Some(parse_cache), &Silent)?;
+        let analysis = analyse(&options, true, Events::Cached(parse_cache), &Silent)?;
         let theme = analysis.theme.as_ref().expect("loaded for a build");
         let (mut files, extras) =
             render::render_pages(&analysis.render_inputs(theme), highlighter, Some(cache))?;
@@ -504,7 +541,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_page_is_parsed_again_with_its_events_and_a_changed_include_is_an_error() {
+    fn a_large_book_parses_each_page_again_and_a_changed_include_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let write = |rel: &str, text: &str| {
             let path = dir.path().join(rel);
@@ -525,7 +562,15 @@ mod tests {
             external: false,
             site_url: None,
         };
-        let analysis = with_pool(|| analyse(&options, false, None, &Silent)).unwrap();
+        // A book under the limit keeps its events: each page is rendered
+        // from the events analysed, whatever changed since.
+        let kept =
+            with_pool(|| analyse(&options, false, Events::KeptUpTo(1 << 20), &Silent)).unwrap();
+        assert!(!kept.pages[0].events.is_empty());
+        assert!(matches!(kept.with_events(0), Ok(Cow::Borrowed(_))));
+        // Above it (0 bytes here), they are dropped.
+        let analysis =
+            with_pool(|| analyse(&options, false, Events::KeptUpTo(0), &Silent)).unwrap();
         // The analysis keeps no events; parsing again gives them back, with
         // the analysis's own headings, links and blocks.
         assert!(analysis.pages[0].events.is_empty());
@@ -535,6 +580,7 @@ mod tests {
         assert_eq!(again.included, analysis.pages[0].included);
         // An include changed since the analysis: its links were not checked.
         write(".gitbook/includes/part.md", "See [there](elsewhere.md).\n");
+        assert!(kept.with_events(0).is_ok());
         let err = analysis.with_events(0).unwrap_err();
         assert!(
             err.to_string()

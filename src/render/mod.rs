@@ -125,11 +125,12 @@ impl From<io::Error> for RenderError {
 /// sections waiting to be written stay small.
 const PAGES_AT_ONCE: usize = 256;
 
-/// Gives [`render_site`] each page with its Markdown events: the analysed
-/// pages may have dropped theirs ([`ParsedPage::drop_events`]), so that a
-/// large book's events are never all held at once, and `build` parses each
-/// page again as it is rendered.
-pub type PageWithEvents<'a> = dyn Fn(PageId) -> io::Result<ParsedPage> + Sync + 'a;
+/// Gives [`render_site`] each page with its Markdown events: borrowed from
+/// the analysis, or, when a large book's analysis dropped them
+/// ([`ParsedPage::drop_events`]) so that its events are never all held at
+/// once, parsed again as the page is rendered.
+pub type PageWithEvents<'a> =
+    dyn Fn(PageId) -> io::Result<std::borrow::Cow<'a, ParsedPage>> + Sync + 'a;
 
 /// Renders the whole site into `sink`: every page as soon as it is
 /// rendered (its events from `with_events`, dropped once the page is

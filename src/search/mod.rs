@@ -46,12 +46,13 @@
 //! needs. This module never renders pages, writes files or reads the book:
 //! `render` hands it the parsed pages and publishes what it returns.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::json;
 
 use crate::load::{Book, PageId};
@@ -59,7 +60,7 @@ use crate::parse::ParsedPage;
 use crate::paths;
 use crate::resolve::Site;
 pub use tokens::terms;
-use tokens::Normaliser;
+use tokens::{for_each_term, Normaliser};
 
 mod tokens;
 
@@ -163,10 +164,10 @@ type StemId = u32;
 /// numbers, only on the stems they stand for.
 #[derive(Default)]
 struct StemNames {
-    ids: std::sync::RwLock<HashMap<Box<str>, StemId>>,
+    ids: std::sync::RwLock<FxHashMap<Box<str>, StemId>>,
     /// Every word form met, with its stem's number: a form is stemmed once
     /// per book, not once per page.
-    forms: std::sync::RwLock<HashMap<Box<str>, StemId>>,
+    forms: std::sync::RwLock<FxHashMap<Box<str>, StemId>>,
 }
 
 impl StemNames {
@@ -212,7 +213,7 @@ impl StemNames {
 
 /// The number `map` holds for `key`, read under a shared lock (the common
 /// case: most words of a page are already known).
-fn known(map: &std::sync::RwLock<HashMap<Box<str>, StemId>>, key: &str) -> Option<StemId> {
+fn known(map: &std::sync::RwLock<FxHashMap<Box<str>, StemId>>, key: &str) -> Option<StemId> {
     map.read()
         .unwrap_or_else(|e| e.into_inner())
         .get(key)
@@ -495,24 +496,24 @@ fn page_document(
     let title = titles[id].as_str();
     let raw = sections(page);
     let description = page.front_matter.description.clone().unwrap_or_default();
-    let mut stems: HashMap<StemId, Occurrence> = HashMap::new();
+    let mut stems: FxHashMap<StemId, Occurrence> = FxHashMap::default();
     let mut length = 0;
     // Each form is looked up in the book's forms once per page.
-    let mut stem_of: HashMap<String, StemId> = HashMap::new();
-    let mut add = |text: &str, field: Field| -> HashMap<StemId, u32> {
-        let mut here: HashMap<StemId, u32> = HashMap::new();
-        for form in terms(text) {
-            let stem = match stem_of.get(&form) {
+    let mut stem_of: FxHashMap<String, StemId> = FxHashMap::default();
+    let mut add = |text: &str, field: Field| -> FxHashMap<StemId, u32> {
+        let mut here: FxHashMap<StemId, u32> = FxHashMap::default();
+        for_each_term(text, |form| {
+            let stem = match stem_of.get(form) {
                 Some(stem) => *stem,
                 None => {
-                    let stem = names.of_form(&form, normaliser);
-                    stem_of.insert(form, stem);
+                    let stem = names.of_form(form, normaliser);
+                    stem_of.insert(form.to_string(), stem);
                     stem
                 }
             };
             *here.entry(stem).or_default() += field.weight();
             length += 1;
-        }
+        });
         for (stem, weight) in &here {
             let occurrence = stems.entry(*stem).or_default();
             occurrence.count += weight;
@@ -523,7 +524,7 @@ fn page_document(
     add(title, Field::Title);
     add(&description, Field::Description);
     // Each stem's weight per section, for its best section.
-    let per_section: Vec<HashMap<StemId, u32>> = raw
+    let per_section: Vec<FxHashMap<StemId, u32>> = raw
         .iter()
         .map(|(_, heading, text)| {
             let mut here = add(heading, Field::Heading);
