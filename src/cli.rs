@@ -241,6 +241,7 @@ pub fn main() -> ExitCode {
                 pages: 0,
                 links: 0,
                 written_to: None,
+                reused: 0,
                 check_only: !options.write,
             };
             print(&printer, &report);

@@ -289,6 +289,11 @@ pub fn summary_line(report: &BuildReport) -> String {
     );
     let pages = plural(report.pages, "page");
     match &report.written_to {
+        Some(out) if report.reused > 0 => format!(
+            "folio: built {pages} into {} ({counts}; {} unchanged since the last build)",
+            out.display(),
+            report.reused
+        ),
         Some(out) => format!("folio: built {pages} into {} ({counts})", out.display()),
         None if errors > 0 && !report.check_only => {
             format!("folio: {counts} in {pages}; no site was written")
@@ -384,6 +389,7 @@ mod tests {
             pages: 2,
             links: 7,
             written_to: None,
+            reused: 0,
             check_only: false,
         }
     }

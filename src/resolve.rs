@@ -48,7 +48,7 @@ pub struct Site {
 }
 
 /// What one link resolved to.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ResolvedLink {
     /// The `href` to write, or `None` to keep the destination as written
     /// (external or broken links).

@@ -745,8 +745,12 @@ fn highlighted_code_is_cached_across_builds_and_damage_is_rebuilt() {
         for pack in cache_files() {
             std::fs::write(pack, &damaged).unwrap();
         }
+        // Without kept pages, so that every block is looked up.
+        let pages = book.path().join(".folio-cache/pages");
+        std::fs::remove_dir_all(&pages).unwrap();
         book.build_ok();
         assert_eq!(book.output("index.html"), first);
+        std::fs::remove_dir_all(&pages).unwrap();
         book.build_ok();
         assert_eq!(book.output("index.html"), first);
         // A pack whose index fails is deleted; one whose entries fail
@@ -755,7 +759,7 @@ fn highlighted_code_is_cached_across_builds_and_damage_is_rebuilt() {
         restored.sort();
         assert!((1..=2).contains(&restored.len()), "{restored:?}");
         let newest = std::fs::read(restored.last().unwrap()).unwrap();
-        assert!(newest.starts_with(b"folio-highlight 1\n") && newest.ends_with(b"FOLIOPK1"));
+        assert!(newest.starts_with(b"folio-cache 2\n") && newest.ends_with(b"FOLIOPK1"));
     }
 }
 
@@ -916,4 +920,128 @@ fn without_the_external_feature_external_checks_are_refused() {
         "{}",
         run.stderr
     );
+}
+
+/// Every file of the book's built site, by path.
+fn site_files(book: &TestBook) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let out = book.path().join("book");
+    walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter(|entry| entry.file_name() != ".folio-build")
+        .map(|entry| {
+            let rel = entry.path().strip_prefix(&out).unwrap();
+            (
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(entry.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Asserts that the book's site is, file for file, the site a build of
+/// the same sources with no cache writes.
+fn assert_same_as_a_fresh_build(book: &TestBook) {
+    let fresh = TestBook::empty();
+    common::copy_dir(book.path(), fresh.path());
+    for derived in [".folio-cache", "book"] {
+        std::fs::remove_dir_all(fresh.path().join(derived)).unwrap();
+    }
+    let run = fresh.build_ok();
+    assert!(!run.stderr.contains("unchanged"), "{}", run.stderr);
+    let (kept, built) = (site_files(book), site_files(&fresh));
+    assert_eq!(
+        kept.keys().collect::<Vec<_>>(),
+        built.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &kept {
+        assert!(
+            bytes == &built[path],
+            "{path} differs from a fresh build's:\n{}\n---\n{}",
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&built[path])
+        );
+    }
+}
+
+/// A PNG header for an image of `width` × `height`.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    bytes.extend(width.to_be_bytes());
+    bytes.extend(height.to_be_bytes());
+    bytes.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    bytes
+}
+
+#[test]
+fn unchanged_pages_are_taken_from_the_last_build_and_the_site_is_a_fresh_builds() {
+    let book = TestBook::fixture("basic");
+    let first = book.build_ok();
+    assert!(!first.stderr.contains("unchanged"), "{}", first.stderr);
+    let pages = 5;
+    let reused = |run: &common::Run| -> usize {
+        let Some((_, after)) = run.stderr.split_once("warning; ") else {
+            return 0;
+        };
+        after.split(' ').next().unwrap().parse().unwrap()
+    };
+    // Nothing changed: every page is taken from the cache.
+    let again = book.build_ok();
+    assert!(
+        again.stderr.contains(&format!("built {pages} pages")),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(reused(&again), pages, "{}", again.stderr);
+    assert_same_as_a_fresh_build(&book);
+    // A new paragraph on one page: that page alone is rendered, and the
+    // search index finds its word.
+    let install = std::fs::read_to_string(book.path().join("guide/install.md")).unwrap();
+    book.write(
+        "guide/install.md",
+        &format!("{install}\nZebrafish need care.\n"),
+    );
+    let edited = book.build_ok();
+    assert_eq!(reused(&edited), pages - 1, "{}", edited.stderr);
+    assert_same_as_a_fresh_build(&book);
+    // A new title shows in the other pages' navigation and neighbours.
+    book.write("guide/linux.md", "# Running on Linux\n\nSteps.\n");
+    let retitled = book.build_ok();
+    assert!(reused(&retitled) < pages - 1, "{}", retitled.stderr);
+    assert_same_as_a_fresh_build(&book);
+    // An image that changed size changes the page showing it.
+    let image = book.path().join(".gitbook/assets/topology (1) é.png");
+    std::fs::write(&image, png(640, 480)).unwrap();
+    book.build_ok();
+    assert_same_as_a_fresh_build(&book);
+    std::fs::write(&image, png(320, 200)).unwrap();
+    let resized = book.build_ok();
+    assert_eq!(reused(&resized), pages - 1, "{}", resized.stderr);
+    assert_same_as_a_fresh_build(&book);
+    // Another configuration renders every page again.
+    let config = std::fs::read_to_string(book.path().join("book.toml")).unwrap();
+    book.write("book.toml", &config.replace("title = \"", "title = \"New "));
+    let configured = book.build_ok();
+    assert_eq!(reused(&configured), 0, "{}", configured.stderr);
+    assert_same_as_a_fresh_build(&book);
+    // Damaged packs are never trusted.
+    let packs: Vec<_> = walkdir::WalkDir::new(book.path().join(".folio-cache/pages"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| entry.into_path())
+        .collect();
+    assert!(!packs.is_empty());
+    for pack in &packs {
+        let damaged: Vec<u8> = std::fs::read(pack)
+            .unwrap()
+            .iter()
+            .map(|b| if *b == b'<' { b'>' } else { *b })
+            .collect();
+        std::fs::write(pack, damaged).unwrap();
+    }
+    let after_damage = book.build_ok();
+    assert_eq!(reused(&after_damage), 0, "{}", after_damage.stderr);
+    assert_same_as_a_fresh_build(&book);
 }

@@ -20,7 +20,7 @@ use crate::output;
 use crate::parse::ParsedPage;
 use crate::render::highlight::Highlighter;
 use crate::render::{
-    self, OutputFile, RenderCache, RenderError, RenderInputs, TemplateError, Theme,
+    self, OutputFile, PageCache, RenderCache, RenderError, RenderInputs, TemplateError, Theme,
 };
 use crate::resolve;
 use crate::source::BookRoot;
@@ -66,6 +66,9 @@ pub struct BuildReport {
     pub links: usize,
     /// Where the site was written, if it was.
     pub written_to: Option<PathBuf>,
+    /// Pages taken unchanged from the pages an earlier build kept in
+    /// `.folio-cache/pages/`, rather than rendered.
+    pub reused: usize,
     /// The run only checked (`folio check`): it never meant to write.
     pub check_only: bool,
 }
@@ -184,14 +187,17 @@ struct Found {
 }
 
 impl Analysis {
-    /// Renders the site with `theme` into `staging`, page by page.
+    /// Renders the site with `theme` into `staging`, page by page, taking
+    /// unchanged pages from `kept` and keeping the others there; returns
+    /// how many were taken.
     fn render_into(
         &self,
         theme: &Theme,
         highlighter: &Highlighter,
+        kept: Option<&PageCache>,
         progress: &dyn Progress,
         staging: &output::Staging,
-    ) -> Result<(), BuildError> {
+    ) -> Result<usize, BuildError> {
         let rendered = progress::Counter::new(progress, Stage::Rendering, self.book.pages.len());
         render::render_site(
             &self.render_inputs(theme),
@@ -199,6 +205,7 @@ impl Analysis {
             &|id| self.with_events(id),
             &|| rendered.tick(),
             staging,
+            kept,
         )
         .map_err(|err| match err {
             RenderError::Template(err) => BuildError::Template(err),
@@ -262,6 +269,7 @@ impl Analysis {
             pages: self.book.pages.len(),
             links: self.pages.iter().map(|page| page.links.len()).sum(),
             written_to: None,
+            reused: 0,
             check_only: self.check_only,
         }
     }
@@ -387,9 +395,13 @@ fn run_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRe
             .book_dir
             .join(crate::render::highlight::DISK_CACHE_DIR),
     );
+    let kept = PageCache::open(&options.book_dir, &analysis.book, theme);
     let staging = output::Staging::begin(&analysis.out_dir)?;
-    analysis.render_into(theme, &highlighter, progress, &staging)?;
+    let reused = analysis.render_into(theme, &highlighter, kept.as_ref(), progress, &staging)?;
     highlighter.finish();
+    if let Some(kept) = &kept {
+        kept.finish();
+    }
     progress.update(Stage::Writing, 0, 1);
     let copies: Vec<(String, String)> = analysis
         .site
@@ -401,6 +413,7 @@ fn run_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRe
     staging.commit()?;
     progress.update(Stage::Writing, 1, 1);
     report.written_to = Some(analysis.out_dir);
+    report.reused = reused;
     Ok(report)
 }
 

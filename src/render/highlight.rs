@@ -25,9 +25,12 @@ use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGener
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use super::disk_cache::{hash_of, DiskCache};
 use super::escape_html;
-pub(crate) use super::highlight_cache::CACHE_DIR as DISK_CACHE_DIR;
-use super::highlight_cache::{hash_of, DiskCache};
+
+/// Where `folio build` keeps highlighted blocks, relative to the book's
+/// root.
+pub(crate) const DISK_CACHE_DIR: &str = ".folio-cache/highlight";
 
 /// Code larger than this is shown without highlighting.
 pub const MAX_HIGHLIGHT_BYTES: usize = 256 << 10;

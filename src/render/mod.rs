@@ -9,22 +9,23 @@
 
 mod blocks;
 mod context;
+mod disk_cache;
 mod embeds;
 pub mod highlight;
-mod highlight_cache;
 mod html_fixes;
 mod icons;
 mod listing;
 mod markdown;
 mod mermaid;
 mod not_found;
+mod page_cache;
 mod print;
 mod site_files;
 pub mod theme;
 
 use std::collections::BTreeMap;
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -36,6 +37,8 @@ use crate::resolve::Site;
 use crate::search;
 use context::{BaseView, BookView, LayoutView, OutlineEntry, PageContext, PageInputs, PageView};
 use highlight::Highlighter;
+use page_cache::Kept;
+pub use page_cache::PageCache;
 pub use theme::{TemplateError, Theme};
 
 /// Where theme files and generated stylesheets are published.
@@ -136,14 +139,18 @@ pub type PageWithEvents<'a> =
 /// rendered (its events from `with_events`, dropped once the page is
 /// rendered and indexed for search), the print page as its sections
 /// arrive, then the files built from all pages at once.
-/// `on_page` is called as each page is done (for a progress line).
-pub fn render_site(
-    inputs: &RenderInputs<'_>,
+/// `on_page` is called as each page is done (for a progress line). With
+/// `kept`, a page whose inputs are unchanged since a build that kept it is
+/// taken from there (its HTML, print section and search share), neither
+/// parsed again nor rendered; every page rendered is kept for the next.
+pub fn render_site<'p>(
+    inputs: &RenderInputs<'p>,
     highlighter: &Highlighter,
-    with_events: &PageWithEvents<'_>,
+    with_events: &PageWithEvents<'p>,
     on_page: &(dyn Fn() + Sync),
     sink: &dyn FileSink,
-) -> Result<(), RenderError> {
+    kept: Option<&PageCache>,
+) -> Result<usize, RenderError> {
     let common = Common::of(inputs);
     let asset_paths = common.asset_paths();
     let mut print = match inputs.book.config.print {
@@ -154,16 +161,22 @@ pub fn render_site(
         false => None,
     };
     let search = search::IndexBuilder::new(inputs.book, inputs.site, &common.titles);
+    let site_page = SitePage {
+        inputs,
+        common: &common,
+        asset_paths: &asset_paths,
+        highlighter,
+        with_events,
+        search: &search,
+        kept,
+        reused: AtomicUsize::new(0),
+    };
     let ids: Vec<PageId> = (0..inputs.book.pages.len()).collect();
     for chunk in ids.chunks(PAGES_AT_ONCE) {
         let contents: Vec<(PageId, String)> = chunk
             .par_iter()
             .map(|&id| {
-                let this = with_events(id)?;
-                search.add(id, &this);
-                let page = common.page(inputs, id, &this);
-                let (file, content) =
-                    page_file(&page, inputs.theme, highlighter, &asset_paths, None)?;
+                let (file, content) = site_page.render(id)?;
                 sink.put(file)?;
                 sink.put(site_files::page_markdown(
                     inputs.book,
@@ -181,6 +194,7 @@ pub fn render_site(
             }
         }
     }
+    let reused = site_page.reused.into_inner();
     if let Some(print) = print {
         print.finish()?.flush()?;
     }
@@ -207,7 +221,129 @@ pub fn render_site(
         )?)
         .chain(search_files.collect::<Vec<_>>())
         .try_for_each(|file| sink.put(file))?;
-    Ok(())
+    Ok(reused)
+}
+
+/// How [`render_site`] makes each page: rendered and indexed, or taken
+/// from the pages an earlier build kept.
+struct SitePage<'a, 'p> {
+    inputs: &'a RenderInputs<'p>,
+    common: &'a Common,
+    asset_paths: &'a BTreeMap<&'a str, &'a str>,
+    highlighter: &'a Highlighter,
+    with_events: &'a PageWithEvents<'p>,
+    search: &'a search::IndexBuilder<'a>,
+    kept: Option<&'a PageCache>,
+    /// Pages taken from `kept`.
+    reused: AtomicUsize,
+}
+
+impl SitePage<'_, '_> {
+    /// Page `id`'s file and its print page section; the page is indexed
+    /// for search.
+    fn render(&self, id: PageId) -> Result<(OutputFile, String), RenderError> {
+        let inputs = self.inputs;
+        let keys = match self.kept {
+            Some(cache) => {
+                let page = self.common.page(inputs, id, &inputs.parsed[id]);
+                let keys = PageKeys::of(&page, inputs.theme, self.asset_paths)?;
+                if let Some(found) = self.take_kept(cache, &keys, id) {
+                    self.reused.fetch_add(1, Ordering::Relaxed);
+                    return Ok(found);
+                }
+                Some((cache, keys))
+            }
+            None => None,
+        };
+        let this = (self.with_events)(id)?;
+        let page = self.common.page(inputs, id, &this);
+        let (file, content) = page_file(
+            &page,
+            inputs.theme,
+            self.highlighter,
+            self.asset_paths,
+            None,
+        )?;
+        let Some((cache, keys)) = keys else {
+            self.search.add(id, &this);
+            return Ok((file, content));
+        };
+        let path = &inputs.book.pages[id].path;
+        if let Some(share) = self.search.add_and_keep(id, &this) {
+            cache.put(Kept::Search, path, keys.search, &share);
+        }
+        if let Ok(html) = std::str::from_utf8(&file.contents) {
+            cache.put(Kept::Page, path, keys.page, html);
+        }
+        if inputs.book.config.print {
+            cache.put(Kept::Print, path, keys.print, &content);
+        }
+        Ok((file, content))
+    }
+
+    /// Page `id` as `cache` kept it under `keys`, if it kept all of it;
+    /// its search share is then added to the index.
+    fn take_kept(
+        &self,
+        cache: &PageCache,
+        keys: &PageKeys,
+        id: PageId,
+    ) -> Option<(OutputFile, String)> {
+        let inputs = self.inputs;
+        let path = &inputs.book.pages[id].path;
+        let html = cache.get(Kept::Page, path, keys.page)?;
+        let content = match inputs.book.config.print {
+            true => cache.get(Kept::Print, path, keys.print)?,
+            false => String::new(),
+        };
+        if !inputs.parsed[id].front_matter.no_index {
+            let share = cache.get(Kept::Search, path, keys.search)?;
+            if !self.search.add_kept(id, &share) {
+                return None;
+            }
+        }
+        let file = OutputFile {
+            path: format!("{}index.html", inputs.site.page_urls[id]),
+            contents: html.into_bytes(),
+        };
+        Some((file, content))
+    }
+}
+
+/// What a page's kept texts are filed under in a [`PageCache`]: for each,
+/// a fingerprint of everything it is made from.
+struct PageKeys {
+    page: u64,
+    print: u64,
+    search: u64,
+}
+
+impl PageKeys {
+    /// The keys of `inputs.page`, worked out without its events.
+    fn of(
+        inputs: &PageInputs<'_>,
+        theme: &Theme,
+        asset_paths: &BTreeMap<&str, &str>,
+    ) -> Result<PageKeys, TemplateError> {
+        use disk_cache::hash_of;
+        let id = inputs.page;
+        let url = &inputs.site.page_urls[id];
+        // The body also points at the icon sprite from the page's address.
+        let body = hash_of(&(body_fingerprint(inputs), url));
+        // Everything else `page.html` shows: the view without the body.
+        let view = page_context(inputs, asset_paths, page_listings(inputs, theme)?);
+        let print_links = print::links(inputs.site, inputs.parsed, id);
+        Ok(PageKeys {
+            page: hash_of(&(body, view_fingerprint(&view, theme))),
+            print: hash_of(&(body, id, print_links, print_listings(inputs, theme)?)),
+            search: hash_of(&(
+                body,
+                &inputs.titles[id],
+                url,
+                search::breadcrumb(inputs.book, inputs.titles, id),
+            )),
+        })
+    }
 }
 
 /// What every page needs from the whole site, computed once per build.
@@ -685,20 +821,13 @@ fn render_page(
 ) -> Result<(String, String), TemplateError> {
     let id = inputs.page;
     let book = inputs.book;
-    let parsed = inputs.this;
-    let front_matter = &parsed.front_matter;
-    let url = &inputs.site.page_urls[id];
-    let (prev, next) = inputs.neighbours();
     let mut content = cached(
         cache.map(|c| &c.bodies),
         &book.pages[id].path,
         cache.map_or(0, |_| body_fingerprint(inputs)),
         || page_body(inputs, theme, highlighter, &BodyFor::Page),
     )?;
-    for index in inputs.indexes.iter().filter(|index| index.page == id) {
-        let page_href = |to: PageId| paths::href(url, &inputs.site.page_urls[to]);
-        content.push_str(&listing::index_html(index, &page_href, "", theme)?);
-    }
+    content.push_str(&page_listings(inputs, theme)?);
     // The print page renders the body again with its own hrefs and ids
     // (highlighted code comes from the highlighter's cache).
     let print_content = if book.config.print {
@@ -708,15 +837,64 @@ fn render_page(
             cache.map_or(0, |_| body_fingerprint(inputs)),
             || page_body(inputs, theme, highlighter, &BodyFor::Print),
         )?;
-        let prefix = print::id_prefix(id);
-        for index in inputs.indexes.iter().filter(|index| index.page == id) {
-            let page_href = |to: PageId| print::page_href(inputs.site, inputs.parsed, to);
-            body.push_str(&listing::index_html(index, &page_href, &prefix, theme)?);
-        }
+        body.push_str(&print_listings(inputs, theme)?);
         body
     } else {
         String::new()
     };
+    let view = page_context(inputs, asset_paths, content);
+    let fingerprint = cache.map_or(0, |_| view_fingerprint(&view, theme));
+    let html = cached(
+        cache.map(|c| &c.pages),
+        &book.pages[id].path,
+        fingerprint,
+        || {
+            if let Some(cache) = cache {
+                cache
+                    .rendered
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            theme.render("page.html", &template_context("page.html", &view)?)
+        },
+    )?;
+    Ok((html, print_content))
+}
+
+/// The tables of the generated indexes shown on the page, after its body.
+fn page_listings(inputs: &PageInputs<'_>, theme: &Theme) -> Result<String, TemplateError> {
+    let url = &inputs.site.page_urls[inputs.page];
+    let page_href = |to: PageId| paths::href(url, &inputs.site.page_urls[to]);
+    let mut html = String::new();
+    for index in inputs.indexes.iter().filter(|i| i.page == inputs.page) {
+        html.push_str(&listing::index_html(index, &page_href, "", theme)?);
+    }
+    Ok(html)
+}
+
+/// The same tables in the page's section of the print page.
+fn print_listings(inputs: &PageInputs<'_>, theme: &Theme) -> Result<String, TemplateError> {
+    let page_href = |to: PageId| print::page_href(inputs.site, inputs.parsed, to);
+    let prefix = print::id_prefix(inputs.page);
+    let mut html = String::new();
+    for index in inputs.indexes.iter().filter(|i| i.page == inputs.page) {
+        html.push_str(&listing::index_html(index, &page_href, &prefix, theme)?);
+    }
+    Ok(html)
+}
+
+/// What `page.html` sees for the page whose content (body and index
+/// tables) is `content`.
+fn page_context<'a>(
+    inputs: &'a PageInputs<'a>,
+    asset_paths: &'a BTreeMap<&str, &str>,
+    content: String,
+) -> PageContext<'a> {
+    let id = inputs.page;
+    let book = inputs.book;
+    let parsed = inputs.this;
+    let front_matter = &parsed.front_matter;
+    let url = &inputs.site.page_urls[id];
+    let (prev, next) = inputs.neighbours();
     let page = PageView {
         title: &inputs.titles[id],
         description: front_matter.description.as_deref().unwrap_or(""),
@@ -772,26 +950,11 @@ fn render_page(
         llms_url: format!("{}llms.txt", paths::root_prefix(url)),
         not_found: None,
     };
-    let view = PageContext {
+    PageContext {
         base: base_view(book, inputs.site, asset_paths, url),
         page,
         nav: inputs.nav(),
-    };
-    let fingerprint = cache.map_or(0, |_| view_fingerprint(&view, theme));
-    let html = cached(
-        cache.map(|c| &c.pages),
-        &book.pages[id].path,
-        fingerprint,
-        || {
-            if let Some(cache) = cache {
-                cache
-                    .rendered
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            theme.render("page.html", &template_context("page.html", &view)?)
-        },
-    )?;
-    Ok((html, print_content))
+    }
 }
 
 type CacheMap = std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>;
@@ -862,8 +1025,7 @@ fn body_fingerprint(inputs: &PageInputs<'_>) -> u64 {
     inputs.book.pages[id].source.text.hash(&mut hasher);
     inputs.parsed[id].links.len().hash(&mut hasher);
     for link in &inputs.site.links[id] {
-        link.href.hash(&mut hasher);
-        link.file.hash(&mut hasher);
+        link.hash(&mut hasher);
         if let Some(to) = link.page {
             inputs.titles[to].hash(&mut hasher);
             inputs.parsed[to].front_matter.description.hash(&mut hasher);

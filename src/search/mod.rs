@@ -53,6 +53,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use pulldown_cmark::{Event, Tag, TagEnd};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::load::{Book, PageId};
@@ -101,7 +102,7 @@ const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
 /// Where on a page a word is; a later field outranks an earlier one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 enum Field {
     Body = 0,
     Description = 1,
@@ -122,6 +123,7 @@ impl Field {
 }
 
 /// One section of a page as the dialog shows it.
+#[derive(Serialize, Deserialize)]
 struct Section {
     anchor: Option<String>,
     heading: String,
@@ -129,6 +131,7 @@ struct Section {
 }
 
 /// One page as the dialog shows it.
+#[derive(Serialize, Deserialize)]
 struct Record {
     url: String,
     title: String,
@@ -233,8 +236,23 @@ type ShardEntry<'a> = (
     usize,
 );
 
-/// A page's record and its stem counts.
-type PageDocument = (Record, Counts);
+/// A page's record, its stem counts, and each word form met on it with
+/// its stem's number.
+type PageDocument = (Record, Counts, Vec<(Box<str>, StemId)>);
+
+/// A page's share of the index in a form that outlives the build, for a
+/// cache of pages (see [`IndexBuilder::add_and_keep`]): stems are written
+/// as a form of theirs, since stem numbers last one build.
+#[derive(Serialize, Deserialize)]
+struct KeptDocument {
+    record: Record,
+    /// Every form met on the page.
+    forms: Vec<Box<str>>,
+    /// Each stem's counts, under the index in `forms` of one of its forms:
+    /// (form, count, section weight, section, field).
+    stems: Vec<(u32, u32, u32, u16, Option<Field>)>,
+    length: u32,
+}
 
 /// What [`IndexBuilder::files`] lays out: the pages' records and counts in
 /// page order, each stem's name, and each stem's forms, sorted.
@@ -292,10 +310,81 @@ impl<'a> IndexBuilder<'a> {
 
     /// Indexes page `id` (nothing for a page marked `no_index`).
     pub fn add(&self, id: PageId, page: &ParsedPage) {
-        if page.front_matter.no_index {
-            return;
+        if let Some((record, counts, _)) = self.document(id, page) {
+            lock(&self.pages).push((id, record, counts));
         }
-        let (record, counts) = page_document(
+    }
+
+    /// [`IndexBuilder::add`], also returning the page's share of the index
+    /// as text that [`IndexBuilder::add_kept`] takes in a later build
+    /// (`None` for a page marked `no_index`).
+    pub fn add_and_keep(&self, id: PageId, page: &ParsedPage) -> Option<String> {
+        let (record, counts, forms) = self.document(id, page)?;
+        let index_of: FxHashMap<StemId, u32> = forms
+            .iter()
+            .enumerate()
+            .map(|(n, (_, stem))| (*stem, u32::try_from(n).unwrap_or(u32::MAX)))
+            .collect();
+        let kept = KeptDocument {
+            forms: forms.into_iter().map(|(form, _)| form).collect(),
+            stems: counts
+                .stems
+                .iter()
+                .filter_map(|(stem, o)| {
+                    let form = *index_of.get(stem)?;
+                    Some((form, o.count, o.section_weight, o.section, o.field))
+                })
+                .collect(),
+            length: counts.length,
+            record,
+        };
+        let text = serde_json::to_string(&kept).ok();
+        let KeptDocument { record, .. } = kept;
+        lock(&self.pages).push((id, record, counts));
+        text
+    }
+
+    /// Indexes page `id` from what [`IndexBuilder::add_and_keep`] returned
+    /// for it in an earlier build. Text that does not decode adds nothing
+    /// and returns `false`: the caller indexes the page itself.
+    pub fn add_kept(&self, id: PageId, text: &str) -> bool {
+        let Ok(kept) = serde_json::from_str::<KeptDocument>(text) else {
+            return false;
+        };
+        let ids: Vec<StemId> = kept
+            .forms
+            .iter()
+            .map(|form| self.names.of_form(form, &self.normaliser))
+            .collect();
+        let Some(stems) = kept
+            .stems
+            .iter()
+            .map(|&(form, count, section_weight, section, field)| {
+                let occurrence = Occurrence {
+                    count,
+                    section_weight,
+                    section,
+                    field,
+                };
+                Some((*ids.get(form as usize)?, occurrence))
+            })
+            .collect::<Option<Vec<_>>>()
+        else {
+            return false;
+        };
+        let counts = Counts {
+            stems,
+            length: kept.length,
+        };
+        lock(&self.pages).push((id, kept.record, counts));
+        true
+    }
+
+    fn document(&self, id: PageId, page: &ParsedPage) -> Option<PageDocument> {
+        if page.front_matter.no_index {
+            return None;
+        }
+        Some(page_document(
             self.book,
             self.site,
             self.titles,
@@ -303,8 +392,7 @@ impl<'a> IndexBuilder<'a> {
             page,
             &self.normaliser,
             &self.names,
-        );
-        lock(&self.pages).push((id, record, counts));
+        ))
     }
 
     /// The index files. `stop` set by another thread abandons the work
@@ -586,11 +674,15 @@ fn page_document(
         stems: stems.into_iter().collect(),
         length,
     };
-    (record, counts)
+    let forms = stem_of
+        .into_iter()
+        .map(|(form, stem)| (form.into_boxed_str(), stem))
+        .collect();
+    (record, counts, forms)
 }
 
 /// "Section › Parent › …": where a page sits, as its breadcrumbs show it.
-fn breadcrumb(book: &Book, titles: &[String], id: PageId) -> String {
+pub(crate) fn breadcrumb(book: &Book, titles: &[String], id: PageId) -> String {
     let page = &book.pages[id];
     let section = &book.sections[page.section];
     let mut chain = Vec::new();

@@ -468,6 +468,7 @@ fn failure_json(message: &str, diagnostic: Option<&Diagnostic>) -> String {
         pages: 0,
         links: 0,
         written_to: None,
+        reused: 0,
         check_only: false,
     })
 }

@@ -1,22 +1,25 @@
-//! The persistent highlight cache in `.folio-cache/highlight/`, so an
-//! unchanged code block is not highlighted again by the next build.
+//! The persistent caches in `.folio-cache/`: highlighted code blocks
+//! (`highlight/`, so an unchanged block is not highlighted again) and
+//! rendered pages (`pages/`, see `render::page_cache`). Each is one
+//! [`DiskCache`]: text filed under a kind and a key text (for a block, its
+//! language and code), for work decided by one fingerprint.
 //!
-//! Entries live in a few *pack* files rather than one file per block: a
+//! Entries live in a few *pack* files rather than one file per entry: a
 //! large book has tens of thousands of blocks, and creating, opening and
 //! deleting that many small files cost more than highlighting on some
-//! disks. A build reads the packs it finds, appends what it highlights to a
+//! disks. A build reads the packs it finds, appends what it adds to a
 //! pack of its own (a temporary file), and seals that pack at the end by
 //! renaming it into place, so packs are immutable once visible and two
 //! builds at once never see half of one. When there are more than
-//! [`MAX_PACKS`] packs or they exceed [`MAX_BYTES`], the build writes the
-//! entries it used into one new pack and deletes the others (the oldest
-//! entries beyond three quarters of the bound are dropped).
+//! [`MAX_PACKS`] packs or they exceed the cache's size bound, the build
+//! writes the entries it used into one new pack and deletes the others (the
+//! oldest entries beyond three quarters of the bound are dropped).
 //!
 //! Owns reading, writing and compacting those files. It never trusts a
 //! file: a pack whose index does not check out is ignored (and deleted),
-//! and each entry carries its full key (language and code) and a checksum
-//! of its HTML; anything that does not match exactly is a miss (the block
-//! is highlighted again). It must never hold anything but derived data:
+//! and each entry carries its full key (kind and key text) and a checksum
+//! of its text; anything that does not match exactly is a miss (the work
+//! is done again). It must never hold anything but derived data:
 //! deleting the folder is always safe.
 //!
 //! Pack layout: entries back to back, each `MAGIC`, a header line and the
@@ -33,11 +36,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
-/// Where the cache lives, relative to the book's root.
-pub(crate) const CACHE_DIR: &str = ".folio-cache/highlight";
-
-/// The cache's size bound: a build compacts the packs when they are over
-/// it, keeping at most three quarters of it.
+/// A cache's size bound unless it sets another: a build compacts the
+/// packs when they are over it, keeping at most three quarters of it.
 pub(super) const MAX_BYTES: u64 = 512 << 20;
 
 /// A build compacts the packs when there are more than this many (each
@@ -45,7 +45,7 @@ pub(super) const MAX_BYTES: u64 = 512 << 20;
 pub(super) const MAX_PACKS: usize = 16;
 
 /// First line of every entry; bump the number when the format changes.
-const MAGIC: &str = "folio-highlight 1\n";
+const MAGIC: &str = "folio-cache 2\n";
 
 /// The last bytes of every sealed pack.
 const PACK_MAGIC: &[u8; 8] = b"FOLIOPK1";
@@ -60,11 +60,11 @@ const TEMPORARY_PREFIX: &str = ".pack-";
 /// A temporary pack older than this was left by a build that died.
 const ABANDONED_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// A highlight cache rooted at one folder.
+/// A cache rooted at one folder.
 pub(super) struct DiskCache {
     dir: PathBuf,
-    /// What else decides the HTML: syntect's version, the syntax set, the
-    /// class style and folio's language aliases.
+    /// What else decides the texts (for highlighting: syntect's version,
+    /// the syntax set, the class style and folio's language aliases).
     fingerprint: u64,
     max_bytes: u64,
     /// The sealed packs, read on the first lookup.
@@ -76,8 +76,8 @@ pub(super) struct DiskCache {
 }
 
 impl DiskCache {
-    /// A cache in `dir` (created on the first write) for highlighting
-    /// decided by `fingerprint`.
+    /// A cache in `dir` (created on the first write) for work decided by
+    /// `fingerprint`.
     pub(super) fn new(dir: PathBuf, fingerprint: u64) -> DiskCache {
         DiskCache {
             dir,
@@ -89,8 +89,7 @@ impl DiskCache {
         }
     }
 
-    /// The same cache with another size bound (for tests).
-    #[cfg(test)]
+    /// The same cache with another size bound.
     pub(super) fn with_max_bytes(mut self, max_bytes: u64) -> DiskCache {
         self.max_bytes = max_bytes;
         self
@@ -100,8 +99,8 @@ impl DiskCache {
         hash_of(&(self.fingerprint, language, code))
     }
 
-    /// The HTML stored for (`language`, `code`), if a complete, matching
-    /// entry exists.
+    /// The text stored for (`language`, `code`) (a kind and a key text),
+    /// if a complete, matching entry exists.
     pub(super) fn get(&self, language: &str, code: &str) -> Option<String> {
         let key = self.key(language, code);
         let packs = self.packs.get_or_init(|| Packs::read(&self.dir));
@@ -121,7 +120,8 @@ impl DiskCache {
         Some(entry.html.to_string())
     }
 
-    /// Stores `html` for (`language`, `code`) in this build's pack.
+    /// Stores `html` (any text) for (`language`, `code`) in this build's
+    /// pack.
     /// Failures are ignored: the cache only ever saves work.
     pub(super) fn put(&self, language: &str, code: &str, html: &str) {
         let key = self.key(language, code);
@@ -429,6 +429,12 @@ pub(super) fn hash_of(value: &impl Hash) -> u64 {
     hasher.finish()
 }
 
+/// An entry text's checksum: CRC-32, hardware-accelerated (a build reads
+/// and writes hundreds of megabytes of kept pages).
+fn checksum(text: &str) -> u64 {
+    u64::from(crc32fast::hash(text.as_bytes()))
+}
+
 /// One decoded entry, borrowing from the pack's bytes.
 struct Entry<'a> {
     fingerprint: u64,
@@ -445,7 +451,7 @@ fn encode(fingerprint: u64, language: &str, code: &str, html: &str) -> Vec<u8> {
         language.len(),
         code.len(),
         html.len(),
-        hash_of(&html)
+        checksum(html)
     );
     let mut bytes = Vec::with_capacity(header.len() + language.len() + code.len() + html.len());
     bytes.extend_from_slice(header.as_bytes());
@@ -482,7 +488,7 @@ impl<'a> Entry<'a> {
             code: text(language_len, code_len)?,
             html: text(language_len + code_len, html_len)?,
         };
-        (hash_of(&entry.html) == checksum).then_some(entry)
+        (self::checksum(entry.html) == checksum).then_some(entry)
     }
 }
 
