@@ -10,9 +10,10 @@
 # Each tool builds RUNS times (default 3) into a fresh output folder; the
 # script prints the median wall time, the peak memory of that run
 # (/usr/bin/time -v) and each tool's time and memory divided by folio's.
-# folio runs cold (its highlight cache, .folio-cache/, deleted before each
-# run) and then warm (cache kept), since the cache is part of what a
-# rebuild gets. The tools run one after another in one loop, so they share
+# folio runs cold (its caches, .folio-cache/, deleted before each run),
+# then warm (caches kept, output deleted: a CI job that restores
+# .folio-cache), then after editing one page (caches and output kept: a
+# rebuild while writing), since the caches are part of what a rebuild gets. The tools run one after another in one loop, so they share
 # the machine's load; on a shared machine, compare ratios, not seconds.
 # OUT=/dev/shm writes the sites to memory (tmpfs) instead of beside the
 # books: on a disk where creating files is slow (a journal-less ext4 that
@@ -77,6 +78,14 @@ for pages in "${sizes[@]}"; do
     read -r time[folio-warm] memory[folio-warm] < <(median folio-warm \
         "rm -rf '$out/folio'" \
         "$folio" build "$book/gitbook" -o "$out/folio")
+    # One page edited (a line added) since the last build, whose site and
+    # caches are kept: the usual rebuild while writing.
+    page=$(find "$book/gitbook" -name '*.md' ! -name SUMMARY.md ! -name README.md | sort | sed -n 1p)
+    cp "$page" "$page.orig"
+    read -r time[folio-edit] memory[folio-edit] < <(median folio-edit \
+        "echo 'Edited at $(date +%s%N).' >> '$page'" \
+        "$folio" build "$book/gitbook" -o "$out/folio")
+    mv "$page.orig" "$page"
     if [ -n "$zola" ]; then
         read -r time[zola] memory[zola] < <(median zola "rm -rf '$out/zola'" \
             "$zola" --root "$book/zola" build --output-dir "$out/zola")
@@ -88,7 +97,7 @@ for pages in "${sizes[@]}"; do
     echo
     echo "$pages pages (median of $runs):"
     printf '  %-12s %8s %10s %16s %16s\n' tool seconds "peak MB" "time / folio" "memory / folio"
-    for tool in folio folio-warm zola mdbook; do
+    for tool in folio folio-warm folio-edit zola mdbook; do
         [ -n "${time[$tool]:-}" ] || continue
         awk -v tool="$tool" -v t="${time[$tool]}" -v m="${memory[$tool]}" \
             -v ft="${time[folio]}" -v fm="${memory[folio]}" 'BEGIN {

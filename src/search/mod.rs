@@ -102,7 +102,7 @@ const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
 /// Where on a page a word is; a later field outranks an earlier one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Field {
     Body = 0,
     Description = 1,
@@ -243,15 +243,42 @@ type PageDocument = (Record, Counts, Vec<(Box<str>, StemId)>);
 /// A page's share of the index in a form that outlives the build, for a
 /// cache of pages (see [`IndexBuilder::add_and_keep`]): stems are written
 /// as a form of theirs, since stem numbers last one build.
+/// Flat, so that a build taking ten thousand pages from the cache decodes
+/// them quickly.
 #[derive(Serialize, Deserialize)]
-struct KeptDocument {
+struct KeptDocument<'a> {
     record: Record,
-    /// Every form met on the page.
-    forms: Vec<Box<str>>,
-    /// Each stem's counts, under the index in `forms` of one of its forms:
-    /// (form, count, section weight, section, field).
-    stems: Vec<(u32, u32, u32, u16, Option<Field>)>,
+    /// Every form met on the page, separated by spaces (a form never holds
+    /// one).
+    #[serde(borrow)]
+    forms: std::borrow::Cow<'a, str>,
+    /// [`KEPT_STEM`] numbers per stem: the index in `forms` of one of its
+    /// forms, its count, section weight, section and field (0 for none,
+    /// else 1 + the field).
+    stems: Vec<u32>,
     length: u32,
+}
+
+/// Numbers per stem in [`KeptDocument::stems`].
+const KEPT_STEM: usize = 5;
+
+impl Field {
+    /// The field's number in a [`KeptDocument`] (0 for none).
+    fn kept(field: Option<Field>) -> u32 {
+        field.map_or(0, |field| field as u32 + 1)
+    }
+
+    /// The field a [`KeptDocument`] number stands for; `Err` for none.
+    fn from_kept(number: u32) -> Result<Option<Field>, ()> {
+        Ok(match number {
+            0 => None,
+            1 => Some(Field::Body),
+            2 => Some(Field::Description),
+            3 => Some(Field::Heading),
+            4 => Some(Field::Title),
+            _ => return Err(()),
+        })
+    }
 }
 
 /// What [`IndexBuilder::files`] lays out: the pages' records and counts in
@@ -325,20 +352,30 @@ impl<'a> IndexBuilder<'a> {
             .enumerate()
             .map(|(n, (_, stem))| (*stem, u32::try_from(n).unwrap_or(u32::MAX)))
             .collect();
+        let spaced = forms.iter().any(|(form, _)| form.contains(' '));
         let kept = KeptDocument {
-            forms: forms.into_iter().map(|(form, _)| form).collect(),
+            forms: forms
+                .iter()
+                .map(|(form, _)| &**form)
+                .collect::<Vec<_>>()
+                .join(" ")
+                .into(),
             stems: counts
                 .stems
                 .iter()
                 .filter_map(|(stem, o)| {
                     let form = *index_of.get(stem)?;
-                    Some((form, o.count, o.section_weight, o.section, o.field))
+                    let field = Field::kept(o.field);
+                    Some([form, o.count, o.section_weight, o.section.into(), field])
                 })
+                .flatten()
                 .collect(),
             length: counts.length,
             record,
         };
-        let text = serde_json::to_string(&kept).ok();
+        let text = (!spaced)
+            .then(|| serde_json::to_string(&kept).ok())
+            .flatten();
         let KeptDocument { record, .. } = kept;
         lock(&self.pages).push((id, record, counts));
         text
@@ -348,23 +385,32 @@ impl<'a> IndexBuilder<'a> {
     /// for it in an earlier build. Text that does not decode adds nothing
     /// and returns `false`: the caller indexes the page itself.
     pub fn add_kept(&self, id: PageId, text: &str) -> bool {
-        let Ok(kept) = serde_json::from_str::<KeptDocument>(text) else {
+        let Ok(kept) = serde_json::from_str::<KeptDocument<'_>>(text) else {
             return false;
         };
-        let ids: Vec<StemId> = kept
-            .forms
-            .iter()
-            .map(|form| self.names.of_form(form, &self.normaliser))
-            .collect();
+        let ids: Vec<StemId> = match kept.forms.is_empty() {
+            true => Vec::new(),
+            false => kept
+                .forms
+                .split(' ')
+                .map(|form| self.names.of_form(form, &self.normaliser))
+                .collect(),
+        };
+        if kept.stems.len() % KEPT_STEM != 0 {
+            return false;
+        }
         let Some(stems) = kept
             .stems
-            .iter()
-            .map(|&(form, count, section_weight, section, field)| {
+            .chunks_exact(KEPT_STEM)
+            .map(|numbers| {
+                let &[form, count, section_weight, section, field] = numbers else {
+                    return None;
+                };
                 let occurrence = Occurrence {
                     count,
                     section_weight,
-                    section,
-                    field,
+                    section: u16::try_from(section).ok()?,
+                    field: Field::from_kept(field).ok()?,
                 };
                 Some((*ids.get(form as usize)?, occurrence))
             })
