@@ -13,6 +13,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::prelude::*;
+
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::load::{Book, PageId};
 use crate::mojibake;
@@ -86,6 +88,10 @@ impl LinkDiagnostics {
     }
 }
 
+/// One page's links as resolved on their own: the links, the files they
+/// publish, and their problems.
+type PageResolved = (Vec<ResolvedLink>, BTreeMap<String, String>, Vec<Diagnostic>);
+
 /// Resolves every link of every page.
 pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, LinkDiagnostics) {
     let page_urls: Vec<String> = book
@@ -101,22 +107,33 @@ pub fn resolve_site(book: &Book, pages: &[ParsedPage]) -> (Site, LinkDiagnostics
     }
     let base_files = resolver.files.keys().cloned().collect();
     let site_diagnostics = std::mem::take(&mut resolver.diagnostics);
-    let mut page_diagnostics = Vec::with_capacity(pages.len());
-    let links: Vec<Vec<ResolvedLink>> = (0..pages.len())
+    // Pages resolve in parallel, each with its own resolver; the files
+    // they publish are gathered after.
+    let resolved: Vec<PageResolved> = (0..pages.len())
+        .into_par_iter()
         .map(|id| {
-            let links = resolver.resolve_page_links(id);
-            page_diagnostics.push(std::mem::take(&mut resolver.diagnostics));
-            links
+            let mut page = resolver.for_page();
+            let links = page.resolve_page_links(id);
+            (links, page.files, page.diagnostics)
         })
         .collect();
     let Resolver {
-        files, redirects, ..
+        mut files,
+        redirects,
+        ..
     } = resolver;
+    let mut links = Vec::with_capacity(pages.len());
+    let mut page_diagnostics = Vec::with_capacity(pages.len());
+    for (page_links, page_files, diagnostics) in resolved {
+        links.push(page_links);
+        files.extend(page_files);
+        page_diagnostics.push(diagnostics);
+    }
     let mut redirects: Vec<(String, PageId)> = redirects
-        .into_iter()
-        .map(|(from, (section, to))| {
+        .iter()
+        .map(|(from, &(section, to))| {
             let prefix = &book.sections[section].config.url_prefix;
-            let within = strip_dir(&from, &book.sections[section].config.dir);
+            let within = strip_dir(from, &book.sections[section].config.dir);
             (format!("{prefix}{within}/"), to)
         })
         .collect();
@@ -353,8 +370,9 @@ struct Resolver<'a> {
     pages: &'a [ParsedPage],
     page_urls: &'a [String],
     files: BTreeMap<String, String>,
-    /// Book-relative old path → (section, target page).
-    redirects: HashMap<String, (usize, PageId)>,
+    /// Book-relative old path → (section, target page); shared by the
+    /// resolvers of pages resolved in parallel.
+    redirects: std::sync::Arc<HashMap<String, (usize, PageId)>>,
     diagnostics: Vec<Diagnostic>,
     /// The page whose anchors the link being resolved was checked against.
     anchors_read: Option<PageId>,
@@ -369,12 +387,26 @@ impl<'a> Resolver<'a> {
             pages,
             page_urls,
             files: BTreeMap::new(),
-            redirects: HashMap::new(),
+            redirects: Default::default(),
             diagnostics: Vec::new(),
             anchors_read: None,
         };
         resolver.add_redirects();
         resolver
+    }
+
+    /// A resolver for one page's links, to run beside others: the same
+    /// book and redirects, and its own published files and problems.
+    fn for_page(&self) -> Resolver<'a> {
+        Resolver {
+            book: self.book,
+            pages: self.pages,
+            page_urls: self.page_urls,
+            files: BTreeMap::new(),
+            redirects: self.redirects.clone(),
+            diagnostics: Vec::new(),
+            anchors_read: None,
+        }
     }
 
     /// What each link of page `id` leads to; problems go to `diagnostics`.
@@ -390,6 +422,7 @@ impl<'a> Resolver<'a> {
     /// Redirect entries apply only where no page exists at the old path;
     /// each must lead to a published page.
     fn add_redirects(&mut self) {
+        let mut redirects = HashMap::new();
         for (index, section) in self.book.sections.iter().enumerate() {
             let config = &section.config;
             for redirect in &config.redirects {
@@ -401,7 +434,7 @@ impl<'a> Resolver<'a> {
                 }
                 match self.book.page_at(&join_rel(&config.dir, &redirect.to)) {
                     Some(to) => {
-                        self.redirects.insert(from, (index, to));
+                        redirects.insert(from, (index, to));
                     }
                     None => {
                         let diagnostic = redirect
@@ -421,6 +454,7 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
+        self.redirects = std::sync::Arc::new(redirects);
     }
 
     /// GitBook's upload folders are published whole, referenced or not.

@@ -243,42 +243,51 @@ impl SitePage<'_, '_> {
     /// for search.
     fn render(&self, id: PageId) -> Result<(OutputFile, String), RenderError> {
         let inputs = self.inputs;
-        let keys = match self.kept {
-            Some(cache) => {
-                let page = self.common.page(inputs, id, &inputs.parsed[id]);
-                let keys = PageKeys::of(&page, inputs.theme, self.asset_paths)?;
-                if let Some(found) = self.take_kept(cache, &keys, id) {
-                    self.reused.fetch_add(1, Ordering::Relaxed);
-                    return Ok(found);
-                }
-                Some((cache, keys))
-            }
-            None => None,
+        let Some(cache) = self.kept else {
+            let this = (self.with_events)(id)?;
+            self.search.add(id, &this);
+            let page = self.common.page(inputs, id, &this);
+            return Ok(page_file(
+                &page,
+                inputs.theme,
+                self.highlighter,
+                self.asset_paths,
+                None,
+            )?);
         };
+        // The keys come from the analysed page, without its events; so
+        // does what `page.html` sees, which is kept for rendering.
+        let analysed = self.common.page(inputs, id, &inputs.parsed[id]);
+        let mut view = page_context(
+            &analysed,
+            self.asset_paths,
+            page_listings(&analysed, inputs.theme)?,
+        );
+        let keys = PageKeys::of(&analysed, inputs.theme, &view)?;
+        if let Some(found) = self.take_kept(cache, &keys, id) {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(found);
+        }
         let this = (self.with_events)(id)?;
         let page = self.common.page(inputs, id, &this);
-        let (file, content) = page_file(
-            &page,
-            inputs.theme,
-            self.highlighter,
-            self.asset_paths,
-            None,
-        )?;
-        let Some((cache, keys)) = keys else {
-            self.search.add(id, &this);
-            return Ok((file, content));
-        };
+        let (content, print_content) = page_contents(&page, inputs.theme, self.highlighter, None)?;
+        view.page.content = content;
+        let html = inputs
+            .theme
+            .render("page.html", &template_context("page.html", &view)?)?;
         let path = &inputs.book.pages[id].path;
         if let Some(share) = self.search.add_and_keep(id, &this) {
             cache.put(Kept::Search, path, keys.search, &share);
         }
-        if let Ok(html) = std::str::from_utf8(&file.contents) {
-            cache.put(Kept::Page, path, keys.page, html);
-        }
+        cache.put(Kept::Page, path, keys.page, &html);
         if inputs.book.config.print {
-            cache.put(Kept::Print, path, keys.print, &content);
+            cache.put(Kept::Print, path, keys.print, &print_content);
         }
-        Ok((file, content))
+        let file = OutputFile {
+            path: format!("{}index.html", inputs.site.page_urls[id]),
+            contents: html.into_bytes(),
+        };
+        Ok((file, print_content))
     }
 
     /// Page `id` as `cache` kept it under `keys`, if it kept all of it;
@@ -319,22 +328,22 @@ struct PageKeys {
 }
 
 impl PageKeys {
-    /// The keys of `inputs.page`, worked out without its events.
+    /// The keys of `inputs.page`, worked out without its events; `view` is
+    /// what `page.html` sees with the page's index tables for content (the
+    /// body stands in the keys as its inputs' fingerprint).
     fn of(
         inputs: &PageInputs<'_>,
         theme: &Theme,
-        asset_paths: &BTreeMap<&str, &str>,
+        view: &PageContext<'_>,
     ) -> Result<PageKeys, TemplateError> {
         use disk_cache::hash_of;
         let id = inputs.page;
         let url = &inputs.site.page_urls[id];
         // The body also points at the icon sprite from the page's address.
         let body = hash_of(&(body_fingerprint(inputs), url));
-        // Everything else `page.html` shows: the view without the body.
-        let view = page_context(inputs, asset_paths, page_listings(inputs, theme)?);
         let print_links = print::links(inputs.site, inputs.parsed, id);
         Ok(PageKeys {
-            page: hash_of(&(body, view_fingerprint(&view, theme))),
+            page: hash_of(&(body, view_fingerprint(view, theme))),
             print: hash_of(&(body, id, print_links, print_listings(inputs, theme)?)),
             search: hash_of(&(
                 body,
@@ -821,27 +830,7 @@ fn render_page(
 ) -> Result<(String, String), TemplateError> {
     let id = inputs.page;
     let book = inputs.book;
-    let mut content = cached(
-        cache.map(|c| &c.bodies),
-        &book.pages[id].path,
-        cache.map_or(0, |_| body_fingerprint(inputs)),
-        || page_body(inputs, theme, highlighter, &BodyFor::Page),
-    )?;
-    content.push_str(&page_listings(inputs, theme)?);
-    // The print page renders the body again with its own hrefs and ids
-    // (highlighted code comes from the highlighter's cache).
-    let print_content = if book.config.print {
-        let mut body = cached(
-            cache.map(|c| &c.print_bodies),
-            &book.pages[id].path,
-            cache.map_or(0, |_| body_fingerprint(inputs)),
-            || page_body(inputs, theme, highlighter, &BodyFor::Print),
-        )?;
-        body.push_str(&print_listings(inputs, theme)?);
-        body
-    } else {
-        String::new()
-    };
+    let (content, print_content) = page_contents(inputs, theme, highlighter, cache)?;
     let view = page_context(inputs, asset_paths, content);
     let fingerprint = cache.map_or(0, |_| view_fingerprint(&view, theme));
     let html = cached(
@@ -858,6 +847,39 @@ fn render_page(
         },
     )?;
     Ok((html, print_content))
+}
+
+/// The page's content (its body, then its index tables) and its section
+/// of the print page (empty without one).
+fn page_contents(
+    inputs: &PageInputs<'_>,
+    theme: &Theme,
+    highlighter: &Highlighter,
+    cache: Option<&RenderCache>,
+) -> Result<(String, String), TemplateError> {
+    let path = &inputs.book.pages[inputs.page].path;
+    let mut content = cached(
+        cache.map(|c| &c.bodies),
+        path,
+        cache.map_or(0, |_| body_fingerprint(inputs)),
+        || page_body(inputs, theme, highlighter, &BodyFor::Page),
+    )?;
+    content.push_str(&page_listings(inputs, theme)?);
+    // The print page renders the body again with its own hrefs and ids
+    // (highlighted code comes from the highlighter's cache).
+    let print_content = if inputs.book.config.print {
+        let mut body = cached(
+            cache.map(|c| &c.print_bodies),
+            path,
+            cache.map_or(0, |_| body_fingerprint(inputs)),
+            || page_body(inputs, theme, highlighter, &BodyFor::Print),
+        )?;
+        body.push_str(&print_listings(inputs, theme)?);
+        body
+    } else {
+        String::new()
+    };
+    Ok((content, print_content))
 }
 
 /// The tables of the generated indexes shown on the page, after its body.

@@ -188,6 +188,25 @@ impl StemNames {
         id
     }
 
+    /// [`StemNames::of_form`] of each of `forms`, the known ones looked up
+    /// under one shared lock (a page kept by an earlier build brings
+    /// hundreds of forms, nearly all known).
+    fn of_forms<'f>(
+        &self,
+        forms: impl Iterator<Item = &'f str>,
+        normaliser: &Normaliser,
+    ) -> Vec<StemId> {
+        let ids: Vec<Result<StemId, &str>> = {
+            let known = self.forms.read().unwrap_or_else(|e| e.into_inner());
+            forms
+                .map(|form| known.get(form).copied().ok_or(form))
+                .collect()
+        };
+        ids.into_iter()
+            .map(|id| id.unwrap_or_else(|form| self.of_form(form, normaliser)))
+            .collect()
+    }
+
     /// The number of `stem`, given it now if it has none.
     fn id(&self, stem: &str) -> StemId {
         if let Some(id) = known(&self.ids, stem) {
@@ -390,11 +409,7 @@ impl<'a> IndexBuilder<'a> {
         };
         let ids: Vec<StemId> = match kept.forms.is_empty() {
             true => Vec::new(),
-            false => kept
-                .forms
-                .split(' ')
-                .map(|form| self.names.of_form(form, &self.normaliser))
-                .collect(),
+            false => self.names.of_forms(kept.forms.split(' '), &self.normaliser),
         };
         if kept.stems.len() % KEPT_STEM != 0 {
             return false;
@@ -630,24 +645,46 @@ fn page_document(
     let title = titles[id].as_str();
     let raw = sections(page);
     let description = page.front_matter.description.clone().unwrap_or_default();
-    let mut stems: FxHashMap<StemId, Occurrence> = FxHashMap::default();
+    // Each text's words are counted by form (numbered in the order the page
+    // meets them), then the page's forms get their stems' numbers in one
+    // go, and the counts are added up by stem.
     let mut length = 0;
-    // Each form is looked up in the book's forms once per page.
-    let mut stem_of: FxHashMap<String, StemId> = FxHashMap::default();
-    let mut add = |text: &str, field: Field| -> FxHashMap<StemId, u32> {
-        let mut here: FxHashMap<StemId, u32> = FxHashMap::default();
+    let mut numbers: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    let mut count = |text: &str, field: Field| -> FxHashMap<u32, u32> {
+        let mut here: FxHashMap<u32, u32> = FxHashMap::default();
         for_each_term(text, |form| {
-            let stem = match stem_of.get(form) {
-                Some(stem) => *stem,
+            let number = match numbers.get(form) {
+                Some(number) => *number,
                 None => {
-                    let stem = names.of_form(form, normaliser);
-                    stem_of.insert(form.to_string(), stem);
-                    stem
+                    let number = u32::try_from(numbers.len()).unwrap_or(u32::MAX);
+                    numbers.insert(form.into(), number);
+                    number
                 }
             };
-            *here.entry(stem).or_default() += field.weight();
+            *here.entry(number).or_default() += field.weight();
             length += 1;
         });
+        here
+    };
+    let title_counts = count(title, Field::Title);
+    let description_counts = count(&description, Field::Description);
+    let section_counts: Vec<_> = raw
+        .iter()
+        .map(|(_, heading, text)| (count(heading, Field::Heading), count(text, Field::Body)))
+        .collect();
+    let mut forms: Vec<Box<str>> = vec![Box::default(); numbers.len()];
+    for (form, number) in numbers {
+        forms[number as usize] = form;
+    }
+    let ids = names.of_forms(forms.iter().map(|form| &**form), normaliser);
+    let mut stems: FxHashMap<StemId, Occurrence> = FxHashMap::default();
+    let mut add = |counts: &FxHashMap<u32, u32>, field: Field| -> FxHashMap<StemId, u32> {
+        let mut here: FxHashMap<StemId, u32> = FxHashMap::default();
+        for (form, weight) in counts {
+            if let Some(stem) = ids.get(*form as usize) {
+                *here.entry(*stem).or_default() += weight;
+            }
+        }
         for (stem, weight) in &here {
             let occurrence = stems.entry(*stem).or_default();
             occurrence.count += weight;
@@ -655,12 +692,12 @@ fn page_document(
         }
         here
     };
-    add(title, Field::Title);
-    add(&description, Field::Description);
+    add(&title_counts, Field::Title);
+    add(&description_counts, Field::Description);
     // Each stem's weight per section, for its best section.
-    let per_section: Vec<FxHashMap<StemId, u32>> = raw
+    let per_section: Vec<FxHashMap<StemId, u32>> = section_counts
         .iter()
-        .map(|(_, heading, text)| {
+        .map(|(heading, text)| {
             let mut here = add(heading, Field::Heading);
             for (stem, weight) in add(text, Field::Body) {
                 *here.entry(stem).or_default() += weight;
@@ -720,10 +757,7 @@ fn page_document(
         stems: stems.into_iter().collect(),
         length,
     };
-    let forms = stem_of
-        .into_iter()
-        .map(|(form, stem)| (form.into_boxed_str(), stem))
-        .collect();
+    let forms = forms.into_iter().zip(ids).collect();
     (record, counts, forms)
 }
 
