@@ -71,18 +71,18 @@ fn continuation_count(lead: u8) -> Option<usize> {
     }
 }
 
-/// Every damaged run in `text`, in order.
+/// Every damaged run in `text`, in order. A run starts at a character
+/// outside ASCII (its first byte is at least 0xC2), so the scan jumps from
+/// one such character to the next.
 pub fn find_mojibake(text: &str) -> Vec<Mojibake> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut found: Vec<Mojibake> = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        match decode_at(&chars, i) {
+    let mut at = 0;
+    while let Some(skip) = text.as_bytes()[at..].iter().position(|b| !b.is_ascii()) {
+        let start = at + skip;
+        let rest = &text[start..];
+        match decode_from(rest) {
             Some((repaired, taken)) => {
-                let start = chars[i].0;
-                let end = chars
-                    .get(i + taken)
-                    .map_or(text.len(), |(offset, _)| *offset);
+                let end = start + taken;
                 match found.last_mut() {
                     Some(last) if last.range.end == start => {
                         last.range.end = end;
@@ -93,27 +93,31 @@ pub fn find_mojibake(text: &str) -> Vec<Mojibake> {
                         repaired: repaired.to_string(),
                     }),
                 }
-                i += taken;
+                at = end;
             }
-            None => i += 1,
+            None => at = start + rest.chars().next().map_or(1, char::len_utf8),
         }
     }
     found
 }
 
-/// The character encoded by the bytes the characters at `i` stand for, and
-/// how many characters that took.
-fn decode_at(chars: &[(usize, char)], i: usize) -> Option<(char, usize)> {
-    let lead = byte_of(chars[i].1)?;
+/// The character encoded by the bytes that the characters `rest` starts
+/// with stand for, and how many bytes of `rest` they take.
+fn decode_from(rest: &str) -> Option<(char, usize)> {
+    let mut chars = rest.chars();
+    let first = chars.next()?;
+    let lead = byte_of(first)?;
     let count = continuation_count(lead)?;
-    let mut bytes = vec![lead];
-    for (_, c) in chars.get(i + 1..i + 1 + count)? {
-        let byte = byte_of(*c).filter(|b| (0x80..=0xbf).contains(b))?;
-        bytes.push(byte);
+    let mut bytes = [lead, 0, 0, 0];
+    let mut taken = first.len_utf8();
+    for byte in bytes.iter_mut().skip(1).take(count) {
+        let c = chars.next()?;
+        *byte = byte_of(c).filter(|b| (0x80..=0xbf).contains(b))?;
+        taken += c.len_utf8();
     }
-    let decoded = std::str::from_utf8(&bytes).ok()?;
+    let decoded = std::str::from_utf8(bytes.get(..=count)?).ok()?;
     let repaired = decoded.chars().next()?;
-    Some((repaired, count + 1))
+    Some((repaired, taken))
 }
 
 /// `text` with every damaged run repaired.
@@ -156,6 +160,54 @@ mod tests {
             "🆚 ’ é",
         ] {
             assert_eq!(repair(text), text);
+        }
+    }
+
+    /// The scan before it jumped between characters outside ASCII: every
+    /// character in turn.
+    fn find_by_every_character(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut found: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            match decode_from(&text[chars[i].0..]) {
+                Some((repaired, taken)) => {
+                    let (start, end) = (chars[i].0, chars[i].0 + taken);
+                    match found.last_mut() {
+                        Some(last) if last.0.end == start => {
+                            last.0.end = end;
+                            last.1.push(repaired);
+                        }
+                        _ => found.push((start..end, repaired.to_string())),
+                    }
+                    i += text[start..end].chars().count();
+                }
+                None => i += 1,
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_jumping_scan_finds_what_a_scan_of_every_character_finds() {
+        let alphabet: Vec<char> = "aZ ðŸ†šâ€™Ã©Â\u{a0}€—“é’\u{81}ÿ🆚".chars().collect();
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut random = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let length = (random() % 16) as usize;
+            let text: String = (0..length)
+                .map(|_| alphabet[(random() % alphabet.len() as u64) as usize])
+                .collect();
+            let runs: Vec<_> = find_mojibake(&text)
+                .into_iter()
+                .map(|run| (run.range, run.repaired))
+                .collect();
+            assert_eq!(runs, find_by_every_character(&text), "{text:?}");
         }
     }
 
