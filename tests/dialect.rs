@@ -476,6 +476,17 @@ fn summary_openapi_references_generate_pages_by_tag() {
     // The spec is published for download.
     assert!(book.output_exists(".gitbook/assets/events v2.yaml"));
 
+    // An edited spec renders its pages again, though no page changed.
+    let spec = std::fs::read_to_string(book.path().join(".gitbook/assets/events v2.yaml")).unwrap();
+    book.write(
+        ".gitbook/assets/events v2.yaml",
+        &spec.replace("List records", "List every record"),
+    );
+    book.build_ok();
+    let records = page(&book, "apis/core/events-v20/records/index.html");
+    assert!(records.contains("List every record"), "{records}");
+    book.write(".gitbook/assets/events v2.yaml", &spec);
+
     // A broken spec is an error at the SUMMARY line, naming the problem.
     book.write(
         ".gitbook/assets/events v2.yaml",
