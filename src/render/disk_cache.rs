@@ -170,9 +170,28 @@ impl DiskCache {
         let packs = Packs::read(&self.dir);
         let mut used: Vec<u64> = lock(&self.used).iter().copied().collect();
         used.sort_unstable();
+        // Under the size bound, the pack holding most of the bytes this
+        // build used stays as it is and only the others are merged: a build
+        // after a small edit adds a small pack, and tidying those must not
+        // rewrite the whole cache. (A pack nothing used is merged away.)
+        let whole: Option<PathBuf> = match total <= self.max_bytes {
+            true => {
+                let mut uses: HashMap<&Path, u64> = HashMap::new();
+                for (path, length) in used.iter().filter_map(|key| packs.location(*key)) {
+                    *uses.entry(path).or_default() += length;
+                }
+                uses.into_iter()
+                    .max_by_key(|(path, count)| (*count, *path))
+                    .map(|(path, _)| path.to_path_buf())
+            }
+            false => None,
+        };
         let mut writer = PackWriter::create(&self.dir)?;
         let mut kept = 0;
         for key in used {
+            if whole.is_some() && packs.location(key).map(|(path, _)| path) == whole.as_deref() {
+                continue;
+            }
             let Some(bytes) = packs.entry(key) else {
                 continue;
             };
@@ -184,7 +203,7 @@ impl DiskCache {
         }
         let sealed = writer.seal(&self.dir)?;
         for (path, _) in listing.packs {
-            if Some(&path) != sealed.as_ref() {
+            if Some(&path) != sealed.as_ref() && Some(&path) != whole.as_ref() {
                 let _ = fs::remove_file(path);
             }
         }
@@ -246,6 +265,8 @@ impl Listing {
 #[derive(Default)]
 struct Packs {
     packs: Vec<Pack>,
+    /// Each pack's file, in the order of `packs`.
+    paths: Vec<PathBuf>,
     /// Key → (pack, offset, length); a later pack's entry wins.
     index: HashMap<u64, (usize, u64, u64)>,
 }
@@ -264,14 +285,24 @@ impl Packs {
             .unwrap_or_default();
         paths.sort();
         let mut packs = Packs::default();
-        for pack in paths.iter().filter_map(|path| Pack::open(path)) {
+        for path in paths {
+            let Some(pack) = Pack::open(&path) else {
+                continue;
+            };
             let number = packs.packs.len();
             for &(key, offset, length) in &pack.entries {
                 packs.index.insert(key, (number, offset, length));
             }
             packs.packs.push(pack);
+            packs.paths.push(path);
         }
         packs
+    }
+
+    /// The pack file holding `key`'s entry, and the entry's length.
+    fn location(&self, key: u64) -> Option<(&Path, u64)> {
+        let &(pack, _, length) = self.index.get(&key)?;
+        Some((self.paths.get(pack)?.as_path(), length))
     }
 
     /// The raw bytes of `key`'s entry (to be checked by [`Entry::decode`]).
@@ -654,7 +685,26 @@ mod tests {
     #[test]
     fn many_packs_are_compacted_into_the_entries_the_last_build_used() {
         let dir = tempfile::tempdir().unwrap();
-        for n in 0..MAX_PACKS {
+        // A first, large build, then small ones, and a large pack nothing
+        // uses any more.
+        let stale: Vec<(String, String)> = (0..80)
+            .map(|n| (format!("stale {n}\n"), format!("<{n}>")))
+            .collect();
+        let stale: Vec<(&str, &str, &str)> = stale
+            .iter()
+            .map(|(code, html)| ("text", code.as_str(), html.as_str()))
+            .collect();
+        build(dir.path(), &stale);
+        let large: Vec<(String, String)> = (0..50)
+            .map(|n| (format!("large {n}\n"), format!("<{n}>")))
+            .collect();
+        let borrowed: Vec<(&str, &str, &str)> = large
+            .iter()
+            .map(|(code, html)| ("text", code.as_str(), html.as_str()))
+            .collect();
+        build(dir.path(), &borrowed);
+        let large_pack = packs(dir.path()).remove(1);
+        for n in 0..MAX_PACKS - 2 {
             build(
                 dir.path(),
                 &[("text", &format!("{n}\n"), &format!("<{n}>"))],
@@ -665,14 +715,23 @@ mod tests {
         let cache = cache(dir.path());
         assert!(cache.get("text", "0\n").is_some());
         assert!(cache.get("text", "5\n").is_some());
+        for n in 0..10 {
+            assert!(cache.get("text", &format!("large {n}\n")).is_some());
+        }
         cache.put("text", "new\n", "<new>");
         cache.finish();
-        assert_eq!(packs(dir.path()).len(), 1);
+        // Under the size bound, the large pack stays as it was, whole; the
+        // small ones are merged into the entries the build used.
+        let after_packs = packs(dir.path());
+        assert_eq!(after_packs.len(), 2, "{after_packs:?}");
+        assert!(after_packs.contains(&large_pack));
         let after = self::cache(dir.path());
         assert_eq!(after.get("text", "0\n").as_deref(), Some("<0>"));
         assert_eq!(after.get("text", "5\n").as_deref(), Some("<5>"));
         assert_eq!(after.get("text", "new\n").as_deref(), Some("<new>"));
         assert_eq!(after.get("text", "1\n"), None);
+        assert_eq!(after.get("text", "large 7\n").as_deref(), Some("<7>"));
+        assert_eq!(after.get("text", "stale 7\n"), None);
     }
 
     #[test]
