@@ -979,6 +979,9 @@ fn unchanged_pages_are_taken_from_the_last_build_and_the_site_is_a_fresh_builds(
     let book = TestBook::fixture("basic");
     let first = book.build_ok();
     assert!(!first.stderr.contains("unchanged"), "{}", first.stderr);
+    // The caches keep themselves out of git.
+    let ignore = std::fs::read_to_string(book.path().join(".folio-cache/.gitignore")).unwrap();
+    assert!(ignore.lines().any(|line| line == "*"), "{ignore}");
     let pages = 5;
     let reused = |run: &common::Run| -> usize {
         let Some((_, after)) = run.stderr.split_once("warning; ") else {

@@ -396,6 +396,7 @@ fn run_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRe
             .join(crate::render::highlight::DISK_CACHE_DIR),
     );
     let kept = PageCache::open(&options.book_dir, &analysis.book, theme);
+    keep_cache_out_of_git(&options.book_dir);
     let staging = output::Staging::begin(&analysis.out_dir)?;
     let reused = analysis.render_into(theme, &highlighter, kept.as_ref(), progress, &staging)?;
     highlighter.finish();
@@ -415,6 +416,24 @@ fn run_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRe
     report.written_to = Some(analysis.out_dir);
     report.reused = reused;
     Ok(report)
+}
+
+/// Writes `.folio-cache/.gitignore` (`*`), as pytest does for its cache,
+/// so a GitBook export's repository never commits folio's caches, whatever
+/// its own `.gitignore` says. Failures are ignored: the caches only save
+/// work.
+fn keep_cache_out_of_git(book_dir: &Path) {
+    let dir = book_dir.join(".folio-cache");
+    let file = dir.join(".gitignore");
+    if file.exists() {
+        return;
+    }
+    let _ = std::fs::create_dir_all(&dir).and_then(|()| {
+        std::fs::write(
+            &file,
+            "# Written by folio: everything here is derived and safe to delete.\n*\n",
+        )
+    });
 }
 
 /// A book with no `[book] title` (a bare GitBook export) is titled by its
