@@ -61,6 +61,19 @@ impl Highlighter {
         }
     }
 
+    /// A highlighter for a preview server: it remembers every block in
+    /// memory across rebuilds, and reads and keeps blocks in `dir` like
+    /// `folio build` does, so starting the preview again does not
+    /// highlight the book again. Call [`Highlighter::finish`] after each
+    /// full build.
+    pub fn with_cache_on_disk(dir: std::path::PathBuf) -> Highlighter {
+        Highlighter {
+            syntaxes: OnceLock::new(),
+            cache: Some(Mutex::new(HashMap::new())),
+            disk: Some(DiskCache::new(dir, fingerprint())),
+        }
+    }
+
     /// A highlighter that keeps what it highlights in `dir` across builds
     /// (see [`DiskCache`]).
     pub fn with_disk_cache(dir: std::path::PathBuf) -> Highlighter {
@@ -542,6 +555,20 @@ mod tests {
         let fourth = Highlighter::with_disk_cache(dir.path().to_path_buf());
         assert_eq!(fourth.highlight_code("rust", code, false), html);
         assert!(fourth.syntaxes.get().is_none());
+    }
+
+    #[test]
+    fn a_preview_remembers_blocks_and_the_next_preview_reads_them_from_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let code = "fn main() {}\n";
+        let first = Highlighter::with_cache_on_disk(dir.path().to_path_buf());
+        let html = first.highlight_code("rust", code, true);
+        assert_eq!(first.highlight_code("rust", code, true), html);
+        first.finish();
+        assert_eq!(walk_files(dir.path()).len(), 1);
+        let second = Highlighter::with_cache_on_disk(dir.path().to_path_buf());
+        assert_eq!(second.highlight_code("rust", code, true), html);
+        assert!(second.syntaxes.get().is_none());
     }
 
     fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

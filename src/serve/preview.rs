@@ -69,9 +69,14 @@ struct Caches {
 }
 
 impl Caches {
-    fn new() -> Self {
+    /// Fresh caches for the book at `book_dir`; highlighted blocks are also
+    /// read from and kept in its `.folio-cache/highlight/`, as `folio
+    /// build` does.
+    fn new(book_dir: &Path) -> Self {
         Caches {
-            highlighter: Highlighter::with_cache(),
+            highlighter: Highlighter::with_cache_on_disk(
+                book_dir.join(crate::render::highlight::DISK_CACHE_DIR),
+            ),
             ..Caches::default()
         }
     }
@@ -114,8 +119,8 @@ impl Preview {
     pub(super) fn new(book_dir: PathBuf) -> Self {
         let out_dir = book_dir.join("book");
         Preview {
+            caches: Caches::new(&book_dir),
             book_dir,
-            caches: Caches::new(),
             known: HashSet::new(),
             out_dir,
             last: Last::Nothing,
@@ -225,7 +230,7 @@ impl Preview {
             Err(_) => {
                 // The whole build that follows reports the crash, if it
                 // happens again, with fresh caches.
-                self.caches = Caches::new();
+                self.caches = Caches::new(&self.book_dir);
                 return Err(Unapplied);
             }
         };
@@ -306,10 +311,15 @@ impl Preview {
             )
         }));
         match outcome {
-            Ok(Ok(site)) => Ok(site),
+            Ok(Ok(site)) => {
+                // What this build highlighted is sealed for the next
+                // preview or `folio build`.
+                caches.highlighter.finish();
+                Ok(site)
+            }
             Ok(Err(err)) => Err(Failure::of_build(err)),
             Err(payload) => {
-                self.caches = Caches::new();
+                self.caches = Caches::new(&self.book_dir);
                 let reason = payload
                     .downcast_ref::<String>()
                     .map(String::as_str)
