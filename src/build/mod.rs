@@ -371,10 +371,12 @@ fn analyse(
 }
 
 fn run_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, BuildError> {
+    // `folio check` never renders: it keeps no events.
+    let events_up_to = if options.write { KEEP_EVENTS_UP_TO } else { 0 };
     let analysis = analyse(
         options,
         options.write,
-        Events::KeptUpTo(KEEP_EVENTS_UP_TO),
+        Events::KeptUpTo(events_up_to),
         progress,
     )?;
     if options.write {
