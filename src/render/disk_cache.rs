@@ -532,10 +532,10 @@ mod tests {
     }
 
     /// One build: stores what it is given, then finishes.
-    fn build(dir: &Path, entries: &[(&str, &str, &str)]) {
+    fn build<S: AsRef<str>>(dir: &Path, entries: &[(&str, S, S)]) {
         let cache = cache(dir);
         for (language, code, html) in entries {
-            cache.put(language, code, html);
+            cache.put(language, code.as_ref(), html.as_ref());
         }
         cache.finish();
     }
@@ -571,22 +571,18 @@ mod tests {
     #[test]
     fn a_build_writes_one_pack_however_many_blocks_it_highlights() {
         let dir = tempfile::tempdir().unwrap();
-        let entries: Vec<(String, String)> = (0..500)
-            .map(|n| (format!("let x = {n};\n"), format!("<b>{n}</b>")))
+        let entries: Vec<(&str, String, String)> = (0..500)
+            .map(|n| ("rust", format!("let x = {n};\n"), format!("<b>{n}</b>")))
             .collect();
-        let borrowed: Vec<(&str, &str, &str)> = entries
-            .iter()
-            .map(|(code, html)| ("rust", code.as_str(), html.as_str()))
-            .collect();
-        build(dir.path(), &borrowed);
+        build(dir.path(), &entries);
         let files: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
         assert_eq!(files.len(), 1, "{files:?}");
         let cache = cache(dir.path());
-        for (code, html) in &entries {
+        for (_, code, html) in &entries {
             assert_eq!(cache.get("rust", code).as_deref(), Some(html.as_str()));
         }
         // A build that highlights nothing leaves no pack.
-        build(dir.path(), &[]);
+        build::<&str>(dir.path(), &[]);
         assert_eq!(packs(dir.path()).len(), 1);
     }
 
@@ -687,22 +683,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // A first, large build, then small ones, and a large pack nothing
         // uses any more.
-        let stale: Vec<(String, String)> = (0..80)
-            .map(|n| (format!("stale {n}\n"), format!("<{n}>")))
-            .collect();
-        let stale: Vec<(&str, &str, &str)> = stale
-            .iter()
-            .map(|(code, html)| ("text", code.as_str(), html.as_str()))
-            .collect();
-        build(dir.path(), &stale);
-        let large: Vec<(String, String)> = (0..50)
-            .map(|n| (format!("large {n}\n"), format!("<{n}>")))
-            .collect();
-        let borrowed: Vec<(&str, &str, &str)> = large
-            .iter()
-            .map(|(code, html)| ("text", code.as_str(), html.as_str()))
-            .collect();
-        build(dir.path(), &borrowed);
+        let texts = |name: &str, count: usize| -> Vec<(&str, String, String)> {
+            (0..count)
+                .map(|n| ("text", format!("{name} {n}\n"), format!("<{n}>")))
+                .collect()
+        };
+        build(dir.path(), &texts("stale", 80));
+        build(dir.path(), &texts("large", 50));
         let large_pack = packs(dir.path()).remove(1);
         for n in 0..MAX_PACKS - 2 {
             build(

@@ -684,11 +684,15 @@ fn page_file(
     cache: Option<&RenderCache>,
 ) -> Result<(OutputFile, String), TemplateError> {
     let (html, content) = render_page(inputs, theme, highlighter, asset_paths, cache)?;
-    let file = OutputFile {
-        path: format!("{}index.html", inputs.site.page_urls[inputs.page]),
+    Ok((page_output(inputs.site, inputs.page, html), content))
+}
+
+/// Page `id`'s `index.html` at its URL.
+fn page_output(site: &Site, id: PageId, html: String) -> OutputFile {
+    OutputFile {
+        path: format!("{}index.html", site.page_urls[id]),
         contents: html.into_bytes(),
-    };
-    Ok((file, content))
+    }
 }
 
 fn render_page(

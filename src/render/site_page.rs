@@ -15,9 +15,9 @@ use super::context::{PageContext, PageInputs};
 use super::highlight::Highlighter;
 use super::page_cache::{Kept, PageCache};
 use super::{
-    body_fingerprint, disk_cache, page_contents, page_context, page_file, page_listings, print,
-    print_listings, template_context, view_fingerprint, Common, OutputFile, PageWithEvents,
-    RenderError, RenderInputs, TemplateError, Theme,
+    body_fingerprint, disk_cache, page_contents, page_context, page_file, page_listings,
+    page_output, print, print_listings, template_context, view_fingerprint, Common, OutputFile,
+    PageWithEvents, RenderError, RenderInputs, TemplateError, Theme,
 };
 use crate::load::PageId;
 use crate::search;
@@ -81,11 +81,7 @@ impl SitePage<'_, '_> {
         if inputs.book.config.print {
             cache.put(Kept::Print, path, keys.print, &print_content);
         }
-        let file = OutputFile {
-            path: format!("{}index.html", inputs.site.page_urls[id]),
-            contents: html.into_bytes(),
-        };
-        Ok((file, print_content))
+        Ok((page_output(inputs.site, id, html), print_content))
     }
 
     /// Page `id` as `cache` kept it under `keys`, if it kept all of it;
@@ -109,11 +105,7 @@ impl SitePage<'_, '_> {
                 return None;
             }
         }
-        let file = OutputFile {
-            path: format!("{}index.html", inputs.site.page_urls[id]),
-            contents: html.into_bytes(),
-        };
-        Some((file, content))
+        Some((page_output(inputs.site, id, html), content))
     }
 }
 
