@@ -965,6 +965,62 @@ fn assert_same_as_a_fresh_build(book: &TestBook) {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn a_rebuild_takes_unchanged_files_over_from_the_current_site_only_as_it_left_them() {
+    use std::os::unix::fs::MetadataExt;
+    let book = TestBook::fixture("basic");
+    book.build_ok();
+    let site = book.path().join("book");
+    let inode = |path: &str| std::fs::metadata(site.join(path)).unwrap().ino();
+    let (linux, linux_md, install) = (
+        inode("guide/linux/index.html"),
+        inode("guide/linux.md"),
+        inode("guide/install/index.html"),
+    );
+    let install_md = std::fs::read_to_string(book.path().join("guide/install.md")).unwrap();
+    book.write(
+        "guide/install.md",
+        &format!("{install_md}\nZebrafish need care.\n"),
+    );
+    book.build_ok();
+    // The unchanged page and its Markdown are the same files, linked.
+    assert_eq!(inode("guide/linux/index.html"), linux);
+    assert_eq!(inode("guide/linux.md"), linux_md);
+    assert_ne!(inode("guide/install/index.html"), install);
+    assert!(book.output("guide/install.md").contains("Zebrafish"));
+    assert_same_as_a_fresh_build(&book);
+    // A file edited in the site by hand is written again, not kept.
+    let page = site.join("guide/linux/index.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{html}<!-- tampered -->")).unwrap();
+    book.build_ok();
+    assert!(!book.output("guide/linux/index.html").contains("tampered"));
+    assert_same_as_a_fresh_build(&book);
+    // So is one replaced by another file of the same size and time.
+    let meta = std::fs::metadata(&page).unwrap();
+    let other = book.path().join("other.html");
+    std::fs::write(&other, "x".repeat(meta.len() as usize)).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&other)
+        .unwrap()
+        .set_modified(meta.modified().unwrap())
+        .unwrap();
+    std::fs::rename(&other, &page).unwrap();
+    book.build_ok();
+    assert!(book.output("guide/linux/index.html").contains("<html"));
+    assert_same_as_a_fresh_build(&book);
+    // A damaged manifest only means every file is written.
+    let linked = inode("guide/linux/index.html");
+    for entry in std::fs::read_dir(book.path().join(".folio-cache/sites")).unwrap() {
+        std::fs::write(entry.unwrap().path(), "folio-manifest 1\nnonsense\n").unwrap();
+    }
+    book.build_ok();
+    assert_ne!(inode("guide/linux/index.html"), linked);
+    assert_same_as_a_fresh_build(&book);
+}
+
 /// A PNG header for an image of `width` × `height`.
 fn png(width: u32, height: u32) -> Vec<u8> {
     let mut bytes = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();

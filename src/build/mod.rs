@@ -399,7 +399,12 @@ fn run_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRe
     );
     let kept = PageCache::open(&options.book_dir, &analysis.book, theme);
     keep_cache_out_of_git(&options.book_dir);
-    let staging = output::Staging::begin(&analysis.out_dir)?;
+    let mut staging = output::Staging::begin(&analysis.out_dir)?;
+    if kept.is_some() {
+        // Files are keyed by the kept pages' fingerprints: without them
+        // nothing can be taken over.
+        staging = staging.with_manifest(&options.book_dir.join(SITE_MANIFESTS_DIR));
+    }
     let reused = analysis.render_into(theme, &highlighter, kept.as_ref(), progress, &staging)?;
     highlighter.finish();
     if let Some(kept) = &kept {
@@ -419,6 +424,10 @@ fn run_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRe
     report.reused = reused;
     Ok(report)
 }
+
+/// Where `folio build` keeps the manifest of each output folder it wrote
+/// (what each file was made from), relative to the book's root.
+const SITE_MANIFESTS_DIR: &str = ".folio-cache/sites";
 
 /// Writes `.folio-cache/.gitignore` (`*`), as pytest does for its cache,
 /// so a GitBook export's repository never commits folio's caches, whatever

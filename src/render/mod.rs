@@ -101,6 +101,12 @@ pub trait FileSink: Sync {
     /// Opens a file that is written piece by piece (the print page); it is
     /// complete once the writer is flushed and dropped.
     fn open(&self, path: &str) -> io::Result<Box<dyn io::Write + Send>>;
+    /// Keeps a whole file made from inputs whose fingerprint is `key`.
+    fn put_keyed(&self, file: OutputFile, key: u64) -> io::Result<()>;
+    /// Takes file `path` unchanged from the site this one replaces, if it
+    /// was made under `key`; `false` when it cannot (the file must then be
+    /// put).
+    fn take_over(&self, path: &str, key: u64) -> bool;
 }
 
 /// Why [`render_site`] stopped.
@@ -170,6 +176,7 @@ pub fn render_site<'p>(
         with_events,
         search: &search,
         kept,
+        sink,
         reused: AtomicUsize::new(0),
     };
     let ids: Vec<PageId> = (0..inputs.book.pages.len()).collect();
@@ -177,14 +184,7 @@ pub fn render_site<'p>(
         let contents: Vec<(PageId, String)> = chunk
             .par_iter()
             .map(|&id| {
-                let (file, content) = site_page.render(id)?;
-                sink.put(file)?;
-                sink.put(site_files::page_markdown(
-                    inputs.book,
-                    inputs.site,
-                    inputs.parsed,
-                    id,
-                ))?;
+                let content = site_page.render(id)?;
                 on_page();
                 Ok((id, content))
             })
@@ -690,9 +690,14 @@ fn page_file(
 /// Page `id`'s `index.html` at its URL.
 fn page_output(site: &Site, id: PageId, html: String) -> OutputFile {
     OutputFile {
-        path: format!("{}index.html", site.page_urls[id]),
+        path: page_path(site, id),
         contents: html.into_bytes(),
     }
+}
+
+/// Where page `id`'s HTML is published.
+fn page_path(site: &Site, id: PageId) -> String {
+    format!("{}index.html", site.page_urls[id])
 }
 
 fn render_page(

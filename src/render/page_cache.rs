@@ -51,6 +51,8 @@ impl Kept {
 /// Rendered pages kept across `folio build`s.
 pub struct PageCache {
     disk: DiskCache,
+    /// What the whole cache is filed under.
+    identity: u64,
 }
 
 impl PageCache {
@@ -74,7 +76,15 @@ impl PageCache {
         ));
         Some(PageCache {
             disk: DiskCache::new(book_dir.join(CACHE_DIR), identity).with_max_bytes(MAX_BYTES),
+            identity,
         })
+    }
+
+    /// The key of a site file made from inputs whose fingerprint is `key`,
+    /// by this folio for this book and theme (what a file is filed under
+    /// in the output's manifest, `output::Staging::write_keyed`).
+    pub(super) fn file_key(&self, key: u64) -> u64 {
+        hash_of(&(self.identity, key))
     }
 
     /// The text kept for page `path` under `key`, if any.

@@ -16,8 +16,8 @@ use super::highlight::Highlighter;
 use super::page_cache::{Kept, PageCache};
 use super::{
     body_fingerprint, disk_cache, page_contents, page_context, page_file, page_listings,
-    page_output, print, print_listings, template_context, view_fingerprint, Common, OutputFile,
-    PageWithEvents, RenderError, RenderInputs, TemplateError, Theme,
+    page_output, page_path, print, print_listings, site_files, template_context, view_fingerprint,
+    Common, FileSink, OutputFile, PageWithEvents, RenderError, RenderInputs, TemplateError, Theme,
 };
 use crate::load::PageId;
 use crate::search;
@@ -32,26 +32,31 @@ pub(super) struct SitePage<'a, 'p> {
     pub(super) with_events: &'a PageWithEvents<'p>,
     pub(super) search: &'a search::IndexBuilder<'a>,
     pub(super) kept: Option<&'a PageCache>,
+    /// Where the page files go.
+    pub(super) sink: &'a dyn FileSink,
     /// Pages taken from `kept`.
     pub(super) reused: AtomicUsize,
 }
 
 impl SitePage<'_, '_> {
-    /// Page `id`'s file and its print page section; the page is indexed
-    /// for search.
-    pub(super) fn render(&self, id: PageId) -> Result<(OutputFile, String), RenderError> {
+    /// Puts page `id`'s file and its Markdown in the sink, indexes it for
+    /// search, and returns its print page section.
+    pub(super) fn render(&self, id: PageId) -> Result<String, RenderError> {
         let inputs = self.inputs;
         let Some(cache) = self.kept else {
             let this = (self.with_events)(id)?;
             self.search.add(id, &this);
             let page = self.common.page(inputs, id, &this);
-            return Ok(page_file(
+            let (file, content) = page_file(
                 &page,
                 inputs.theme,
                 self.highlighter,
                 self.asset_paths,
                 None,
-            )?);
+            )?;
+            self.sink.put(file)?;
+            self.sink.put(self.markdown(id))?;
+            return Ok(content);
         };
         // The keys come from the analysed page, without its events; so
         // does what `page.html` sees, which is kept for rendering.
@@ -62,9 +67,15 @@ impl SitePage<'_, '_> {
             page_listings(&analysed, inputs.theme)?,
         );
         let keys = PageKeys::of(&analysed, inputs.theme, &view)?;
-        if let Some(found) = self.take_kept(cache, &keys, id) {
+        let markdown = self.markdown_path(id);
+        let markdown_key = cache.file_key(keys.markdown);
+        if !self.sink.take_over(&markdown, markdown_key) {
+            self.sink.put_keyed(self.markdown(id), markdown_key)?;
+        }
+        let page_key = cache.file_key(keys.page);
+        if let Some(content) = self.take_kept(cache, &keys, id, page_key)? {
             self.reused.fetch_add(1, Ordering::Relaxed);
-            return Ok(found);
+            return Ok(content);
         }
         let this = (self.with_events)(id)?;
         let page = self.common.page(inputs, id, &this);
@@ -81,31 +92,61 @@ impl SitePage<'_, '_> {
         if inputs.book.config.print {
             cache.put(Kept::Print, path, keys.print, &print_content);
         }
-        Ok((page_output(inputs.site, id, html), print_content))
+        self.sink
+            .put_keyed(page_output(inputs.site, id, html), page_key)?;
+        Ok(print_content)
     }
 
-    /// Page `id` as `cache` kept it under `keys`, if it kept all of it;
-    /// its search share is then added to the index.
+    /// Page `id` as `cache` kept it under `keys`, if it kept all of it:
+    /// its file is taken over from the current site (made under
+    /// `page_key`) or put from the cache, its search share is added to the
+    /// index, and its print section is returned. `None` when something is
+    /// missing and the page must be rendered.
     fn take_kept(
         &self,
         cache: &PageCache,
         keys: &PageKeys,
         id: PageId,
-    ) -> Option<(OutputFile, String)> {
+        page_key: u64,
+    ) -> Result<Option<String>, RenderError> {
         let inputs = self.inputs;
         let path = &inputs.book.pages[id].path;
-        let html = cache.get(Kept::Page, path, keys.page)?;
         let content = match inputs.book.config.print {
-            true => cache.get(Kept::Print, path, keys.print)?,
+            true => match cache.get(Kept::Print, path, keys.print) {
+                Some(content) => content,
+                None => return Ok(None),
+            },
             false => String::new(),
         };
+        let html_path = page_path(inputs.site, id);
+        let html = match self.sink.take_over(&html_path, page_key) {
+            true => None,
+            false => match cache.get(Kept::Page, path, keys.page) {
+                Some(html) => Some(html),
+                None => return Ok(None),
+            },
+        };
         if !inputs.parsed[id].front_matter.no_index {
-            let share = cache.get(Kept::Search, path, keys.search)?;
-            if !self.search.add_kept(id, &share) {
-                return None;
+            let share = cache.get(Kept::Search, path, keys.search);
+            if !share.is_some_and(|share| self.search.add_kept(id, &share)) {
+                return Ok(None);
             }
         }
-        Some((page_output(inputs.site, id, html), content))
+        if let Some(html) = html {
+            self.sink
+                .put_keyed(page_output(inputs.site, id, html), page_key)?;
+        }
+        Ok(Some(content))
+    }
+
+    /// Page `id`'s Markdown file.
+    fn markdown(&self, id: PageId) -> OutputFile {
+        let inputs = self.inputs;
+        site_files::page_markdown(inputs.book, inputs.site, inputs.parsed, id)
+    }
+
+    fn markdown_path(&self, id: PageId) -> String {
+        site_files::markdown_path(&self.inputs.site.page_urls[id])
     }
 }
 
@@ -115,6 +156,8 @@ struct PageKeys {
     page: u64,
     print: u64,
     search: u64,
+    /// The page's Markdown file (its source).
+    markdown: u64,
 }
 
 impl PageKeys {
@@ -133,6 +176,7 @@ impl PageKeys {
         let body = hash_of(&(body_fingerprint(inputs), url));
         let print_links = print::links(inputs.site, inputs.parsed, id);
         Ok(PageKeys {
+            markdown: hash_of(&(body, "markdown")),
             page: hash_of(&(body, view_fingerprint(view, theme))),
             print: hash_of(&(body, id, print_links, print_listings(inputs, theme)?)),
             search: hash_of(&(

@@ -25,13 +25,18 @@
 //! render stage streams into), and copies book files through [`BookRoot`].
 
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::render::OutputFile;
 use crate::source::BookRoot;
+
+mod manifest;
+
+use manifest::{Entry, Manifest};
 
 /// The file that marks a directory as folio's output.
 pub const MARKER: &str = ".folio-build";
@@ -52,6 +57,18 @@ pub struct Staging {
     target: Target,
     dir: tempfile::TempDir,
     _lock: fs::File,
+    /// Set by [`Staging::with_manifest`].
+    manifest: Option<Manifests>,
+}
+
+/// The manifest of the site being replaced, and this site's as it is
+/// written.
+struct Manifests {
+    previous: Manifest,
+    /// Where both are kept.
+    path: PathBuf,
+    /// This site's keyed files.
+    written: Mutex<Vec<(String, Entry)>>,
 }
 
 impl Staging {
@@ -72,6 +89,7 @@ impl Staging {
             target,
             dir,
             _lock: lock,
+            manifest: None,
         };
         staging.write(
             MARKER,
@@ -83,18 +101,77 @@ impl Staging {
         Ok(staging)
     }
 
+    /// Keeps a manifest of this site's keyed files in `cache_dir` (one per
+    /// output folder), and takes over unchanged files from the site it
+    /// replaces by the manifest that site left there
+    /// ([`Staging::take_over`]).
+    pub fn with_manifest(mut self, cache_dir: &Path) -> Staging {
+        let path = manifest::manifest_path(cache_dir, &self.target.dir);
+        self.manifest = Some(Manifests {
+            previous: Manifest::read(&path),
+            path,
+            written: Mutex::new(Vec::new()),
+        });
+        self
+    }
+
     /// Writes one file of the site (`a/b/index.html`).
     pub fn write(&self, path: &str, contents: &[u8]) -> io::Result<()> {
+        self.write_file(path, contents).map(drop)
+    }
+
+    /// Writes one file of the site made from inputs whose fingerprint is
+    /// `key`, for the next build to take over while the key stays the
+    /// same.
+    pub fn write_keyed(&self, path: &str, contents: &[u8], key: u64) -> io::Result<()> {
+        let file = self.write_file(path, contents)?;
+        if let Some(manifests) = &self.manifest {
+            if let Some(entry) = file.metadata().ok().and_then(|m| Entry::of(key, &m)) {
+                manifests.record(path, entry);
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes file `path` over from the site this one replaces, by a hard
+    /// link, if that site's manifest says it was written under `key` and
+    /// it is still as that build left it; `false` (nothing done) when it
+    /// cannot, and the caller writes it.
+    pub fn take_over(&self, path: &str, key: u64) -> bool {
+        let Some(manifests) = &self.manifest else {
+            return false;
+        };
+        let Ok(staged) = staged_path(self.dir.path(), path) else {
+            return false;
+        };
+        let current = self.target.dir.join(path);
+        let Some(entry) = manifests.previous.unchanged(path, key, &current) else {
+            return false;
+        };
+        let linked = create_parent(&staged).is_ok() && fs::hard_link(&current, &staged).is_ok();
+        if linked {
+            manifests.record(path, entry);
+        }
+        linked
+    }
+
+    /// Creates `path` in the staging folder with `contents`. A file already
+    /// there is replaced, never written through: it may be a link to the
+    /// current site's.
+    fn write_file(&self, path: &str, contents: &[u8]) -> io::Result<fs::File> {
         let path = staged_path(self.dir.path(), path)?;
         create_parent(&path)?;
-        fs::write(&path, contents).map_err(|err| with_path(err, &path))
+        let mut file = create_new(&path).map_err(|err| with_path(err, &path))?;
+        file.write_all(contents)
+            .map_err(|err| with_path(err, &path))?;
+        Ok(file)
     }
 
     /// Creates one file of the site, to be written piece by piece.
     pub fn create(&self, path: &str) -> io::Result<io::BufWriter<fs::File>> {
         let path = staged_path(self.dir.path(), path)?;
         create_parent(&path)?;
-        let file = fs::File::create(&path).map_err(|err| with_path(err, &path))?;
+        let file = create_new(&path).map_err(|err| with_path(err, &path))?;
         Ok(io::BufWriter::with_capacity(1 << 16, file))
     }
 
@@ -119,11 +196,49 @@ impl Staging {
         })
     }
 
-    /// Swaps the staged site in for the previous one.
+    /// Swaps the staged site in for the previous one, then keeps its
+    /// manifest (if it has one; failing to keep it only costs the next
+    /// build the take-overs).
     pub fn commit(self) -> io::Result<()> {
         pause_at("staged");
-        let Staging { target, dir, _lock } = self;
-        target.swap_in(dir.keep())
+        let Staging {
+            target,
+            dir,
+            _lock,
+            manifest,
+        } = self;
+        target.swap_in(dir.keep())?;
+        if let Some(manifests) = manifest {
+            let written = manifests
+                .written
+                .into_inner()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let _ = Manifest::write(&manifests.path, &written);
+        }
+        Ok(())
+    }
+}
+
+impl Manifests {
+    fn record(&self, path: &str, entry: Entry) {
+        self.written
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push((path.to_string(), entry));
+    }
+}
+
+/// Creates a file that must not exist yet; one that does is removed first
+/// (a staged file may be a hard link to the current site's, which must not
+/// be written through).
+fn create_new(path: &Path) -> io::Result<fs::File> {
+    let create = || fs::File::options().write(true).create_new(true).open(path);
+    match create() {
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            create()
+        }
+        result => result,
     }
 }
 
@@ -134,6 +249,14 @@ impl crate::render::FileSink for Staging {
 
     fn open(&self, path: &str) -> io::Result<Box<dyn io::Write + Send>> {
         Ok(Box::new(self.create(path)?))
+    }
+
+    fn put_keyed(&self, file: OutputFile, key: u64) -> io::Result<()> {
+        self.write_keyed(&file.path, &file.contents, key)
+    }
+
+    fn take_over(&self, path: &str, key: u64) -> bool {
+        Staging::take_over(self, path, key)
     }
 }
 
@@ -470,6 +593,44 @@ mod tests {
             })
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_taken_over_is_never_written_through_and_a_failed_build_leaves_the_site() {
+        let book = tempfile::tempdir().unwrap();
+        let out = book.path().join("out");
+        let cache = book.path().join("cache");
+        let staging = Staging::begin(&out).unwrap().with_manifest(&cache);
+        staging.write_keyed("a/index.html", b"first", 1).unwrap();
+        staging.write_keyed("b/index.html", b"bee", 2).unwrap();
+        staging.commit().unwrap();
+        let staging = Staging::begin(&out).unwrap().with_manifest(&cache);
+        assert!(staging.take_over("a/index.html", 1));
+        assert!(!staging.take_over("b/index.html", 3), "another key");
+        assert!(!staging.take_over("c/index.html", 1), "not in the site");
+        // The same path written after all: a new file, not the linked one.
+        staging.write_keyed("a/index.html", b"second", 4).unwrap();
+        drop(staging);
+        assert_eq!(
+            fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "first"
+        );
+        assert_eq!(fs::read_to_string(out.join("b/index.html")).unwrap(), "bee");
+        // The failed build kept no manifest: the next one still takes over.
+        let staging = Staging::begin(&out).unwrap().with_manifest(&cache);
+        assert!(staging.take_over("a/index.html", 1));
+        assert!(staging.take_over("b/index.html", 2));
+        staging.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "first"
+        );
+        let staging = Staging::begin(&out).unwrap().with_manifest(&cache);
+        assert!(
+            staging.take_over("a/index.html", 1),
+            "a taken-over file stays listed"
+        );
     }
 
     #[test]
