@@ -973,10 +973,13 @@ fn a_rebuild_takes_unchanged_files_over_from_the_current_site_only_as_it_left_th
     book.build_ok();
     let site = book.path().join("book");
     let inode = |path: &str| std::fs::metadata(site.join(path)).unwrap().ino();
-    let (linux, linux_md, install) = (
+    let asset = ".gitbook/assets/topology (1) é.png";
+    let (linux, linux_md, install, robots, image) = (
         inode("guide/linux/index.html"),
         inode("guide/linux.md"),
         inode("guide/install/index.html"),
+        inode("robots.txt"),
+        inode(asset),
     );
     let install_md = std::fs::read_to_string(book.path().join("guide/install.md")).unwrap();
     book.write(
@@ -989,6 +992,14 @@ fn a_rebuild_takes_unchanged_files_over_from_the_current_site_only_as_it_left_th
     assert_eq!(inode("guide/linux.md"), linux_md);
     assert_ne!(inode("guide/install/index.html"), install);
     assert!(book.output("guide/install.md").contains("Zebrafish"));
+    // So are a site file with the same bytes and an unchanged book file.
+    assert_eq!(inode("robots.txt"), robots);
+    assert_eq!(inode(asset), image);
+    assert_same_as_a_fresh_build(&book);
+    // A book file that changed is copied again.
+    std::fs::write(book.path().join(asset), png(64, 48)).unwrap();
+    book.build_ok();
+    assert_eq!(std::fs::read(site.join(asset)).unwrap(), png(64, 48));
     assert_same_as_a_fresh_build(&book);
     // A file edited in the site by hand is written again, not kept.
     let page = site.join("guide/linux/index.html");

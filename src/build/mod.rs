@@ -399,12 +399,8 @@ fn run_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRe
     );
     let kept = PageCache::open(&options.book_dir, &analysis.book, theme);
     keep_cache_out_of_git(&options.book_dir);
-    let mut staging = output::Staging::begin(&analysis.out_dir)?;
-    if kept.is_some() {
-        // Files are keyed by the kept pages' fingerprints: without them
-        // nothing can be taken over.
-        staging = staging.with_manifest(&options.book_dir.join(SITE_MANIFESTS_DIR));
-    }
+    let staging = output::Staging::begin(&analysis.out_dir)?
+        .with_manifest(&options.book_dir.join(SITE_MANIFESTS_DIR));
     let reused = analysis.render_into(theme, &highlighter, kept.as_ref(), progress, &staging)?;
     highlighter.finish();
     if let Some(kept) = &kept {

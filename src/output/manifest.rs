@@ -154,6 +154,38 @@ impl Manifest {
     }
 }
 
+/// The key of a file made from nothing but its bytes: a fingerprint of
+/// them (apart from any key a caller gives).
+pub(super) fn content_key(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    "file bytes".hash(&mut hasher);
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The key of a copy of the book file `source` (book-relative) whose
+/// metadata is `meta`: the file as it is now. A new size, inode, or
+/// modification or change time is a new key (the change time moves on
+/// every write, even one that puts the modification time back).
+#[cfg(unix)]
+pub(super) fn copy_key(source: &str, meta: &fs::Metadata) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    use std::os::unix::fs::MetadataExt;
+    let stamp = Stamp::of(meta)?;
+    let mut hasher = std::hash::DefaultHasher::new();
+    ("copy of", source).hash(&mut hasher);
+    (stamp.size, stamp.modified_ns, stamp.device, stamp.inode).hash(&mut hasher);
+    (meta.ctime(), meta.ctime_nsec()).hash(&mut hasher);
+    Some(hasher.finish())
+}
+
+/// Without inodes, copies are never taken over.
+#[cfg(not(unix))]
+pub(super) fn copy_key(_source: &str, _meta: &fs::Metadata) -> Option<u64> {
+    None
+}
+
 /// Where the manifest of the site at `site_dir` is kept in `cache_dir`:
 /// one file per output folder, named by its path.
 pub(super) fn manifest_path(cache_dir: &Path, site_dir: &Path) -> PathBuf {

@@ -185,14 +185,26 @@ impl Staging {
                     format!("{source} is outside the book root"),
                 )
             })?;
+            let key = fs::metadata(&from)
+                .ok()
+                .and_then(|source_meta| manifest::copy_key(source, &source_meta));
+            if key.is_some_and(|key| self.take_over(dest, key)) {
+                return Ok(());
+            }
             let path = staged_path(self.dir.path(), dest)?;
             create_parent(&path)?;
-            fs::copy(&from, &path).map(|_| ()).map_err(|err| {
+            fs::copy(&from, &path).map_err(|err| {
                 io::Error::new(
                     err.kind(),
                     format!("copying {} to {}: {err}", from.display(), path.display()),
                 )
-            })
+            })?;
+            if let (Some(key), Some(manifests)) = (key, &self.manifest) {
+                if let Some(entry) = fs::metadata(&path).ok().and_then(|m| Entry::of(key, &m)) {
+                    manifests.record(dest, entry);
+                }
+            }
+            Ok(())
         })
     }
 
@@ -243,8 +255,18 @@ fn create_new(path: &Path) -> io::Result<fs::File> {
 }
 
 impl crate::render::FileSink for Staging {
+    /// A file the current site holds with the same bytes (by their
+    /// fingerprint) is taken over rather than written: most of a
+    /// rebuild's search index files, for one.
     fn put(&self, file: OutputFile) -> io::Result<()> {
-        self.write(&file.path, &file.contents)
+        if self.manifest.is_none() {
+            return self.write(&file.path, &file.contents);
+        }
+        let key = manifest::content_key(&file.contents);
+        if self.take_over(&file.path, key) {
+            return Ok(());
+        }
+        self.write_keyed(&file.path, &file.contents, key)
     }
 
     fn open(&self, path: &str) -> io::Result<Box<dyn io::Write + Send>> {
