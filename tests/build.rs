@@ -986,7 +986,12 @@ fn a_rebuild_takes_unchanged_files_over_from_the_current_site_only_as_it_left_th
         "guide/install.md",
         &format!("{install_md}\nZebrafish need care.\n"),
     );
+    // Files the book does not make are removed, as by a whole new site.
+    std::fs::write(site.join("stray.txt"), "x").unwrap();
+    std::fs::create_dir_all(site.join("old/deep")).unwrap();
+    std::fs::write(site.join("old/deep/index.html"), "x").unwrap();
     book.build_ok();
+    assert!(!site.join("old").exists());
     // The unchanged page and its Markdown are the same files, linked.
     assert_eq!(inode("guide/linux/index.html"), linux);
     assert_eq!(inode("guide/linux.md"), linux_md);

@@ -82,6 +82,8 @@ fn staging_left_by_builds_killed_while_writing_is_removed_by_the_next() {
 fn a_site_killed_between_the_renames_is_restored_even_by_a_failing_build() {
     let book = TestBook::fixture("basic");
     book.build_ok();
+    // Without the last build's manifest, the site is swapped, not patched.
+    fs::remove_dir_all(book.path().join(".folio-cache")).unwrap();
     let (child, _) = paused_build(&book, "between-renames");
     kill(child);
     assert!(
@@ -96,6 +98,40 @@ fn a_site_killed_between_the_renames_is_restored_even_by_a_failing_build() {
         book.output_exists("index.html"),
         "restored from the previous copy"
     );
+    assert!(
+        leftovers(book.path()).is_empty(),
+        "{:?}",
+        leftovers(book.path())
+    );
+}
+
+#[test]
+fn a_site_killed_while_patched_in_place_is_finished_even_by_a_failing_build() {
+    let book = TestBook::fixture("basic");
+    book.build_ok();
+    let install = fs::read_to_string(book.path().join("guide/install.md")).unwrap();
+    book.write(
+        "guide/install.md",
+        &format!("{install}\nZebrafish need care.\n"),
+    );
+    book.write("guide/linux.md", "# On Linux\n\nSteps.\n");
+    let (child, _) = paused_build(&book, "patching");
+    kill(child);
+    assert!(
+        !book
+            .output("guide/install/index.html")
+            .contains("Zebrafish"),
+        "nothing is applied before the journal is whole"
+    );
+    assert_eq!(leftovers(book.path()).len(), 1);
+    // The next build fails, but first finishes the patch it found.
+    book.write("guide/linux.md", "# On Linux\n\n[x](missing.md)\n");
+    let run = book.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(book
+        .output("guide/install/index.html")
+        .contains("Zebrafish"));
+    assert!(book.output("guide/linux.md").contains("Steps."));
     assert!(
         leftovers(book.path()).is_empty(),
         "{:?}",

@@ -114,6 +114,11 @@ impl Manifest {
         Some(Manifest { entries })
     }
 
+    /// Whether it lists no file.
+    pub(super) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// The entry of `path` if the file at `on_disk` is the one the manifest
     /// recorded for it and was made under `key`.
     pub(super) fn unchanged(&self, path: &str, key: u64, on_disk: &Path) -> Option<Entry> {

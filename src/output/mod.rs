@@ -2,7 +2,9 @@
 //!
 //! Everything is written into a staging directory beside the destination,
 //! then swapped in by two renames, so a failed or interrupted build leaves the
-//! previous site untouched. A destination folio did not write (no marker
+//! previous site untouched. A rebuild that can take most files over from the
+//! current site ([`manifest`]) stages only the files it changed and patches
+//! the site in place through a journal ([`patch`]). A destination folio did not write (no marker
 //! file) is never replaced, so `--out src` cannot wipe a source folder.
 //!
 //! Crash safety: builds into one destination take turns through an OS
@@ -17,13 +19,14 @@
 //!
 //! For tests, `FOLIO_TEST_PAUSE=<phase>:<flag file>` makes a build create
 //! the flag file when it reaches `<phase>` (`locked`, `staged`,
-//! `between-renames`) and wait until the file is removed, so a test can
+//! `between-renames`, `patching`) and wait until the file is removed, so a test can
 //! kill the process at that point.
 //!
 //! It never renders and never decides what is published; it writes the
 //! files it is given, as it is given them ([`Staging`] is the sink the
 //! render stage streams into), and copies book files through [`BookRoot`].
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
@@ -35,8 +38,10 @@ use crate::render::OutputFile;
 use crate::source::BookRoot;
 
 mod manifest;
+mod patch;
 
 use manifest::{Entry, Manifest};
+use patch::Patch;
 
 /// The file that marks a directory as folio's output.
 pub const MARKER: &str = ".folio-build";
@@ -69,6 +74,12 @@ struct Manifests {
     path: PathBuf,
     /// This site's keyed files.
     written: Mutex<Vec<(String, Entry)>>,
+    /// Whether the site is updated in place ([`patch`]): files taken over
+    /// stay where they are, and only the files written are staged. Else
+    /// they are linked into the staging folder, which is swapped in.
+    in_place: bool,
+    /// The files taken over, when updating in place.
+    taken: Mutex<HashSet<String>>,
 }
 
 impl Staging {
@@ -107,10 +118,16 @@ impl Staging {
     /// ([`Staging::take_over`]).
     pub fn with_manifest(mut self, cache_dir: &Path) -> Staging {
         let path = manifest::manifest_path(cache_dir, &self.target.dir);
+        let previous = Manifest::read(&path);
+        // With nothing to take over, a swap costs the same and keeps the
+        // site whole at every instant.
+        let in_place = !previous.is_empty() && self.target.dir.join(MARKER).is_file();
         self.manifest = Some(Manifests {
-            previous: Manifest::read(&path),
+            previous,
             path,
             written: Mutex::new(Vec::new()),
+            in_place,
+            taken: Mutex::new(HashSet::new()),
         });
         self
     }
@@ -148,6 +165,11 @@ impl Staging {
         let Some(entry) = manifests.previous.unchanged(path, key, &current) else {
             return false;
         };
+        if manifests.in_place {
+            lock(&manifests.taken).insert(path.to_string());
+            manifests.record(path, entry);
+            return true;
+        }
         let linked = create_parent(&staged).is_ok() && fs::hard_link(&current, &staged).is_ok();
         if linked {
             manifests.record(path, entry);
@@ -219,25 +241,44 @@ impl Staging {
             _lock,
             manifest,
         } = self;
-        target.swap_in(dir.keep())?;
-        if let Some(manifests) = manifest {
-            let written = manifests
-                .written
+        let Some(manifests) = manifest else {
+            return target.swap_in(dir.keep());
+        };
+        if manifests.in_place {
+            let taken = manifests
+                .taken
                 .into_inner()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            let _ = Manifest::write(&manifests.path, &written);
+                .unwrap_or_else(|e| e.into_inner());
+            let patch = Patch::plan(&target.dir, dir.path(), &taken)?;
+            patch.write_journal(dir.path())?;
+            pause_at("patching");
+            if let Err(err) = patch.apply(&target.dir, dir.path()) {
+                // The journal stays for the next build to finish.
+                let _ = dir.keep();
+                return Err(err);
+            }
+        } else {
+            target.swap_in(dir.keep())?;
         }
+        let written = manifests
+            .written
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _ = Manifest::write(&manifests.path, &written);
         Ok(())
     }
 }
 
 impl Manifests {
     fn record(&self, path: &str, entry: Entry) {
-        self.written
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push((path.to_string(), entry));
+        lock(&self.written).push((path.to_string(), entry));
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Creates a file that must not exist yet; one that does is removed first
@@ -390,7 +431,14 @@ impl Target {
             }
         }
         for leftover in self.leftovers() {
-            if leftover.join(MARKER).is_file() {
+            // A build killed while updating the site in place: finish it.
+            let journal = Patch::read_journal(&leftover);
+            if let Some(patch) = &journal {
+                if self.dir.join(MARKER).is_file() {
+                    patch.apply(&self.dir, &leftover)?;
+                }
+            }
+            if journal.is_some() || leftover.join(MARKER).is_file() {
                 fs::remove_dir_all(&leftover).map_err(|err| with_path(err, &leftover))?;
             } else {
                 // Killed before the marker was written: empty, or not ours.
