@@ -1085,6 +1085,40 @@ fn unchanged_pages_are_taken_from_the_last_build_and_the_site_is_a_fresh_builds(
     let retitled = book.build_ok();
     assert!(reused(&retitled) < pages - 1, "{}", retitled.stderr);
     assert_same_as_a_fresh_build(&book);
+    // The sidebar: a new label, a hidden page, an icon; each shows on
+    // other pages than the one edited.
+    let summary = std::fs::read_to_string(book.path().join("SUMMARY.md")).unwrap();
+    book.write(
+        "SUMMARY.md",
+        &summary.replace("\"Installing\"", "\"Setting up\""),
+    );
+    book.build_ok();
+    assert!(book.output("guide/linux/index.html").contains("Setting up"));
+    assert_same_as_a_fresh_build(&book);
+    let linux = std::fs::read_to_string(book.path().join("guide/linux.md")).unwrap();
+    book.write(
+        "guide/linux.md",
+        &format!("---\nhidden: true\n---\n{linux}"),
+    );
+    book.build_ok();
+    assert_same_as_a_fresh_build(&book);
+    // (Both icons are used by other pages, so only the sidebar changes.)
+    let readme = std::fs::read_to_string(book.path().join("README.md")).unwrap();
+    book.write("README.md", &format!("---\nicon: rocket\n---\n{readme}"));
+    book.write("guide/linux.md", &format!("---\nicon: book\n---\n{linux}"));
+    book.build_ok();
+    assert_same_as_a_fresh_build(&book);
+    book.write("README.md", &format!("---\nicon: book\n---\n{readme}"));
+    book.write(
+        "guide/linux.md",
+        &format!("---\nicon: rocket\n---\n{linux}"),
+    );
+    book.build_ok();
+    assert_same_as_a_fresh_build(&book);
+    book.write("README.md", &readme);
+    book.write("guide/linux.md", &linux);
+    book.build_ok();
+    assert_same_as_a_fresh_build(&book);
     // An image that changed size changes the page showing it.
     let image = book.path().join(".gitbook/assets/topology (1) é.png");
     std::fs::write(&image, png(640, 480)).unwrap();

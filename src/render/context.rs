@@ -119,7 +119,7 @@ pub(super) struct LinkView<'a> {
 }
 
 /// Site navigation as seen from one page.
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 pub(super) struct NavView<'a> {
     pub(super) home_url: String,
     /// The whole book on one page, for printing.
@@ -271,6 +271,21 @@ impl<'a> PageInputs<'a> {
         }
     }
 
+    /// What [`PageInputs::nav`] makes for this page, as a fingerprint:
+    /// its section's (`sections`, from [`nav_fingerprints`]), the page,
+    /// its address and its ancestors. A page's kept HTML is keyed by it
+    /// instead of by the navigation itself, which would be built for every
+    /// page of every build.
+    pub(super) fn nav_key(&self, sections: &[u64]) -> u64 {
+        let section = self.book.pages[self.page].section;
+        super::disk_cache::hash_of(&(
+            sections.get(section),
+            self.page,
+            &self.site.page_urls[self.page],
+            self.ancestors(),
+        ))
+    }
+
     fn items(&self, items: &'a [NavItem], open: &HashSet<PageId>) -> Vec<ItemView<'a>> {
         items
             .iter()
@@ -310,6 +325,55 @@ impl<'a> PageInputs<'a> {
             })
             .collect()
     }
+}
+
+/// For each section, a fingerprint of everything [`PageInputs::nav`] reads
+/// of the book apart from the page it is seen from: the sections' titles
+/// and addresses, the print setting, the icon sprite, and the section's
+/// groups and entries (label, target, and for a page its address, `hidden`
+/// and icon). Whatever `nav` comes to read must be added here, or kept
+/// pages keep a stale sidebar (`tests/build.rs` compares kept pages with a
+/// fresh build after navigation edits).
+pub(super) fn nav_fingerprints(
+    book: &Book,
+    site: &Site,
+    parsed: &[ParsedPage],
+    icons: &super::icons::Icons,
+) -> Vec<u64> {
+    use std::hash::{Hash, Hasher};
+    fn hash_items(hasher: &mut impl Hasher, items: &[NavItem], site: &Site, parsed: &[ParsedPage]) {
+        items.len().hash(hasher);
+        for item in items {
+            item.label.hash(hasher);
+            match &item.target {
+                NavTarget::Page(id) => {
+                    (0u8, id, &site.page_urls[*id]).hash(hasher);
+                    let front_matter = &parsed[*id].front_matter;
+                    (front_matter.hidden, &front_matter.icon).hash(hasher);
+                }
+                NavTarget::External(url) => (1u8, url).hash(hasher),
+                NavTarget::None => 2u8.hash(hasher),
+            }
+            hash_items(hasher, &item.children, site, parsed);
+        }
+    }
+    let mut shared = std::hash::DefaultHasher::new();
+    book.config.print.hash(&mut shared);
+    icons.sprite_path().hash(&mut shared);
+    for section in &book.sections {
+        (&section.config.title, &section.config.url_prefix).hash(&mut shared);
+    }
+    book.sections
+        .iter()
+        .map(|section| {
+            let mut hasher = shared.clone();
+            for group in &section.groups {
+                group.title.hash(&mut hasher);
+                hash_items(&mut hasher, &group.items, site, parsed);
+            }
+            hasher.finish()
+        })
+        .collect()
 }
 
 /// What `embed.html` sees as `embed`: a known provider's player, loaded

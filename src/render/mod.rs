@@ -36,7 +36,9 @@ use crate::parse::ParsedPage;
 use crate::paths;
 use crate::resolve::Site;
 use crate::search;
-use context::{BaseView, BookView, LayoutView, OutlineEntry, PageContext, PageInputs, PageView};
+use context::{
+    BaseView, BookView, LayoutView, NavView, OutlineEntry, PageContext, PageInputs, PageView,
+};
 use highlight::Highlighter;
 pub use page_cache::PageCache;
 use site_page::SitePage;
@@ -231,6 +233,8 @@ struct Common {
     statics: Vec<(String, OutputFile)>,
     titles: Vec<String>,
     icons: icons::Icons,
+    /// Each section's navigation, as a fingerprint (for kept pages' keys).
+    nav_fingerprints: Vec<u64>,
 }
 
 impl Common {
@@ -241,12 +245,14 @@ impl Common {
             theme,
             ..
         } = *inputs;
+        let icons = icons::Icons::for_pages(parsed);
         Common {
             statics: static_files(theme),
             titles: (0..book.pages.len())
                 .map(|id| index::page_title(book, parsed, id))
                 .collect(),
-            icons: icons::Icons::for_pages(parsed),
+            nav_fingerprints: context::nav_fingerprints(book, inputs.site, parsed, &icons),
+            icons,
         }
     }
 
@@ -710,7 +716,7 @@ fn render_page(
     let id = inputs.page;
     let book = inputs.book;
     let (content, print_content) = page_contents(inputs, theme, highlighter, cache)?;
-    let view = page_context(inputs, asset_paths, content);
+    let view = page_context(inputs, asset_paths, content, inputs.nav());
     let fingerprint = cache.map_or(0, |_| view_fingerprint(&view, theme));
     let html = cached(
         cache.map(|c| &c.pages),
@@ -789,6 +795,7 @@ fn page_context<'a>(
     inputs: &'a PageInputs<'a>,
     asset_paths: &'a BTreeMap<&str, &str>,
     content: String,
+    nav: NavView<'a>,
 ) -> PageContext<'a> {
     let id = inputs.page;
     let book = inputs.book;
@@ -854,7 +861,7 @@ fn page_context<'a>(
     PageContext {
         base: base_view(book, inputs.site, asset_paths, url),
         page,
-        nav: inputs.nav(),
+        nav,
     }
 }
 

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::context::{PageContext, PageInputs};
+use super::context::{NavView, PageContext, PageInputs};
 use super::highlight::Highlighter;
 use super::page_cache::{Kept, PageCache};
 use super::{
@@ -59,14 +59,18 @@ impl SitePage<'_, '_> {
             return Ok(content);
         };
         // The keys come from the analysed page, without its events; so
-        // does what `page.html` sees, which is kept for rendering.
+        // does what `page.html` sees, which is kept for rendering. The
+        // navigation stands in the keys as its fingerprint, and is built
+        // only for a page that is rendered.
         let analysed = self.common.page(inputs, id, &inputs.parsed[id]);
         let mut view = page_context(
             &analysed,
             self.asset_paths,
             page_listings(&analysed, inputs.theme)?,
+            NavView::default(),
         );
-        let keys = PageKeys::of(&analysed, inputs.theme, &view)?;
+        let nav_key = analysed.nav_key(&self.common.nav_fingerprints);
+        let keys = PageKeys::of(&analysed, inputs.theme, &view, nav_key)?;
         let markdown = self.markdown_path(id);
         let markdown_key = cache.file_key(keys.markdown);
         if !self.sink.take_over(&markdown, markdown_key) {
@@ -81,6 +85,7 @@ impl SitePage<'_, '_> {
         let page = self.common.page(inputs, id, &this);
         let (content, print_content) = page_contents(&page, inputs.theme, self.highlighter, None)?;
         view.page.content = content;
+        view.nav = analysed.nav();
         let html = inputs
             .theme
             .render("page.html", &template_context("page.html", &view)?)?;
@@ -163,11 +168,13 @@ struct PageKeys {
 impl PageKeys {
     /// The keys of `inputs.page`, worked out without its events; `view` is
     /// what `page.html` sees with the page's index tables for content (the
-    /// body stands in the keys as its inputs' fingerprint).
+    /// body stands in the keys as its inputs' fingerprint) and no
+    /// navigation (`nav_key` stands for it).
     fn of(
         inputs: &PageInputs<'_>,
         theme: &Theme,
         view: &PageContext<'_>,
+        nav_key: u64,
     ) -> Result<PageKeys, TemplateError> {
         use disk_cache::hash_of;
         let id = inputs.page;
@@ -177,7 +184,7 @@ impl PageKeys {
         let print_links = print::links(inputs.site, inputs.parsed, id);
         Ok(PageKeys {
             markdown: hash_of(&(body, "markdown")),
-            page: hash_of(&(body, view_fingerprint(view, theme))),
+            page: hash_of(&(body, view_fingerprint(view, theme), nav_key)),
             print: hash_of(&(body, id, print_links, print_listings(inputs, theme)?)),
             search: hash_of(&(
                 body,
