@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod external;
+pub mod fingerprint;
 pub mod fix;
 pub mod index;
 pub mod init;

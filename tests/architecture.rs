@@ -9,7 +9,8 @@ use std::path::Path;
 const ALLOWED: &[(&str, &[&str])] = &[
     ("diag", &[]),
     ("paths", &[]),
-    ("source", &["diag"]),
+    ("fingerprint", &[]),
+    ("source", &["diag", "fingerprint"]),
     ("yaml", &[]),
     ("mojibake", &[]),
     ("markdown_syntax", &[]),
@@ -37,14 +38,24 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "index",
         &["config", "diag", "load", "parse", "source", "yaml"],
     ),
-    ("search", &["load", "parse", "paths", "resolve"]),
+    (
+        "search",
+        &["fingerprint", "load", "parse", "paths", "resolve"],
+    ),
     (
         "render",
         &[
-            "index", "load", "parse", "paths", "resolve", "search", "source",
+            "fingerprint",
+            "index",
+            "load",
+            "parse",
+            "paths",
+            "resolve",
+            "search",
+            "source",
         ],
     ),
-    ("output", &["render", "source"]),
+    ("output", &["fingerprint", "render", "source"]),
     (
         "build",
         &[

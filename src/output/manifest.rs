@@ -162,11 +162,7 @@ impl Manifest {
 /// The key of a file made from nothing but its bytes: a fingerprint of
 /// them (apart from any key a caller gives).
 pub(super) fn content_key(bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    "file bytes".hash(&mut hasher);
-    bytes.hash(&mut hasher);
-    hasher.finish()
+    crate::fingerprint::of(&("file bytes", crate::fingerprint::of_bytes(bytes)))
 }
 
 /// The key of a copy of the book file `source` (book-relative) whose
@@ -178,7 +174,7 @@ pub(super) fn copy_key(source: &str, meta: &fs::Metadata) -> Option<u64> {
     use std::hash::{Hash, Hasher};
     use std::os::unix::fs::MetadataExt;
     let stamp = Stamp::of(meta)?;
-    let mut hasher = std::hash::DefaultHasher::new();
+    let mut hasher = crate::fingerprint::fingerprinter();
     ("copy of", source).hash(&mut hasher);
     (stamp.size, stamp.modified_ns, stamp.device, stamp.inode).hash(&mut hasher);
     (meta.ctime(), meta.ctime_nsec()).hash(&mut hasher);
@@ -194,11 +190,8 @@ pub(super) fn copy_key(_source: &str, _meta: &fs::Metadata) -> Option<u64> {
 /// Where the manifest of the site at `site_dir` is kept in `cache_dir`:
 /// one file per output folder, named by its path.
 pub(super) fn manifest_path(cache_dir: &Path, site_dir: &Path) -> PathBuf {
-    use std::hash::{Hash, Hasher};
     let absolute = std::path::absolute(site_dir).unwrap_or_else(|_| site_dir.to_path_buf());
-    let mut hasher = std::hash::DefaultHasher::new();
-    absolute.hash(&mut hasher);
-    cache_dir.join(format!("{:016x}", hasher.finish()))
+    cache_dir.join(format!("{:016x}", crate::fingerprint::of(&absolute)))
 }
 
 #[cfg(test)]

@@ -357,7 +357,7 @@ pub(super) fn nav_fingerprints(
             hash_items(hasher, &item.children, site, parsed);
         }
     }
-    let mut shared = std::hash::DefaultHasher::new();
+    let mut shared = crate::fingerprint::fingerprinter();
     book.config.print.hash(&mut shared);
     icons.sprite_path().hash(&mut shared);
     for section in &book.sections {

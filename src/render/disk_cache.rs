@@ -27,10 +27,9 @@
 //! as little-endian `u64`s; then the entry count, a hash of the index and
 //! [`PACK_MAGIC`].
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -452,12 +451,10 @@ impl PackWriter {
     }
 }
 
-/// A stable 64-bit hash (SipHash with fixed keys). Stability across Rust
-/// releases is not relied on: a changed hash only means a cache miss.
+/// A value's fingerprint (`crate::fingerprint`); a changed hash only
+/// means a cache miss.
 pub(super) fn hash_of(value: &impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
+    crate::fingerprint::of(value)
 }
 
 /// An entry text's checksum: CRC-32, hardware-accelerated (a build reads

@@ -602,10 +602,7 @@ pub fn unhashed_asset_path(path: &str) -> Option<String> {
 /// A hash of `contents` as 16 hex digits, for file names that change when
 /// the file does (so browsers may cache them for good).
 fn content_hex(contents: &[u8]) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    contents.hash(&mut hasher);
-    format!("{:016x}", hasher.finish())
+    format!("{:016x}", crate::fingerprint::of_bytes(contents))
 }
 
 /// Which rendering of a page's body: the page's own, or its section of
@@ -894,7 +891,7 @@ fn cached(
 /// straight into the hasher (no context is built for a page that hits).
 fn view_fingerprint(view: &impl serde::Serialize, theme: &Theme) -> u64 {
     use std::hash::Hasher;
-    struct HashWriter(std::collections::hash_map::DefaultHasher);
+    struct HashWriter(crate::fingerprint::Fingerprinter);
     impl std::io::Write for HashWriter {
         fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
             self.0.write(bytes);
@@ -904,7 +901,7 @@ fn view_fingerprint(view: &impl serde::Serialize, theme: &Theme) -> u64 {
             Ok(())
         }
     }
-    let mut writer = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    let mut writer = HashWriter(crate::fingerprint::fingerprinter());
     writer.0.write_u64(theme.fingerprint());
     let _ = serde_json::to_writer(&mut writer, view);
     writer.0.finish()
@@ -929,7 +926,7 @@ fn template_context(
 fn body_fingerprint(inputs: &PageInputs<'_>) -> u64 {
     use std::hash::{Hash, Hasher};
     let id = inputs.page;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = crate::fingerprint::fingerprinter();
     inputs.book.pages[id].source.text.hash(&mut hasher);
     inputs.parsed[id].links.len().hash(&mut hasher);
     for link in &inputs.site.links[id] {

@@ -149,12 +149,9 @@ impl Theme {
         let mut static_files: Vec<_> = static_files.into_iter().collect();
         static_files.sort();
         let fingerprint = {
-            use std::hash::{Hash, Hasher};
             let mut texts: Vec<(&String, &(String, String))> = sources.iter().collect();
             texts.sort();
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            texts.hash(&mut hasher);
-            hasher.finish()
+            crate::fingerprint::of(&texts)
         };
         let tera = compiled_templates(&sources, fingerprint)?;
         Ok(Theme {

@@ -330,7 +330,7 @@ fn record_json(record: &Record) -> serde_json::Value {
 /// mixes them with this build's (page numbers change between builds).
 fn version(files: &[IndexFile]) -> String {
     use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = crate::fingerprint::fingerprinter();
     for file in files {
         file.path.hash(&mut hasher);
         file.contents.hash(&mut hasher);

@@ -244,10 +244,7 @@ impl SourceFile {
 
     /// A hash of the text, for caches that must notice a change.
     pub fn content_hash(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        self.text.hash(&mut hasher);
-        hasher.finish()
+        crate::fingerprint::of(&self.text)
     }
 
     /// The 1-based line and character column of a byte offset. Offsets past
