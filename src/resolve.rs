@@ -376,7 +376,13 @@ struct Resolver<'a> {
     diagnostics: Vec<Diagnostic>,
     /// The page whose anchors the link being resolved was checked against.
     anchors_read: Option<PageId>,
+    /// Each image's size as read once this run (a logo on every page is
+    /// read once, not once per page); shared like `redirects`.
+    image_sizes: std::sync::Arc<std::sync::Mutex<ImageSizes>>,
 }
+
+/// Book path → the image's size (`None`: not an image, or unreadable).
+type ImageSizes = HashMap<String, Option<(u32, u32)>>;
 
 impl<'a> Resolver<'a> {
     /// A resolver that knows the pages, their URLs and the redirects
@@ -390,6 +396,7 @@ impl<'a> Resolver<'a> {
             redirects: Default::default(),
             diagnostics: Vec::new(),
             anchors_read: None,
+            image_sizes: Default::default(),
         };
         resolver.add_redirects();
         resolver
@@ -406,7 +413,20 @@ impl<'a> Resolver<'a> {
             redirects: self.redirects.clone(),
             diagnostics: Vec::new(),
             anchors_read: None,
+            image_sizes: self.image_sizes.clone(),
         }
+    }
+
+    /// The size of the image at book path `path` (read at most once).
+    fn image_size(&self, path: &str) -> Option<(u32, u32)> {
+        let known = |sizes: &ImageSizes| sizes.get(path).copied();
+        let lock = || self.image_sizes.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(size) = known(&lock()) {
+            return size;
+        }
+        let size = images::image_size(&self.book.root, path);
+        lock().insert(path.to_string(), size);
+        size
     }
 
     /// What each link of page `id` leads to; problems go to `diagnostics`.
@@ -540,7 +560,7 @@ impl<'a> Resolver<'a> {
                     href: Some(href),
                     page: None,
                     file: Some((name, size)),
-                    image_size: images::image_size(&self.book.root, &path),
+                    image_size: self.image_size(&path),
                     file_path: Some(path),
                     anchors_of,
                     fragment,
