@@ -52,24 +52,9 @@ impl Patch {
         let mut wanted: HashSet<&str> = kept.iter().map(String::as_str).collect();
         wanted.extend(moves.iter().map(String::as_str));
         let folders: HashSet<&str> = wanted.iter().flat_map(|path| ancestors(path)).collect();
-        let mut deletions = Vec::new();
-        let mut walk = walkdir::WalkDir::new(site).min_depth(1).into_iter();
-        while let Some(entry) = walk.next() {
-            let entry = entry.map_err(|err| with_path(err.into(), site))?;
-            let Some(path) = relative(site, entry.path()) else {
-                continue;
-            };
-            if entry.file_type().is_dir() {
-                if !folders.contains(path.as_str()) {
-                    deletions.push(path);
-                    walk.skip_current_dir();
-                }
-            } else if !wanted.contains(path.as_str()) && !folders.contains(path.as_str()) {
-                // (A file or link where a folder is needed is cleared by
-                // the move that needs it.)
-                deletions.push(path);
-            }
-        }
+        let needed = Needed { wanted, folders };
+        let mut deletions = needed.unwanted_under(site, "")?;
+        deletions.sort();
         Ok(Patch { moves, deletions })
     }
 
@@ -141,6 +126,52 @@ impl Patch {
                 Err(_) => Ok(()),
             }
         })
+    }
+}
+
+/// What the new site holds: its files, and the folders above them.
+struct Needed<'a> {
+    wanted: HashSet<&'a str>,
+    folders: HashSet<&'a str>,
+}
+
+impl Needed<'_> {
+    /// What the folder `prefix` of the site at `dir` holds that the new
+    /// site does not: files, links and whole folders (not descended),
+    /// site-relative. Folders are read in parallel (a large site has
+    /// thousands).
+    fn unwanted_under(&self, dir: &Path, prefix: &str) -> io::Result<Vec<String>> {
+        let entries = fs::read_dir(dir)
+            .and_then(|entries| entries.collect::<io::Result<Vec<_>>>())
+            .map_err(|err| with_path(err, dir))?;
+        let found: Vec<Vec<String>> = entries
+            .into_par_iter()
+            .map(|entry| {
+                let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+                    // Not UTF-8: a name folio never writes, and one its
+                    // journal cannot hold; left alone.
+                    return Ok(Vec::new());
+                };
+                let path = format!("{prefix}{name}");
+                let is_dir = entry
+                    .file_type()
+                    .map_err(|err| with_path(err, &entry.path()))?
+                    .is_dir();
+                if is_dir && self.folders.contains(path.as_str()) {
+                    self.unwanted_under(&entry.path(), &format!("{path}/"))
+                } else if is_dir
+                    || !(self.wanted.contains(path.as_str())
+                        || self.folders.contains(path.as_str()))
+                {
+                    // (A file or link where a folder is needed is cleared
+                    // by the move that needs it.)
+                    Ok(vec![path])
+                } else {
+                    Ok(Vec::new())
+                }
+            })
+            .collect::<io::Result<_>>()?;
+        Ok(found.into_iter().flatten().collect())
     }
 }
 
