@@ -1,6 +1,9 @@
 //! `folio build` on disk, as the CLI runs it: the site streamed into a
-//! staging folder (print page section by section) and swapped in, pages
-//! unchanged since the last build taken from `.folio-cache/pages/`. The
+//! staging folder (print page section by section) and swapped in, or, when
+//! the last build's manifest lets unchanged files stay, patched in place;
+//! pages unchanged since the last build taken from `.folio-cache/pages/`.
+//! The output folder is kept from one input to the next, so each first
+//! build also patches the previous input's site. The
 //! input is a small book cut at `SEPARATOR` into SUMMARY.md, README.md,
 //! guide/page.md, .gitbook/includes/note.md and book.toml. It is built,
 //! then one of its Markdown files is edited as a writer would (a new first
