@@ -1,26 +1,28 @@
 //! Output: writes the built site atomically, and survives being killed.
 //!
 //! Everything is written into a staging directory beside the destination,
-//! then swapped in by two renames, so a failed or interrupted build leaves the
-//! previous site untouched. A rebuild that can take most files over from the
-//! current site ([`manifest`]) stages only the files it changed and patches
-//! the site in place through a journal ([`patch`]). A destination folio did not write (no marker
-//! file) is never replaced, so `--out src` cannot wipe a source folder.
+//! then swapped in by two renames, so a failed or interrupted build leaves
+//! the previous site untouched. A rebuild that can take most files over
+//! from the current site ([`manifest`]) stages only the files it changed
+//! and patches the site in place through a journal ([`patch`]). A
+//! destination folio did not write (no marker file) is never replaced, so
+//! `--out src` cannot wipe a source folder.
 //!
 //! Crash safety: builds into one destination take turns through an OS
 //! file lock (on the parent folder on Unix, on `.folio-lock-<name>` beside
-//! the output elsewhere), released when the process dies; under the lock, staging and previous copies an
-//! interrupted build left (`.folio-staging-<name>.*`,
-//! `.folio-previous-<name>.*`, only those holding the marker) are removed,
-//! and if the destination is missing while a previous copy exists (a build
-//! killed between the two renames), that copy is put back first. A
-//! destination that is a symbolic link is written through: the folder it
-//! points to is replaced, the link stays.
+//! the output elsewhere), released when the process dies; under the lock,
+//! a patch an interrupted build left half-applied is finished, staging and
+//! previous copies an interrupted build left (`.folio-staging-<name>.*`,
+//! `.folio-previous-<name>.*`, only those holding the marker or a journal)
+//! are removed, and if the destination is missing while a previous copy
+//! exists (a build killed between the two renames), that copy is put back
+//! first. A destination that is a symbolic link is written through: the
+//! folder it points to is replaced, the link stays.
 //!
 //! For tests, `FOLIO_TEST_PAUSE=<phase>:<flag file>` makes a build create
 //! the flag file when it reaches `<phase>` (`locked`, `staged`,
-//! `between-renames`, `patching`) and wait until the file is removed, so a test can
-//! kill the process at that point.
+//! `between-renames`, `patching`) and wait until the file is removed, so a
+//! test can kill the process at that point.
 //!
 //! It never renders and never decides what is published; it writes the
 //! files it is given, as it is given them ([`Staging`] is the sink the
@@ -54,7 +56,8 @@ const LOCK: &str = ".folio-lock-";
 const RANDOM_LEN: usize = 6;
 
 /// A site being written: files go into a staging folder beside the
-/// destination as they come, and [`Staging::commit`] swaps it in. Dropped
+/// destination as they come, and [`Staging::commit`] swaps it in (or
+/// patches the current site with it, see [`Staging::with_manifest`]). Dropped
 /// without a commit (the build failed), the staging folder is removed and
 /// the previous site stays as it was. Builds into the same destination
 /// wait for each other from [`Staging::begin`] to the end.
@@ -150,10 +153,11 @@ impl Staging {
         Ok(())
     }
 
-    /// Takes file `path` over from the site this one replaces, by a hard
-    /// link, if that site's manifest says it was written under `key` and
-    /// it is still as that build left it; `false` (nothing done) when it
-    /// cannot, and the caller writes it.
+    /// Takes file `path` over from the site this one replaces, if that
+    /// site's manifest says it was written under `key` and it is still as
+    /// that build left it: left where it is when the site is patched in
+    /// place, else hard-linked into the staging folder. `false` (nothing
+    /// done) when it cannot, and the caller writes it.
     pub fn take_over(&self, path: &str, key: u64) -> bool {
         let Some(manifests) = &self.manifest else {
             return false;
@@ -230,9 +234,10 @@ impl Staging {
         })
     }
 
-    /// Swaps the staged site in for the previous one, then keeps its
-    /// manifest (if it has one; failing to keep it only costs the next
-    /// build the take-overs).
+    /// Swaps the staged site in for the previous one (or patches the
+    /// previous one with the staged files), then keeps its manifest (if it
+    /// has one; failing to keep it only costs the next build the
+    /// take-overs).
     pub fn commit(self) -> io::Result<()> {
         pause_at("staged");
         let Staging {
