@@ -78,11 +78,10 @@ struct Manifests {
     /// This site's keyed files.
     written: Mutex<Vec<(String, Entry)>>,
     /// Whether the site is updated in place ([`patch`]): files taken over
-    /// stay where they are, and only the files written are staged. Else
-    /// they are linked into the staging folder, which is swapped in.
+    /// stay where they are, and only the files written are staged (so the
+    /// files of `written` that are not staged are the ones taken over).
+    /// Else they are linked into the staging folder, which is swapped in.
     in_place: bool,
-    /// The files taken over, when updating in place.
-    taken: Mutex<HashSet<String>>,
 }
 
 impl Staging {
@@ -130,7 +129,6 @@ impl Staging {
             path,
             written: Mutex::new(Vec::new()),
             in_place,
-            taken: Mutex::new(HashSet::new()),
         });
         self
     }
@@ -170,7 +168,6 @@ impl Staging {
             return false;
         };
         if manifests.in_place {
-            lock(&manifests.taken).insert(path.to_string());
             manifests.record(path, entry);
             return true;
         }
@@ -249,12 +246,13 @@ impl Staging {
         let Some(manifests) = manifest else {
             return target.swap_in(dir.keep());
         };
+        let written = manifests
+            .written
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if manifests.in_place {
-            let taken = manifests
-                .taken
-                .into_inner()
-                .unwrap_or_else(|e| e.into_inner());
-            let patch = Patch::plan(&target.dir, dir.path(), &taken)?;
+            let listed: HashSet<String> = written.iter().map(|(path, _)| path.clone()).collect();
+            let patch = Patch::plan(&target.dir, dir.path(), &listed)?;
             patch.write_journal(dir.path())?;
             pause_at("patching");
             if let Err(err) = patch.apply(&target.dir, dir.path()) {
@@ -265,10 +263,6 @@ impl Staging {
         } else {
             target.swap_in(dir.keep())?;
         }
-        let written = manifests
-            .written
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let _ = Manifest::write(&manifests.path, &written);
         Ok(())
     }

@@ -43,7 +43,7 @@ pub(super) struct Patch {
 impl Patch {
     /// The patch that turns the site at `site` into the staged files of
     /// `staged` plus the site's own files listed in `kept` (taken over
-    /// unchanged).
+    /// unchanged; a path both kept and staged is moved).
     pub(super) fn plan(site: &Path, staged: &Path, kept: &HashSet<String>) -> io::Result<Patch> {
         let moves = files_under(staged)?
             .into_iter()
