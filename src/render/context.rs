@@ -278,7 +278,7 @@ impl<'a> PageInputs<'a> {
     /// page of every build.
     pub(super) fn nav_key(&self, sections: &[u64]) -> u64 {
         let section = self.book.pages[self.page].section;
-        super::disk_cache::hash_of(&(
+        crate::fingerprint::of(&(
             sections.get(section),
             self.page,
             &self.site.page_urls[self.page],

@@ -29,11 +29,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::hash::Hash;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
+
+use crate::fingerprint;
 
 /// A cache's size bound unless it sets another: a build compacts the
 /// packs when they are over it, keeping at most three quarters of it.
@@ -95,7 +96,7 @@ impl DiskCache {
     }
 
     fn key(&self, language: &str, code: &str) -> u64 {
-        hash_of(&(self.fingerprint, language, code))
+        fingerprint::of(&(self.fingerprint, language, code))
     }
 
     /// The text stored for (`language`, `code`) (a kind and a key text),
@@ -336,7 +337,7 @@ impl Pack {
         let entries_end = size.checked_sub(24)?.checked_sub(index_len)?;
         let mut index = vec![0u8; usize::try_from(index_len).ok()?];
         read_at(&file, entries_end, &mut index).ok()?;
-        if hash_of(&index) != checksum {
+        if fingerprint::of(&index) != checksum {
             return None;
         }
         let entries: Vec<(u64, u64, u64)> = index
@@ -434,7 +435,8 @@ impl PackWriter {
         self.file.write_all(&index)?;
         self.file
             .write_all(&(self.entries.len() as u64).to_le_bytes())?;
-        self.file.write_all(&hash_of(&index).to_le_bytes())?;
+        self.file
+            .write_all(&fingerprint::of(&index).to_le_bytes())?;
         self.file.write_all(PACK_MAGIC)?;
         let file = self.file.into_inner().map_err(|err| err.into_error())?;
         let nanos = SystemTime::now()
@@ -449,12 +451,6 @@ impl PackWriter {
         file.persist(&path).map_err(|err| err.error)?;
         Ok(Some(path))
     }
-}
-
-/// A value's fingerprint (`crate::fingerprint`); a changed hash only
-/// means a cache miss.
-pub(super) fn hash_of(value: &impl Hash) -> u64 {
-    crate::fingerprint::of(value)
 }
 
 /// An entry text's checksum: CRC-32, hardware-accelerated (a build reads
@@ -670,7 +666,7 @@ mod tests {
         bytes[index_at..index_at + 8].copy_from_slice(&other.to_le_bytes());
         let index = bytes[index_at..bytes.len() - 24].to_vec();
         let checksum_at = bytes.len() - 16;
-        bytes[checksum_at..checksum_at + 8].copy_from_slice(&hash_of(&index).to_le_bytes());
+        bytes[checksum_at..checksum_at + 8].copy_from_slice(&fingerprint::of(&index).to_le_bytes());
         fs::write(&path, bytes).unwrap();
         assert_eq!(cache(dir.path()).get("rust", "two\n"), None);
     }

@@ -25,8 +25,9 @@ use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGener
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-use super::disk_cache::{hash_of, DiskCache};
+use super::disk_cache::DiskCache;
 use super::escape_html;
+use crate::fingerprint;
 
 /// Where `folio build` keeps highlighted blocks, relative to the book's
 /// root.
@@ -263,7 +264,7 @@ fn alias(language: &str) -> Option<&'static str> {
 /// syntect release, the syntax set (syntect's bundled defaults, so named
 /// here), the class style and the aliases. Themes only change the CSS.
 fn fingerprint() -> u64 {
-    hash_of(&(
+    fingerprint::of(&(
         env!("FOLIO_SYNTECT_VERSION"),
         "default-syntaxes-newlines",
         "hl-",

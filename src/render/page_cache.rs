@@ -16,7 +16,8 @@
 
 use std::path::Path;
 
-use super::disk_cache::{hash_of, DiskCache};
+use super::disk_cache::DiskCache;
+use crate::fingerprint;
 use crate::load::Book;
 use crate::render::Theme;
 
@@ -67,7 +68,7 @@ impl PageCache {
             .ok()?
             .duration_since(std::time::UNIX_EPOCH)
             .ok()?;
-        let identity = hash_of(&(
+        let identity = fingerprint::of(&(
             env!("CARGO_PKG_VERSION"),
             executable.len(),
             modified.as_nanos(),
@@ -84,7 +85,7 @@ impl PageCache {
     /// by this folio for this book and theme (what a file is filed under
     /// in the output's manifest, `output::Staging::write_keyed`).
     pub(super) fn file_key(&self, key: u64) -> u64 {
-        hash_of(&(self.identity, key))
+        fingerprint::of(&(self.identity, key))
     }
 
     /// The text kept for page `path` under `key`, if any.

@@ -4,9 +4,11 @@
 //!
 //! Owns what each kept text is filed under ([`PageKeys`]): a fingerprint
 //! of everything the page's HTML, print section and search share are made
-//! of, worked out from the analysed page without its events. It never
-//! writes files (the caller hands them to the sink) and never reads the
-//! cache's folder itself.
+//! of, worked out from the analysed page without its events, and which
+//! of the page's files the sink may take over from the current site. It
+//! hands the page's HTML and Markdown to the sink (the print section goes
+//! back to the caller), and never writes files or reads the cache's folder
+//! itself.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,10 +17,11 @@ use super::context::{NavView, PageContext, PageInputs};
 use super::highlight::Highlighter;
 use super::page_cache::{Kept, PageCache};
 use super::{
-    body_fingerprint, disk_cache, page_contents, page_context, page_file, page_listings,
-    page_output, page_path, print, print_listings, site_files, template_context, view_fingerprint,
-    Common, FileSink, OutputFile, PageWithEvents, RenderError, RenderInputs, TemplateError, Theme,
+    body_fingerprint, page_contents, page_context, page_file, page_listings, page_output,
+    page_path, print, print_listings, site_files, template_context, view_fingerprint, Common,
+    FileSink, OutputFile, PageWithEvents, RenderError, RenderInputs, TemplateError, Theme,
 };
+use crate::fingerprint;
 use crate::load::PageId;
 use crate::search;
 
@@ -176,17 +179,16 @@ impl PageKeys {
         view: &PageContext<'_>,
         nav_key: u64,
     ) -> Result<PageKeys, TemplateError> {
-        use disk_cache::hash_of;
         let id = inputs.page;
         let url = &inputs.site.page_urls[id];
         // The body also points at the icon sprite from the page's address.
-        let body = hash_of(&(body_fingerprint(inputs), url));
+        let body = fingerprint::of(&(body_fingerprint(inputs), url));
         let print_links = print::links(inputs.site, inputs.parsed, id);
         Ok(PageKeys {
-            markdown: hash_of(&(body, "markdown")),
-            page: hash_of(&(body, view_fingerprint(view, theme), nav_key)),
-            print: hash_of(&(body, id, print_links, print_listings(inputs, theme)?)),
-            search: hash_of(&(
+            markdown: fingerprint::of(&(body, "markdown")),
+            page: fingerprint::of(&(body, view_fingerprint(view, theme), nav_key)),
+            print: fingerprint::of(&(body, id, print_links, print_listings(inputs, theme)?)),
+            search: fingerprint::of(&(
                 body,
                 &inputs.titles[id],
                 url,
