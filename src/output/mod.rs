@@ -143,11 +143,7 @@ impl Staging {
     /// same.
     pub fn write_keyed(&self, path: &str, contents: &[u8], key: u64) -> io::Result<()> {
         let file = self.write_file(path, contents)?;
-        if let Some(manifests) = &self.manifest {
-            if let Some(entry) = file.metadata().ok().and_then(|m| Entry::of(key, &m)) {
-                manifests.record(path, entry);
-            }
-        }
+        self.record_written(path, key, file.metadata());
         Ok(())
     }
 
@@ -176,6 +172,15 @@ impl Staging {
             manifests.record(path, entry);
         }
         linked
+    }
+
+    /// Lists `path`, just written under `key` and now as `meta` says, in
+    /// this site's manifest (if it keeps one).
+    fn record_written(&self, path: &str, key: u64, meta: io::Result<fs::Metadata>) {
+        let entry = meta.ok().and_then(|meta| Entry::of(key, &meta));
+        if let (Some(manifests), Some(entry)) = (&self.manifest, entry) {
+            manifests.record(path, entry);
+        }
     }
 
     /// Creates `path` in the staging folder with `contents`. A file already
@@ -222,10 +227,8 @@ impl Staging {
                     format!("copying {} to {}: {err}", from.display(), path.display()),
                 )
             })?;
-            if let (Some(key), Some(manifests)) = (key, &self.manifest) {
-                if let Some(entry) = fs::metadata(&path).ok().and_then(|m| Entry::of(key, &m)) {
-                    manifests.record(dest, entry);
-                }
+            if let Some(key) = key {
+                self.record_written(dest, key, fs::metadata(&path));
             }
             Ok(())
         })
