@@ -147,7 +147,8 @@ pub type PageWithEvents<'a> =
 /// Renders the whole site into `sink`: every page as soon as it is
 /// rendered (its events from `with_events`, dropped once the page is
 /// rendered and indexed for search), the print page as its sections
-/// arrive, then the files built from all pages at once.
+/// arrive (one batch's while the next batch renders), then the files
+/// built from all pages at once.
 /// `on_page` is called as each page is done (for a progress line). With
 /// `kept`, a page whose inputs are unchanged since a build that kept it is
 /// taken from there (its HTML, print section and search share), neither
@@ -182,21 +183,27 @@ pub fn render_site<'p>(
         reused: AtomicUsize::new(0),
     };
     let ids: Vec<PageId> = (0..inputs.book.pages.len()).collect();
+    // The print sections of one batch are written while the next batch
+    // renders, so no core waits for the print page.
+    let mut rendered: Vec<(PageId, String)> = Vec::new();
     for chunk in ids.chunks(PAGES_AT_ONCE) {
-        let contents: Vec<(PageId, String)> = chunk
-            .par_iter()
-            .map(|&id| {
-                let content = site_page.render(id)?;
-                on_page();
-                Ok((id, content))
-            })
-            .collect::<Result<_, RenderError>>()?;
-        if let Some(print) = &mut print {
-            for (id, content) in contents {
-                print.body(id, content)?;
-            }
-        }
+        let (contents, printed) = rayon::join(
+            || {
+                chunk
+                    .par_iter()
+                    .map(|&id| {
+                        let content = site_page.render(id)?;
+                        on_page();
+                        Ok((id, content))
+                    })
+                    .collect::<Result<Vec<_>, RenderError>>()
+            },
+            || print_sections(print.as_mut(), std::mem::take(&mut rendered)),
+        );
+        printed?;
+        rendered = contents?;
     }
+    print_sections(print.as_mut(), rendered)?;
     let reused = site_page.reused.into_inner();
     if let Some(print) = print {
         print.finish()?.flush()?;
@@ -225,6 +232,20 @@ pub fn render_site<'p>(
         .chain(search_files.collect::<Vec<_>>())
         .try_for_each(|file| sink.put(file))?;
     Ok(reused)
+}
+
+/// Writes pages' print sections, in page order, to the print page (if the
+/// book has one).
+fn print_sections<W: io::Write, C: AsRef<str>>(
+    print: Option<&mut print::PrintWriter<W, C>>,
+    contents: Vec<(PageId, C)>,
+) -> Result<(), RenderError> {
+    if let Some(print) = print {
+        for (id, content) in contents {
+            print.body(id, content)?;
+        }
+    }
+    Ok(())
 }
 
 /// What every page needs from the whole site, computed once per build.
