@@ -286,6 +286,52 @@ fn openapi_blocks_show_parameters_bodies_responses_and_examples() {
 }
 
 #[test]
+fn a_swagger_form_upload_shows_its_fields_and_a_wrong_piece_is_named_at_its_line() {
+    let book = TestBook::fixture("gitbook-dialect");
+    book.write(
+        ".gitbook/assets/photos.yaml",
+        "swagger: '2.0'\ninfo: {title: Photos, version: '1'}\nconsumes: [multipart/form-data]\npaths:\n  /photos/{id}:\n    parameters:\n      - {name: id, in: path, required: true, type: string}\n    put:\n      summary: Replace a photo\n      parameters:\n        - {name: file, in: formData, type: file, required: true, description: The picture}\n        - {name: caption, in: formData, type: string}\n      responses:\n        '204': {description: Replaced}\n",
+    );
+    book.write(
+        ".gitbook/assets/people.yaml",
+        "openapi: 3.0.3\ninfo: {title: People, version: '1'}\npaths:\n  /people:\n    get:\n      parameters:\n        - name: q\n          in: bodyy\n      responses: {}\n",
+    );
+    let summary = std::fs::read_to_string(book.path().join("SUMMARY.md")).unwrap();
+    book.write(
+        "SUMMARY.md",
+        &format!("{summary}* [Photos](photos.md)\n* [People](people.md)\n"),
+    );
+    book.write(
+        "photos.md",
+        "# Photos\n\n{% swagger src=\".gitbook/assets/photos.yaml\" path=\"/photos/{id}\" method=\"put\" %}\n{% endswagger %}\n",
+    );
+    book.write(
+        "people.md",
+        "# People\n\n{% openapi src=\".gitbook/assets/people.yaml\" path=\"/people\" method=\"get\" %}\n{% endopenapi %}\n",
+    );
+    let run = book.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("people.md:3:") && run.stderr.contains("error[invalid-spec]: the specification `.gitbook/assets/people.yaml` is broken at its line 8 (`paths./people.get.parameters.0.in`): unknown variant `bodyy`, expected one of"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("photos.md"), "{}", run.stderr);
+    book.write("people.md", "# People\n\nNo API here.\n");
+    book.build_ok();
+    let html = page(&book, "photos/index.html");
+    for expected in [
+        "<tr><td><code>id</code> <span class=\"api-required\">required</span></td><td>path</td><td><code>string</code></td>",
+        "Request body: <code>multipart/form-data</code> · <code>object</code>",
+        "<tr><td><code>file</code> <span class=\"api-required\">required</span></td><td><code>string (binary)</code></td><td><p>The picture</p>\n</td></tr>",
+        "<code>caption</code>",
+        "<span class=\"api-status api-status-2\">204</span> Replaced",
+    ] {
+        assert!(html.contains(expected), "missing {expected:?} in\n{html}");
+    }
+}
+
+#[test]
 fn a_tag_followed_by_a_comment_or_text_is_still_a_tag() {
     let book = TestBook::fixture("gitbook-dialect");
     let run = book.build_ok();
