@@ -55,7 +55,8 @@ pub struct ApiOperation {
 /// A parameter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ApiParameter {
-    /// `path`, `query`, `header`, `cookie` (or `formData` in Swagger 2.0).
+    /// `path`, `query`, `header` or `cookie`; empty for a field of a body
+    /// (Swagger 2.0's `formData` parameters are fields of a form body).
     pub location: String,
     /// Its name.
     pub name: String,
