@@ -186,8 +186,8 @@ struct KeptDocument<'a> {
     forms: std::borrow::Cow<'a, str>,
     /// [`KEPT_STEM`] numbers per stem: the index in `forms` of one of its
     /// forms, its count, section weight, section and field (0 for none,
-    /// else 1 + the field), as [`packed`] text: a JSON array of numbers
-    /// took a tenth of a warm build to decode.
+    /// else 1 + the field), as [`packed`] text: decoding them from a JSON
+    /// array took 6% of the CPU of a one-page rebuild at 10,000 pages.
     #[serde(borrow)]
     stems: std::borrow::Cow<'a, str>,
     length: u32,
