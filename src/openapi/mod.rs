@@ -368,10 +368,7 @@ impl Specs {
         let keys = pointer_keys(pointer);
         let place = Place { file: target, keys };
         let document = self.load(read, &place.file)?;
-        let pointer = place.keys.iter().fold(String::new(), |pointer, key| {
-            pointer + "/" + &key.replace('~', "~0").replace('/', "~1")
-        });
-        match document.value.pointer(&pointer) {
+        match value_at(&document.value, &place.keys) {
             Some(_) => Ok(Some(place)),
             None => Err(format!(
                 "the specification `{file}` is broken: `$ref: {reference}` names nothing"
