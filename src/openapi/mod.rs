@@ -28,7 +28,7 @@ use std::sync::Arc;
 use oas3::spec::{
     Example, Header, ObjectSchema, Parameter, PathItem, RequestBody, Response, Schema, Server, Tag,
 };
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
 use serde_path_to_error::Segment;
 
@@ -240,7 +240,7 @@ impl Specs {
                 operations: Vec::new(),
             })
             .collect();
-        let api_paths: oas3::Map<String, Value> = self
+        let api_paths: oas3::Map<String, IgnoredAny> = self
             .piece(read, &root.below(&["paths"]))?
             .unwrap_or_default();
         let mut untagged = Vec::new();
@@ -274,7 +274,7 @@ impl Specs {
                 operations: untagged,
             });
         }
-        let schemas: oas3::Map<String, Value> = self
+        let schemas: oas3::Map<String, IgnoredAny> = self
             .piece(read, &root.below(&["components", "schemas"]))?
             .unwrap_or_default();
         Ok(SpecContents {
