@@ -21,7 +21,7 @@ pub(super) fn upgrade(document: Value) -> Value {
         Value::Object(map) if map.contains_key("swagger") => from_swagger2(map),
         other => other,
     };
-    normalise_schemas(&mut document);
+    for_each_object(&mut document, &mut normalise_schema);
     document
 }
 
@@ -30,23 +30,27 @@ fn holds_data(key: &str) -> bool {
     matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-")
 }
 
-/// Rewrites, in every object below `value`, the schema forms of 3.0 and
-/// Swagger 2.0 that 3.1 spells differently.
-fn normalise_schemas(value: &mut Value) {
+/// Calls `visit` on every object of `value`, itself included, never
+/// looking inside example data.
+fn for_each_object(value: &mut Value, visit: &mut impl FnMut(&mut Map<String, Value>)) {
     match value {
         Value::Object(map) => {
-            normalise_schema(map);
+            visit(map);
             for (key, child) in map.iter_mut() {
                 if !holds_data(key) {
-                    normalise_schemas(child);
+                    for_each_object(child, visit);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(normalise_schemas),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| for_each_object(item, visit)),
         _ => {}
     }
 }
 
+/// Rewrites, in one object, the schema forms of 3.0 and Swagger 2.0 that
+/// 3.1 spells differently.
 fn normalise_schema(map: &mut Map<String, Value>) {
     for (exclusive, bound) in [
         ("exclusiveMinimum", "minimum"),
@@ -76,30 +80,21 @@ fn normalise_schema(map: &mut Map<String, Value>) {
     }
 }
 
-/// Points `$ref`s at where 3.x keeps what Swagger 2.0 kept elsewhere.
-fn rewrite_refs(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                for (from, to) in [
-                    ("#/definitions/", "#/components/schemas/"),
-                    ("#/parameters/", "#/components/parameters/"),
-                    ("#/responses/", "#/components/responses/"),
-                ] {
-                    if let Some(name) = reference.strip_prefix(from) {
-                        *reference = format!("{to}{name}");
-                        break;
-                    }
-                }
-            }
-            for (key, child) in map.iter_mut() {
-                if !holds_data(key) {
-                    rewrite_refs(child);
-                }
-            }
+/// Points an object's `$ref` at where 3.x keeps what Swagger 2.0 kept
+/// elsewhere.
+fn rewrite_ref(map: &mut Map<String, Value>) {
+    let Some(Value::String(reference)) = map.get_mut("$ref") else {
+        return;
+    };
+    for (from, to) in [
+        ("#/definitions/", "#/components/schemas/"),
+        ("#/parameters/", "#/components/parameters/"),
+        ("#/responses/", "#/components/responses/"),
+    ] {
+        if let Some(name) = reference.strip_prefix(from) {
+            *reference = format!("{to}{name}");
+            return;
         }
-        Value::Array(items) => items.iter_mut().for_each(rewrite_refs),
-        _ => {}
     }
 }
 
@@ -181,7 +176,7 @@ fn from_swagger2(mut document: Map<String, Value>) -> Value {
         .collect();
     upgraded.insert("paths".into(), Value::Object(paths));
     let mut upgraded = Value::Object(upgraded);
-    rewrite_refs(&mut upgraded);
+    for_each_object(&mut upgraded, &mut rewrite_ref);
     upgraded
 }
 
