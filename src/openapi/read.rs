@@ -333,29 +333,41 @@ impl<'a> Reader<'a> {
                 ..ApiBody::default()
             };
         };
-        let example = example.unwrap_or_else(|| self.example(file, schema, 0));
+        // Resolved once for its fields and, if the spec gives none, an
+        // example built from it.
+        let (fields, built) = match self.object_schema(file, schema) {
+            Some((file, object)) => (
+                self.fields_of(&file, &object, 0),
+                example
+                    .is_none()
+                    .then(|| self.example_of(&file, &object, 0)),
+            ),
+            None => (Vec::new(), None),
+        };
+        let example = example.or(built).unwrap_or(Value::Null);
         ApiBody {
             content_type: content_type.into(),
             schema: kind(schema, 0),
-            fields: self.fields(file, schema, 0),
+            fields,
             example: shown(example),
         }
     }
 
     /// What a page shows of the named schema `name` (written in `file`).
     pub(super) fn schema(&mut self, file: &str, name: &str, schema: &Schema) -> ApiSchema {
-        let resolved = self.object_schema(file, schema);
-        let (kind, description) = match &resolved {
-            Some((_, object)) => (object_kind(object, 0), trimmed(object.description.as_ref())),
-            None => (kind(schema, 0), String::new()),
+        let Some((file, object)) = self.object_schema(file, schema) else {
+            return ApiSchema {
+                name: name.to_string(),
+                kind: kind(schema, 0),
+                ..ApiSchema::default()
+            };
         };
-        let example = self.example(file, schema, 0);
         ApiSchema {
             name: name.to_string(),
-            kind,
-            description,
-            fields: self.fields(file, schema, 0),
-            example: shown(example),
+            kind: object_kind(&object, 0),
+            description: trimmed(object.description.as_ref()),
+            fields: self.fields_of(&file, &object, 0),
+            example: shown(self.example_of(&file, &object, 0)),
         }
     }
 
@@ -365,22 +377,28 @@ impl<'a> Reader<'a> {
         if depth >= MAX_DEPTH {
             return Vec::new();
         }
-        let Some((file, schema)) = self.object_schema(file, schema) else {
-            return Vec::new();
-        };
-        if types(&schema) == [Type::Array] {
+        match self.object_schema(file, schema) {
+            Some((file, object)) => self.fields_of(&file, &object, depth),
+            None => Vec::new(),
+        }
+    }
+
+    /// [`Reader::fields`] of the object schema `schema` (written in
+    /// `file`).
+    fn fields_of(&mut self, file: &str, schema: &ObjectSchema, depth: usize) -> Vec<ApiParameter> {
+        if types(schema) == [Type::Array] {
             return match &schema.items {
-                Some(items) => self.fields(&file, items, depth + 1),
+                Some(items) => self.fields(file, items, depth + 1),
                 None => Vec::new(),
             };
         }
         let mut fields = Vec::new();
         for part in &schema.all_of {
-            fields.extend(self.fields(&file, part, depth + 1));
+            fields.extend(self.fields(file, part, depth + 1));
         }
         for (name, property) in &schema.properties {
             let description = self
-                .object_schema(&file, property)
+                .object_schema(file, property)
                 .map(|(_, property)| trimmed(property.description.as_ref()))
                 .unwrap_or_default();
             fields.push(ApiParameter {
@@ -396,9 +414,15 @@ impl<'a> Reader<'a> {
 
     /// An example built from a schema: its own `example`, else one per type.
     fn example(&mut self, file: &str, schema: &Schema, depth: usize) -> Value {
-        let Some((file, schema)) = self.object_schema(file, schema) else {
-            return Value::Null;
-        };
+        match self.object_schema(file, schema) {
+            Some((file, object)) => self.example_of(&file, &object, depth),
+            None => Value::Null,
+        }
+    }
+
+    /// [`Reader::example`] of the object schema `schema` (written in
+    /// `file`).
+    fn example_of(&mut self, file: &str, schema: &ObjectSchema, depth: usize) -> Value {
         if let Some(example) = schema.example.as_ref().or(schema.examples.first()) {
             return example.clone();
         }
@@ -413,9 +437,9 @@ impl<'a> Reader<'a> {
         if let Some(given) = given {
             return given.clone();
         }
-        match types(&schema).first() {
+        match types(schema).first() {
             Some(Type::Array) => Value::Array(match &schema.items {
-                Some(items) => vec![self.example(&file, items, depth + 1)],
+                Some(items) => vec![self.example(file, items, depth + 1)],
                 None => Vec::new(),
             }),
             Some(Type::String) => Value::String("text".into()),
@@ -425,12 +449,12 @@ impl<'a> Reader<'a> {
             Some(Type::Object) | None => {
                 let mut object = serde_json::Map::new();
                 for part in &schema.all_of {
-                    if let Value::Object(map) = self.example(&file, part, depth + 1) {
+                    if let Value::Object(map) = self.example(file, part, depth + 1) {
                         object.extend(map);
                     }
                 }
                 for (name, property) in &schema.properties {
-                    object.insert(name.clone(), self.example(&file, property, depth + 1));
+                    object.insert(name.clone(), self.example(file, property, depth + 1));
                 }
                 Value::Object(object)
             }
