@@ -1,7 +1,8 @@
 //! What each file of a written site was made from, so that the next build
 //! into the same folder can take an unchanged file over (leave it where it
-//! is, or hard-link it into a staged site) instead of writing it again (at 10,000 pages, most of a rebuild after a
-//! one-page edit was writing 900 MB that had not changed).
+//! is, or hard-link it into a staged site) instead of writing it again (at
+//! 10,000 pages, most of a rebuild after a one-page edit was writing
+//! 900 MB that had not changed).
 //!
 //! A manifest lists, for each file written with a key, that key (the
 //! caller's fingerprint of everything the file is made from) and the file
