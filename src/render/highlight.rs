@@ -5,7 +5,10 @@
 //! restyle every page. Regexes run on Oniguruma (syntect's `regex-onig`):
 //! on the bench book it takes 1.7× less CPU than fancy-regex, with the same
 //! output. The syntax set is syntect's precompiled dump, deserialized once
-//! per build and only when a block is not in the disk cache.
+//! per build and only when a block is not in the disk cache. Lines are
+//! parsed through a [`LineMemo`], so a line met again in the same parser
+//! state is not matched against the grammar again (a third less CPU for a
+//! cold build of the bench book, the same HTML).
 //! Highlighting is the build's hot path, so [`highlight_code`] is a pure
 //! function of (language, code): callers run it in parallel and may cache it.
 //! An unknown language, or any syntect failure, yields plain escaped code.
@@ -21,12 +24,13 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use syntect::highlighting::{Color, ThemeSet};
-use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
+use syntect::html::{css_for_theme_with_class_style, line_tokens_to_classed_spans, ClassStyle};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 use super::disk_cache::DiskCache;
 use super::escape_html;
+use super::line_memo::LineMemo;
 use crate::fingerprint;
 
 /// Where `folio build` keeps highlighted blocks, relative to the book's
@@ -48,6 +52,7 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 #[derive(Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    lines: LineMemo,
     cache: Option<Mutex<HashMap<String, String>>>,
     disk: Option<DiskCache>,
 }
@@ -57,6 +62,7 @@ impl Highlighter {
     pub fn with_cache() -> Highlighter {
         Highlighter {
             syntaxes: OnceLock::new(),
+            lines: LineMemo::default(),
             cache: Some(Mutex::new(HashMap::new())),
             disk: None,
         }
@@ -70,6 +76,7 @@ impl Highlighter {
     pub fn with_cache_on_disk(dir: std::path::PathBuf) -> Highlighter {
         Highlighter {
             syntaxes: OnceLock::new(),
+            lines: LineMemo::default(),
             cache: Some(Mutex::new(HashMap::new())),
             disk: Some(DiskCache::new(dir, fingerprint())),
         }
@@ -80,6 +87,7 @@ impl Highlighter {
     pub fn with_disk_cache(dir: std::path::PathBuf) -> Highlighter {
         Highlighter {
             syntaxes: OnceLock::new(),
+            lines: LineMemo::default(),
             cache: None,
             disk: Some(DiskCache::new(dir, fingerprint())),
         }
@@ -167,14 +175,23 @@ impl Highlighter {
         let syntax = syntaxes
             .find_syntax_by_token(language)
             .or_else(|| syntaxes.find_syntax_by_token(alias(language)?))?;
-        let mut generator =
-            ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
+        // What syntect's `ClassedHTMLGenerator` does, with each line parsed
+        // through the memo.
+        let mut state = ParseState::new(syntax);
+        let mut scopes = ScopeStack::new();
+        let mut html = String::with_capacity(code.len() * 3);
+        let mut open_spans = 0isize;
         for line in LinesWithEndings::from(code) {
-            generator
-                .parse_html_for_line_which_includes_newline(line)
-                .ok()?;
+            let ops = self.lines.parse_line(&mut state, line, syntaxes).ok()?;
+            let (line_html, opened) =
+                line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
+            html.push_str(&line_html);
+            open_spans += opened;
         }
-        Some(generator.finalize())
+        for _ in 0..open_spans {
+            html.push_str("</span>");
+        }
+        Some(html)
     }
 }
 

@@ -14,6 +14,7 @@ mod embeds;
 pub mod highlight;
 mod html_fixes;
 mod icons;
+mod line_memo;
 mod listing;
 mod markdown;
 mod mermaid;
