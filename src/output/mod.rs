@@ -3,8 +3,8 @@
 //! Everything is written into a staging directory beside the destination,
 //! then swapped in by two renames, so a failed or interrupted build leaves
 //! the previous site untouched. A rebuild that can take most files over
-//! from the current site ([`manifest`]) stages only the files it changed
-//! and patches the site in place through a journal ([`patch`]). A
+//! from the current site (`manifest`) stages only the files it changed
+//! and patches the site in place through a journal (`patch`). A
 //! destination folio did not write (no marker file) is never replaced, so
 //! `--out src` cannot wipe a source folder.
 //!

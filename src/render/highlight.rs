@@ -6,7 +6,7 @@
 //! on the bench book it takes 1.7× less CPU than fancy-regex, with the same
 //! output. The syntax set is syntect's precompiled dump, deserialized once
 //! per build and only when a block is not in the disk cache. Lines are
-//! parsed through a [`LineMemo`], so a line met again in the same parser
+//! parsed through a `line_memo::LineMemo`, so a line met again in the same parser
 //! state is not matched against the grammar again (a third less CPU for a
 //! cold build of the bench book, the same HTML).
 //! Highlighting is the build's hot path, so [`highlight_code`] is a pure
@@ -16,7 +16,7 @@
 //! A block over [`MAX_HIGHLIGHT_BYTES`] or [`MAX_HIGHLIGHT_LINES`], or with a
 //! line over [`MAX_LINE_BYTES`], is shown plain with a note: a regex can take
 //! time quadratic in a line's length, and no block may make a build take
-//! minutes. `folio build` keeps highlighted blocks in a [`DiskCache`] in
+//! minutes. `folio build` keeps highlighted blocks in a `DiskCache` in
 //! `.folio-cache/highlight/`, so an unchanged block is highlighted once
 //! across builds.
 
@@ -83,7 +83,7 @@ impl Highlighter {
     }
 
     /// A highlighter that keeps what it highlights in `dir` across builds
-    /// (see [`DiskCache`]).
+    /// (see `DiskCache`).
     pub fn with_disk_cache(dir: std::path::PathBuf) -> Highlighter {
         Highlighter {
             syntaxes: OnceLock::new(),

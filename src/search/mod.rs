@@ -30,7 +30,7 @@
 //!   for an unknown word). A form is written as the letters it adds to the
 //!   stem, or `=form` when it does not start with the stem.
 //! - Each stem's postings are ordered by impact and cut into tiers: the
-//!   first tier sits in the shard, later ones, each [`TIER_GROWTH`] times
+//!   first tier sits in the shard, later ones, each `TIER_GROWTH` times
 //!   larger, in `p/<n>.json`, fetched only while fewer than ten pages
 //!   match. An impact is `8 × field + level`: the best field the word is
 //!   in (0 body, 1 description, 2 heading, 3 title) and a BM25 weight
@@ -38,7 +38,7 @@
 //! - Postings are groups `[impact, page, section, +gap, section, …]` (same
 //!   impact, ascending pages); `section` is the page's section where the
 //!   word weighs most (0 is the top of the page).
-//! - `d/<n>.json`: pages in chunks of [`PAGES_PER_CHUNK`], each `[url,
+//! - `d/<n>.json`: pages in chunks of `PAGES_PER_CHUNK`, each `[url,
 //!   title, breadcrumb, [[anchor, heading, snippet], …]]`. A section that
 //!   is only a heading takes its snippet from the text that follows.
 //!
