@@ -9,7 +9,7 @@
 //! parsed through a `line_memo::LineMemo`, so a line met again in the same parser
 //! state is not matched against the grammar again (a third less CPU for a
 //! cold build of the bench book, the same HTML).
-//! Highlighting is the build's hot path, so [`highlight_code`] is a pure
+//! Highlighting is the build's hot path, so [`Highlighter::highlight_code`] is a pure
 //! function of (language, code): callers run it in parallel and may cache it.
 //! An unknown language, or any syntect failure, yields plain escaped code.
 //!
