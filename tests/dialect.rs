@@ -387,7 +387,7 @@ fn a_broken_spec_is_an_error_at_the_tag_naming_the_problem() {
     let run = book.run(&["build"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.contains("schemas.md:3:") && run.stderr.contains("error[invalid-spec]: the specification has no schema `TextFeld`; it defines FieldConditional, TextField"),
+        run.stderr.contains("schemas.md:3:") && run.stderr.contains("error[invalid-spec]: the specification has no schema `TextFeld`; it defines TextField, FieldConditional"),
         "{}",
         run.stderr
     );

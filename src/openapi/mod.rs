@@ -630,13 +630,13 @@ components:
             .iter()
             .map(|f| format!("{} {} {}", f.name, f.kind, f.required))
             .collect();
-        // serde_json keeps object keys sorted, so fields come in name order.
+        // Fields come in the spec's order, as GitBook lists them.
         assert_eq!(
             fields,
             [
                 "id string true",
-                "parent Agent false",
-                "tags array of string false"
+                "tags array of string false",
+                "parent Agent false"
             ]
         );
         let example: Value = serde_json::from_str(request.example.as_deref().unwrap()).unwrap();
@@ -698,7 +698,7 @@ components:
         assert_eq!(schemas[0].description, "A label");
         assert_eq!(schemas[1].kind, "object");
         let fields: Vec<_> = schemas[1].fields.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(fields, ["id", "parent", "tags"]);
+        assert_eq!(fields, ["id", "tags", "parent"], "the spec's order");
         assert!(schemas[1].example.as_deref().unwrap().contains("\"ag_7\""));
         let err = specs
             .schemas(&read, "specs/api.yaml", &["Agnet"])
@@ -815,7 +815,7 @@ paths:
             .iter()
             .map(|f| format!("{} {}", f.name, f.kind))
             .collect();
-        assert_eq!(fields, ["age integer", "nick string"]);
+        assert_eq!(fields, ["nick string", "age integer"], "the spec's order");
         let example: Value = serde_json::from_str(body.example.as_deref().unwrap()).unwrap();
         assert_eq!(example, serde_json::json!({"age": 0, "nick": "text"}));
     }
