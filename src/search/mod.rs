@@ -456,37 +456,36 @@ fn tiers(list: &[(u32, u8, u16)]) -> Vec<&[(u32, u8, u16)]> {
     tiers
 }
 
-/// Postings as `[impact, page, section, +gap, section, …]` groups: one per
-/// run of equal impact, pages ascending within it.
-fn groups(tier: &[(u32, u8, u16)]) -> Vec<Vec<u32>> {
-    let mut groups: Vec<Vec<u32>> = Vec::new();
+/// Postings as JSON `[impact, page, section, +gap, section, …]` groups:
+/// one per run of equal impact, pages ascending within it. Written
+/// directly, numbers through `itoa`: the index holds millions of them.
+fn groups_json(tier: &[(u32, u8, u16)]) -> String {
+    let mut json = String::with_capacity(2 + tier.len() * 8);
+    let mut digits = itoa::Buffer::new();
+    let mut number = |json: &mut String, value: u32| json.push_str(digits.format(value));
+    json.push('[');
     let mut previous: Option<(u32, u8)> = None;
     for &(page, impact, section) in tier {
         match previous {
             Some((last, level)) if level == impact => {
-                let group = groups.last_mut().expect("a group is open");
-                group.push(page - last);
-                group.push(u32::from(section));
+                json.push(',');
+                number(&mut json, page - last);
             }
-            _ => groups.push(vec![u32::from(impact), page, u32::from(section)]),
+            _ => {
+                if previous.is_some() {
+                    json.push_str("],");
+                }
+                json.push('[');
+                number(&mut json, u32::from(impact));
+                json.push(',');
+                number(&mut json, page);
+            }
         }
+        json.push(',');
+        number(&mut json, u32::from(section));
         previous = Some((page, impact));
     }
-    groups
-}
-
-/// [`groups`] as JSON, written directly: the index holds millions of
-/// these numbers.
-fn groups_json(tier: &[(u32, u8, u16)]) -> String {
-    let mut json = String::from("[");
-    for (i, group) in groups(tier).iter().enumerate() {
-        json.push_str(if i == 0 { "[" } else { ",[" });
-        for (j, number) in group.iter().enumerate() {
-            if j > 0 {
-                json.push(',');
-            }
-            let _ = write!(json, "{number}");
-        }
+    if previous.is_some() {
         json.push(']');
     }
     json.push(']');
