@@ -55,9 +55,8 @@ pub struct ApiOperation {
 /// A parameter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ApiParameter {
-    /// `path`, `query`, `header` or `cookie`; empty for a field of a body
-    /// (Swagger 2.0's `formData` parameters are fields of a form body).
-    pub location: String,
+    /// Where it is given.
+    pub location: ParameterPlace,
     /// Its name.
     pub name: String,
     /// Its type (`string`, `integer`, `array of string`, a schema name).
@@ -66,6 +65,44 @@ pub struct ApiParameter {
     pub required: bool,
     /// Description (Markdown).
     pub description: String,
+}
+
+/// Where a parameter is given: in the request's path, query, headers or
+/// cookies, or as a field of a body (Swagger 2.0's `formData` parameters
+/// are fields of a form body).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum ParameterPlace {
+    /// Part of the path (`/agents/{id}`).
+    Path,
+    /// In the query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+    /// A field of a request or response body's schema.
+    #[default]
+    BodyField,
+}
+
+impl ParameterPlace {
+    /// OpenAPI's name for the place (`path`, `query`, …); empty for a
+    /// body's field, which the page lists under its body.
+    pub fn name(self) -> &'static str {
+        match self {
+            ParameterPlace::Path => "path",
+            ParameterPlace::Query => "query",
+            ParameterPlace::Header => "header",
+            ParameterPlace::Cookie => "cookie",
+            ParameterPlace::BodyField => "",
+        }
+    }
+}
+
+impl std::fmt::Display for ParameterPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// A request or response body.

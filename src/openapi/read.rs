@@ -18,7 +18,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::{
-    ApiBody, ApiOperation, ApiParameter, ApiResponse, ApiSchema, ReadFile, Specs, MAX_DEPTH,
+    ApiBody, ApiOperation, ApiParameter, ApiResponse, ApiSchema, ParameterPlace, ReadFile, Specs,
+    MAX_DEPTH,
 };
 
 /// The operation `method` (lower-case) of a path item.
@@ -62,12 +63,12 @@ fn ref_name(reference: &str) -> String {
         .to_string()
 }
 
-fn location_name(location: &ParameterIn) -> &'static str {
+fn place(location: &ParameterIn) -> ParameterPlace {
     match location {
-        ParameterIn::Path => "path",
-        ParameterIn::Query => "query",
-        ParameterIn::Header => "header",
-        ParameterIn::Cookie => "cookie",
+        ParameterIn::Path => ParameterPlace::Path,
+        ParameterIn::Query => ParameterPlace::Query,
+        ParameterIn::Header => ParameterPlace::Header,
+        ParameterIn::Cookie => ParameterPlace::Cookie,
     }
 }
 
@@ -289,7 +290,7 @@ impl<'a> Reader<'a> {
                 .and_then(|media| media.schema.as_ref())
         });
         Some(ApiParameter {
-            location: location_name(&parameter.location).to_string(),
+            location: place(&parameter.location),
             name: parameter.name.clone(),
             kind: schema.map_or_else(|| "any".to_string(), |schema| kind(schema, 0)),
             required: parameter.required == Some(true),
@@ -402,7 +403,7 @@ impl<'a> Reader<'a> {
                 .map(|(_, property)| trimmed(property.description.as_ref()))
                 .unwrap_or_default();
             fields.push(ApiParameter {
-                location: String::new(),
+                location: ParameterPlace::BodyField,
                 name: name.clone(),
                 kind: kind(property, depth),
                 required: schema.required.contains(name),

@@ -486,7 +486,7 @@ impl<'a> ApiSchemaView<'a> {
 impl<'a> ApiFieldView<'a> {
     fn of(field: &'a ApiParameter) -> ApiFieldView<'a> {
         ApiFieldView {
-            location: &field.location,
+            location: field.location.name(),
             name: &field.name,
             kind: &field.kind,
             required: field.required,
