@@ -156,8 +156,43 @@ impl Manifest {
         let mut temp = tempfile::NamedTempFile::new_in(dir)?;
         io::Write::write_all(&mut temp, text.as_bytes())?;
         temp.persist(path).map_err(|err| err.error)?;
+        prune(dir, path);
         Ok(())
     }
+}
+
+/// Manifests kept in the cache folder: the most recently written ones.
+/// (A build into a fresh temporary folder each time, as in some CI jobs,
+/// would otherwise add a manifest, megabytes for a large book, per build.)
+pub(super) const MAX_MANIFESTS: usize = 16;
+
+/// Deletes all but the [`MAX_MANIFESTS`] most recently written manifests
+/// in `dir`, never `kept` (the one just written) and never a file not
+/// named like a manifest. A manifest deleted under another build only
+/// means that build writes every file next time.
+fn prune(dir: &Path, kept: &Path) {
+    let Ok(listing) = fs::read_dir(dir) else {
+        return;
+    };
+    let mut manifests: Vec<(std::time::SystemTime, PathBuf)> = listing
+        .filter_map(Result::ok)
+        .filter(|entry| is_manifest_name(&entry.file_name().to_string_lossy()))
+        .filter(|entry| entry.path() != kept)
+        .filter_map(|entry| Some((entry.metadata().ok()?.modified().ok()?, entry.path())))
+        .collect();
+    if manifests.len() < MAX_MANIFESTS {
+        return;
+    }
+    manifests.sort_unstable_by_key(|(modified, _)| std::cmp::Reverse(*modified));
+    for (_, path) in manifests.split_off(MAX_MANIFESTS - 1) {
+        let _ = fs::remove_file(path);
+    }
+}
+
+/// Whether `name` is what [`manifest_path`] names a manifest: 16 hex
+/// digits.
+fn is_manifest_name(name: &str) -> bool {
+    name.len() == 16 && name.bytes().all(|byte| byte.is_ascii_hexdigit())
 }
 
 /// The key of a file made from nothing but its bytes: a fingerprint of
@@ -198,6 +233,44 @@ pub(super) fn manifest_path(cache_dir: &Path, site_dir: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_most_recent_manifests_are_kept() {
+        let cache = tempfile::tempdir().unwrap();
+        let site = tempfile::tempdir().unwrap();
+        let (_, entry) = written(site.path(), "a.html", "a");
+        let entries = [("a.html".to_string(), entry)];
+        fs::write(cache.path().join("notes.txt"), "not a manifest").unwrap();
+        let mut paths = Vec::new();
+        for n in 0..MAX_MANIFESTS + 4 {
+            let path = manifest_path(cache.path(), &site.path().join(format!("out-{n}")));
+            Manifest::write(&path, &entries).unwrap();
+            // Distinct modification times, oldest first.
+            let when = std::time::SystemTime::UNIX_EPOCH
+                + std::time::Duration::from_secs(1_000 + n as u64);
+            fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(when)
+                .unwrap();
+            paths.push(path);
+        }
+        let newest = manifest_path(cache.path(), &site.path().join("out-new"));
+        Manifest::write(&newest, &entries).unwrap();
+        let left: Vec<bool> = paths.iter().map(|path| path.is_file()).collect();
+        let kept_old = left.iter().filter(|kept| **kept).count();
+        assert_eq!(kept_old, MAX_MANIFESTS - 1, "{left:?}");
+        assert!(
+            left[paths.len() - (MAX_MANIFESTS - 1)..]
+                .iter()
+                .all(|kept| *kept),
+            "the newest stay: {left:?}"
+        );
+        assert!(newest.is_file(), "the one just written stays");
+        assert!(cache.path().join("notes.txt").is_file(), "other files stay");
+        assert!(!Manifest::read(&newest).is_empty());
+    }
 
     fn written(dir: &Path, name: &str, text: &str) -> (PathBuf, Entry) {
         let path = dir.join(name);
