@@ -6,11 +6,12 @@
 //! on the bench book it takes 1.7× less CPU than fancy-regex, with the same
 //! output. The syntax set is syntect's precompiled dump, deserialized once
 //! per build and only when a block is not in the disk cache. Lines are
-//! parsed through a `line_memo::LineMemo`, so a line met again in the same parser
-//! state is not matched against the grammar again (a third less CPU for a
-//! cold build of the bench book, the same HTML).
-//! Highlighting is the build's hot path, so [`Highlighter::highlight_code`] is a pure
-//! function of (language, code): callers run it in parallel and may cache it.
+//! parsed through a `line_memo::LineMemo`, so a line met again in the same
+//! parser state is not matched against the grammar again (a third less CPU
+//! for a cold build of the bench book, the same HTML).
+//! Highlighting is the build's hot path, so
+//! [`Highlighter::highlight_code`] is a pure function of (language, code):
+//! callers run it in parallel and may cache it.
 //! An unknown language, or any syntect failure, yields plain escaped code.
 //!
 //! A block over [`MAX_HIGHLIGHT_BYTES`] or [`MAX_HIGHLIGHT_LINES`], or with a
@@ -61,10 +62,8 @@ impl Highlighter {
     /// A highlighter that remembers every block it has highlighted.
     pub fn with_cache() -> Highlighter {
         Highlighter {
-            syntaxes: OnceLock::new(),
-            lines: LineMemo::default(),
             cache: Some(Mutex::new(HashMap::new())),
-            disk: None,
+            ..Highlighter::default()
         }
     }
 
@@ -75,10 +74,9 @@ impl Highlighter {
     /// full build.
     pub fn with_cache_on_disk(dir: std::path::PathBuf) -> Highlighter {
         Highlighter {
-            syntaxes: OnceLock::new(),
-            lines: LineMemo::default(),
             cache: Some(Mutex::new(HashMap::new())),
             disk: Some(DiskCache::new(dir, fingerprint())),
+            ..Highlighter::default()
         }
     }
 
@@ -86,10 +84,8 @@ impl Highlighter {
     /// (see `DiskCache`).
     pub fn with_disk_cache(dir: std::path::PathBuf) -> Highlighter {
         Highlighter {
-            syntaxes: OnceLock::new(),
-            lines: LineMemo::default(),
-            cache: None,
             disk: Some(DiskCache::new(dir, fingerprint())),
+            ..Highlighter::default()
         }
     }
 
