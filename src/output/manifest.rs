@@ -164,7 +164,7 @@ impl Manifest {
 /// Manifests kept in the cache folder: the most recently written ones.
 /// (A build into a fresh temporary folder each time, as in some CI jobs,
 /// would otherwise add a manifest, megabytes for a large book, per build.)
-pub(super) const MAX_MANIFESTS: usize = 16;
+const MAX_MANIFESTS: usize = 16;
 
 /// Deletes all but the [`MAX_MANIFESTS`] most recently written manifests
 /// in `dir`, never `kept` (the one just written) and never a file not

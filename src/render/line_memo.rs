@@ -29,7 +29,7 @@ use syntect::parsing::{ParseState, ScopeStackOp, SyntaxSet};
 
 /// Entries all threads together keep (about a kilobyte each); each
 /// thread's share is at least [`MIN_ENTRIES_PER_THREAD`].
-pub(crate) const MAX_ENTRIES: usize = 64_000;
+const MAX_ENTRIES: usize = 64_000;
 const MIN_ENTRIES_PER_THREAD: usize = 8_000;
 /// Hashes of lines met once that a thread notes before it forgets them.
 const MAX_SEEN: usize = 1 << 20;
